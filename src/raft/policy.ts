@@ -1,0 +1,58 @@
+import type { NodeId, Random } from './types.ts';
+
+/**
+ * The decision points of the protocol where real implementations have gone wrong.
+ * The node asks its policy at each of them; `correctPolicy` answers as Figure 2 does,
+ * and each bug in `src/raft/bugs/` overrides exactly one answer. Keeping the decisions
+ * here keeps the node readable and makes every bug a small, named module.
+ */
+export interface Policy {
+  /** §5.4.1: may a voter grant a vote to a candidate with this last log position? */
+  logUpToDate(candidateLastTerm: number, candidateLastIndex: number, ownLastTerm: number, ownLastIndex: number): boolean;
+  /** §5.4.2: may a leader in `currentTerm` commit `index` (whose entry has `entryTerm`) by counting replicas? */
+  mayCommitByCounting(entryTerm: number, currentTerm: number): boolean;
+  /** Which of (term, vote) reach durable storage. Correct: both. */
+  persistTerm: boolean;
+  persistVote: boolean;
+  /**
+   * Figure 2, AppendEntries receiver step 3: an existing entry conflicts with a new one
+   * (same index, different terms) — or, for a buggy policy, not. Return the index from
+   * which the follower's log is replaced by the request's entries, or 0 to keep its log.
+   * `firstConflict` is the first conflicting index (0 if none); `requestEnd` = prevLogIndex + entries.length.
+   */
+  truncateFrom(firstConflict: number, requestEnd: number, lastIndex: number): number;
+  /** Figure 2, AppendEntries receiver step 5: the follower's new commitIndex. */
+  followerCommitIndex(leaderCommit: number, lastNewIndex: number, commitIndex: number): number;
+  /** Does a candidate count this granted vote? `votes` holds the distinct voters so far. */
+  countVote(votes: ReadonlySet<NodeId>, voter: NodeId, votesCounted: number): boolean;
+  /** Does a node accept an AppendEntries of `messageTerm` while in `currentTerm`? Correct: messageTerm >= currentTerm. */
+  acceptAppendTerm(messageTerm: number, currentTerm: number): boolean;
+  /** A leader's new matchIndex for a follower after a successful reply. */
+  matchIndexOnSuccess(replyMatchIndex: number, leaderLastIndex: number, oldMatchIndex: number): number;
+  /** Is votedFor cleared when a node steps down or learns of a leader without a term change? */
+  clearVoteWithinTerm: boolean;
+  /** Highest index the node may hand out for applying. Correct: commitIndex. */
+  applyLimit(commitIndex: number, lastIndex: number): number;
+  /** The next election timeout. Correct: uniform in [min, max]. */
+  electionTimeoutMs(rng: Random, minMs: number, maxMs: number): number;
+  /** Does a new leader append a no-op of its term? */
+  appendNoopOnElection: boolean;
+}
+
+export const correctPolicy: Policy = {
+  logUpToDate: (cTerm, cIndex, ownTerm, ownIndex) => cTerm > ownTerm || (cTerm === ownTerm && cIndex >= ownIndex),
+  mayCommitByCounting: (entryTerm, currentTerm) => entryTerm === currentTerm,
+  persistTerm: true,
+  persistVote: true,
+  truncateFrom: (firstConflict) => firstConflict,
+  followerCommitIndex: (leaderCommit, lastNewIndex, commitIndex) =>
+    Math.max(commitIndex, Math.min(leaderCommit, lastNewIndex)),
+  countVote: (votes, voter) => !votes.has(voter),
+  acceptAppendTerm: (messageTerm, currentTerm) => messageTerm >= currentTerm,
+  matchIndexOnSuccess: (replyMatchIndex, _leaderLastIndex, oldMatchIndex) => Math.max(oldMatchIndex, replyMatchIndex),
+  clearVoteWithinTerm: false,
+  applyLimit: (commitIndex) => commitIndex,
+  electionTimeoutMs: (rng, minMs, maxMs) => minMs + Math.floor(rng() * (maxMs - minMs + 1)),
+  appendNoopOnElection: true,
+};
+

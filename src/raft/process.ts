@@ -1,0 +1,35 @@
+import type { Entry, Message, NodeId, ProposeResult, Ready, Role } from './types.ts';
+
+/**
+ * The one small interface the simulator drives. The reference node implements it; another
+ * Raft implementation can be adapted to it and tested by the same harness.
+ *
+ * Time is an input: every call carries the node's local clock reading in integer
+ * milliseconds, so the node never reads a clock and drift can be simulated.
+ */
+export interface RaftProcess {
+  readonly id: NodeId;
+
+  /** Timers due at `nowMs` fire (election timeout, heartbeat). Cheap when nothing is due. */
+  tick(nowMs: number): void;
+  /** Deliver one message. */
+  step(nowMs: number, message: Message): void;
+  /** Offer a command; only a leader accepts. */
+  propose(nowMs: number, command: Entry['command']): ProposeResult;
+  /** Drain everything the node wants done since the last call (see `Ready`). */
+  ready(): Ready;
+  /** Local time at which `tick` must next be called; Infinity when nothing is scheduled. */
+  nextWakeMs(): number;
+
+  // Read-only views for the harness's checkers. Must be O(1).
+  readonly role: Role;
+  readonly currentTerm: number;
+  readonly votedFor: NodeId;
+  readonly leaderId: NodeId;
+  readonly commitIndex: number;
+  readonly lastApplied: number;
+  readonly lastIndex: number;
+  /** Term of the entry at `index`; 0 for index 0; undefined past the end. */
+  termAt(index: number): number | undefined;
+  entryAt(index: number): Entry | undefined;
+}

@@ -1,0 +1,146 @@
+// The data that crosses the boundary of a Raft node: plain, JSON-serialisable values.
+// The node never performs I/O; everything it wants done leaves through `Ready`.
+
+/** Node ids are 1..n so that they read as the paper's S1..S5. 0 means "none". */
+export type NodeId = number;
+export const NONE: NodeId = 0;
+
+export type KvOp =
+  | { readonly type: 'get'; readonly key: string }
+  | { readonly type: 'put'; readonly key: string; readonly value: string }
+  | { readonly type: 'append'; readonly key: string; readonly value: string }
+  | { readonly type: 'cas'; readonly key: string; readonly expected: string; readonly value: string };
+
+/** What a key-value operation returned: the value read (get), or whether a cas succeeded. */
+export type KvResult =
+  | { readonly type: 'get'; readonly value: string | null }
+  | { readonly type: 'put' }
+  | { readonly type: 'append' }
+  | { readonly type: 'cas'; readonly ok: boolean };
+
+/**
+ * A log command. `noop` is what a new leader appends at the start of its term.
+ * A client command carries (clientId, seq) so that a retried request is applied once.
+ */
+export type Command =
+  | { readonly kind: 'noop' }
+  | { readonly kind: 'kv'; readonly clientId: number; readonly seq: number; readonly op: KvOp };
+
+/** A log entry. Its index is its position: log index i is array slot i - 1. */
+export interface Entry {
+  readonly term: number;
+  readonly command: Command;
+}
+
+interface MessageBase {
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly term: number;
+}
+
+export interface RequestVote extends MessageBase {
+  readonly type: 'RequestVote';
+  readonly lastLogIndex: number;
+  readonly lastLogTerm: number;
+  /** PreVote round (Raft thesis §9.6): asks "could I win?" without anyone changing term. */
+  readonly preVote: boolean;
+}
+
+export interface RequestVoteReply extends MessageBase {
+  readonly type: 'RequestVoteReply';
+  readonly voteGranted: boolean;
+  readonly preVote: boolean;
+}
+
+export interface AppendEntries extends MessageBase {
+  readonly type: 'AppendEntries';
+  readonly prevLogIndex: number;
+  readonly prevLogTerm: number;
+  readonly entries: readonly Entry[];
+  readonly leaderCommit: number;
+  /** Leader's heartbeat round number, echoed in the reply (ReadIndex / lease bookkeeping). */
+  readonly round: number;
+}
+
+export interface AppendEntriesReply extends MessageBase {
+  readonly type: 'AppendEntriesReply';
+  readonly success: boolean;
+  /** On success: prevLogIndex + entries.length of the request this answers. */
+  readonly matchIndex: number;
+  /** On failure: the term of the follower's conflicting entry (0 if its log is too short). */
+  readonly conflictTerm: number;
+  /** On failure: first index the leader should try next (fast backtracking hint). */
+  readonly conflictIndex: number;
+  readonly round: number;
+}
+
+export type Message = RequestVote | RequestVoteReply | AppendEntries | AppendEntriesReply;
+export type MessageType = Message['type'];
+
+export type Role = 'follower' | 'precandidate' | 'candidate' | 'leader';
+
+/** What must survive a crash besides the log. */
+export interface HardState {
+  readonly currentTerm: number;
+  readonly votedFor: NodeId;
+}
+
+/** "Make log[fromIndex..] equal to `entries`": truncate everything at and after fromIndex, then append. */
+export interface LogWrite {
+  readonly fromIndex: number;
+  readonly entries: readonly Entry[];
+}
+
+/**
+ * Everything a node wants done since the last `ready()`. Contract (Figure 2, "Rules for
+ * all servers"): `hardState` and `logWrite` must be durable before any of `messages` is
+ * sent, because a vote or an acknowledgement is a promise about durable state.
+ * `toApply` are committed entries, in index order, starting at `firstApplyIndex`;
+ * the caller applies them exactly once.
+ */
+export interface Ready {
+  readonly hardState: HardState | null;
+  readonly logWrite: LogWrite | null;
+  readonly messages: readonly Message[];
+  readonly firstApplyIndex: number;
+  readonly toApply: readonly Entry[];
+}
+
+export type ReadMode = 'log' | 'read-index' | 'lease' | 'unsafe-local';
+
+export interface RaftConfig {
+  readonly electionTimeoutMsMin: number;
+  readonly electionTimeoutMsMax: number;
+  readonly heartbeatMs: number;
+  /** Bound on entries carried by one AppendEntries. */
+  readonly maxEntriesPerAppend: number;
+  readonly preVote: boolean;
+  readonly checkQuorum: boolean;
+  readonly readMode: ReadMode;
+}
+
+export const DEFAULT_RAFT_CONFIG: RaftConfig = {
+  electionTimeoutMsMin: 150,
+  electionTimeoutMsMax: 300,
+  heartbeatMs: 50,
+  maxEntriesPerAppend: 64,
+  preVote: false,
+  checkQuorum: false,
+  readMode: 'log',
+};
+
+/** The result of offering a command to a node. */
+export type ProposeResult =
+  | { readonly ok: true; readonly index: number; readonly term: number }
+  | { readonly ok: false; readonly leaderHint: NodeId };
+
+/** Durable state a node is (re)started from. */
+export interface DurableState {
+  readonly hardState: HardState;
+  readonly log: readonly Entry[];
+  /** Index of the last entry applied to the (durable) state machine. */
+  readonly lastApplied: number;
+}
+
+/** A source of uniform numbers in [0, 1), supplied by the caller (the node has none of its own). */
+export type Random = () => number;
