@@ -1,0 +1,130 @@
+import type { Entry } from '../src/raft/types.ts';
+import { describeEntry, nodeName, sameEntry } from './entries.ts';
+import type { Checker, NodeStep, Violation } from './types.ts';
+
+/**
+ * Figure 3, State Machine Safety: if a server has applied a log entry at a given index, no other
+ * server ever applies a different entry at that index. Checked together with what must hold for it:
+ * - every node commits the same entry at an index (history variable: the committed log);
+ * - a node never removes or changes an entry it has committed;
+ * - a node applies only committed entries, in index order, without gaps or repeats, and its
+ *   applied index never goes back, also across a restart.
+ * Cost per step is proportional to what the step committed, applied or rewrote.
+ */
+export class StateMachineSafety implements Checker {
+  readonly property = 'state-machine-safety' as const;
+  /** committed[i - 1]: the entry first committed at index i, by `committedBy[i - 1]`. */
+  private readonly committed: Entry[] = [];
+  private readonly committedBy: number[] = [];
+  /** Highest index each node has applied, over all its incarnations. */
+  private readonly appliedByNode = new Map<number, number>();
+
+  onNodeStep(step: NodeStep): Violation | null {
+    const p = step.process;
+    const applied = this.appliedByNode.get(step.node) ?? 0;
+    if (step.restarted) {
+      if (p.lastApplied < applied) {
+        return this.violation(
+          `${nodeName(step.node)} restarted with applied index ${p.lastApplied}, below the ${applied} it had applied`,
+          [step.node],
+          [p.lastApplied, applied],
+        );
+      }
+      return null;
+    }
+    return this.checkRewrite(step) ?? this.checkCommits(step) ?? this.checkApplies(step, applied);
+  }
+
+  /** Entries at or below the node's commit index must survive any write to its log. */
+  private checkRewrite(step: NodeStep): Violation | null {
+    const write = step.ready.logWrite;
+    const p = step.process;
+    const committedBefore = step.commitIndexBefore;
+    if (write === null || write.fromIndex > committedBefore) return null;
+    for (let i = write.fromIndex; i <= committedBefore; i++) {
+      const now = p.entryAt(i);
+      const was = this.committed[i - 1]!;
+      if (now === undefined || !sameEntry(now, was)) {
+        const what = now === undefined ? 'removed' : `replaced it with [${describeEntry(now)}]`;
+        return this.violation(
+          `${nodeName(step.node)} had committed index ${i} [${describeEntry(was)}] and ${what}`,
+          [step.node],
+          [i],
+        );
+      }
+    }
+    return null;
+  }
+
+  private checkCommits(step: NodeStep): Violation | null {
+    const p = step.process;
+    if (p.commitIndex <= step.commitIndexBefore) return null;
+    if (p.commitIndex > p.lastIndex) {
+      return this.violation(
+        `${nodeName(step.node)} committed index ${p.commitIndex} beyond its last index ${p.lastIndex}`,
+        [step.node],
+        [p.commitIndex],
+      );
+    }
+    for (let i = step.commitIndexBefore + 1; i <= p.commitIndex; i++) {
+      const entry = p.entryAt(i)!;
+      const first = this.committed[i - 1];
+      if (first === undefined) {
+        this.committed.push(entry);
+        this.committedBy.push(step.node);
+        continue;
+      }
+      if (!sameEntry(first, entry)) {
+        const other = this.committedBy[i - 1]!;
+        return this.violation(
+          `index ${i} committed as [${describeEntry(first)}] by ${nodeName(other)} ` +
+            `and as [${describeEntry(entry)}] by ${nodeName(step.node)}`,
+          [other, step.node],
+          [i],
+        );
+      }
+    }
+    return null;
+  }
+
+  private checkApplies(step: NodeStep, applied: number): Violation | null {
+    const ready = step.ready;
+    const n = ready.toApply.length;
+    if (n === 0) return null;
+    const p = step.process;
+    if (ready.firstApplyIndex !== applied + 1) {
+      return this.violation(
+        `${nodeName(step.node)} applied index ${ready.firstApplyIndex} right after index ${applied}`,
+        [step.node],
+        [applied, ready.firstApplyIndex],
+      );
+    }
+    for (let k = 0; k < n; k++) {
+      const index = ready.firstApplyIndex + k;
+      const entry = ready.toApply[k]!;
+      if (index > p.commitIndex) {
+        return this.violation(
+          `${nodeName(step.node)} applied index ${index} [${describeEntry(entry)}] beyond its commit index ${p.commitIndex}`,
+          [step.node],
+          [index],
+        );
+      }
+      const first = this.committed[index - 1]!;
+      if (!sameEntry(first, entry)) {
+        const other = this.committedBy[index - 1]!;
+        return this.violation(
+          `${nodeName(step.node)} applied [${describeEntry(entry)}] at index ${index}, ` +
+            `where [${describeEntry(first)}] was committed by ${nodeName(other)}`,
+          [step.node, other],
+          [index],
+        );
+      }
+    }
+    this.appliedByNode.set(step.node, applied + n);
+    return null;
+  }
+
+  private violation(message: string, nodes: number[], indices: number[]): Violation {
+    return { property: this.property, message, nodes, terms: [], indices };
+  }
+}
