@@ -25,8 +25,8 @@ describe('election-safety', () => {
   it('allows one leader per term and a new leader in a later term', () => {
     const c = new ElectionSafety();
     const [a, b] = [new FakeProcess(1), new FakeProcess(2)];
-    expect(c.onNodeStep(stepOf(a, (p) => ((p.role = 'leader'), (p.currentTerm = 2), {})))).toBeNull();
-    expect(c.onNodeStep(stepOf(b, (p) => ((p.role = 'leader'), (p.currentTerm = 3), {})))).toBeNull();
+    expect(c.onNodeStep(stepOf(a, { role: 'leader', currentTerm: 2 }))).toBeNull();
+    expect(c.onNodeStep(stepOf(b, { role: 'leader', currentTerm: 3 }))).toBeNull();
     expect([...c.leaderOfTerm]).toEqual([
       [2, 1],
       [3, 2],
@@ -35,9 +35,9 @@ describe('election-safety', () => {
   it('catches a second leader in the same term, even after the first stepped down', () => {
     const c = new ElectionSafety();
     const [a, b] = [new FakeProcess(1), new FakeProcess(2)];
-    c.onNodeStep(stepOf(a, (p) => ((p.role = 'leader'), (p.currentTerm = 2), {})));
-    c.onNodeStep(stepOf(a, (p) => ((p.role = 'follower'), {})));
-    const v = c.onNodeStep(stepOf(b, (p) => ((p.role = 'leader'), (p.currentTerm = 2), {})));
+    c.onNodeStep(stepOf(a, { role: 'leader', currentTerm: 2 }));
+    c.onNodeStep(stepOf(a, { role: 'follower' }));
+    const v = c.onNodeStep(stepOf(b, { role: 'leader', currentTerm: 2 }));
     expect(v?.property).toBe('election-safety');
     expect(v?.nodes).toEqual([1, 2]);
     expect(v?.terms).toEqual([2]);
@@ -52,11 +52,11 @@ describe('leader-append-only', () => {
     a.role = 'leader';
     a.currentTerm = 2;
     a.log = [e(1), e(2)];
-    expect(c.onNodeStep(stepOf(a, () => ({ appendFrom: 3, entries: [e(2, 'x')] })))).toBeNull();
+    expect(c.onNodeStep(stepOf(a, { appendFrom: 3, entries: [e(2, 'x')] }))).toBeNull();
     const f = new FakeProcess(2);
     f.currentTerm = 2;
     f.log = [e(1), e(1, 'y')];
-    expect(c.onNodeStep(stepOf(f, () => ({ appendFrom: 2, entries: [e(2)] })))).toBeNull();
+    expect(c.onNodeStep(stepOf(f, { appendFrom: 2, entries: [e(2)] }))).toBeNull();
   });
   it('catches a leader overwriting its own entry within its term', () => {
     const c = new LeaderAppendOnly();
@@ -64,7 +64,7 @@ describe('leader-append-only', () => {
     a.role = 'leader';
     a.currentTerm = 2;
     a.log = [e(1), e(2), e(2, 'x')];
-    const v = c.onNodeStep(stepOf(a, () => ({ appendFrom: 2, entries: [e(2, 'z')] })));
+    const v = c.onNodeStep(stepOf(a, { appendFrom: 2, entries: [e(2, 'z')] }));
     expect(v?.property).toBe('leader-append-only');
     expect(v?.indices).toEqual([2, 3]);
   });
@@ -75,15 +75,15 @@ describe('log-matching', () => {
     const c = new LogMatching();
     const [a, b] = [new FakeProcess(1), new FakeProcess(2)];
     const entries = [e(1), e(1, 'x'), e(2, 'y')];
-    expect(c.onNodeStep(stepOf(a, () => ({ appendFrom: 1, entries })))).toBeNull();
-    expect(c.onNodeStep(stepOf(b, () => ({ appendFrom: 1, entries: entries.slice(0, 2) })))).toBeNull();
-    expect(c.onNodeStep(stepOf(b, () => ({ appendFrom: 3, entries: [e(2, 'y')] })))).toBeNull();
+    expect(c.onNodeStep(stepOf(a, { appendFrom: 1, entries }))).toBeNull();
+    expect(c.onNodeStep(stepOf(b, { appendFrom: 1, entries: entries.slice(0, 2) }))).toBeNull();
+    expect(c.onNodeStep(stepOf(b, { appendFrom: 3, entries: [e(2, 'y')] }))).toBeNull();
   });
   it('catches equal (index, term) with different commands', () => {
     const c = new LogMatching();
     const [a, b] = [new FakeProcess(1), new FakeProcess(2)];
-    c.onNodeStep(stepOf(a, () => ({ appendFrom: 1, entries: [e(1), e(1, 'x')] })));
-    const v = c.onNodeStep(stepOf(b, () => ({ appendFrom: 1, entries: [e(1), e(1, 'other')] })));
+    c.onNodeStep(stepOf(a, { appendFrom: 1, entries: [e(1), e(1, 'x')] }));
+    const v = c.onNodeStep(stepOf(b, { appendFrom: 1, entries: [e(1), e(1, 'other')] }));
     expect(v?.property).toBe('log-matching');
     expect(v?.indices).toEqual([2]);
     expect(v?.nodes).toEqual([1, 2]);
@@ -91,8 +91,8 @@ describe('log-matching', () => {
   it('catches equal (index, term) with different predecessors', () => {
     const c = new LogMatching();
     const [a, b] = [new FakeProcess(1), new FakeProcess(2)];
-    c.onNodeStep(stepOf(a, () => ({ appendFrom: 1, entries: [e(1), e(3, 'x')] })));
-    const v = c.onNodeStep(stepOf(b, () => ({ appendFrom: 1, entries: [e(2), e(3, 'x')] })));
+    c.onNodeStep(stepOf(a, { appendFrom: 1, entries: [e(1), e(3, 'x')] }));
+    const v = c.onNodeStep(stepOf(b, { appendFrom: 1, entries: [e(2), e(3, 'x')] }));
     expect(v?.property).toBe('log-matching');
     expect(v?.indices).toEqual([2]);
   });
@@ -104,18 +104,18 @@ describe('leader-completeness', () => {
     const [a, b] = [new FakeProcess(1), new FakeProcess(2)];
     a.log = [e(1), e(1, 'x')];
     a.currentTerm = 1;
-    c.onNodeStep(stepOf(a, (p) => ((p.commitIndex = 2), {})));
+    c.onNodeStep(stepOf(a, { commitIndex: 2 }));
     b.log = [e(1), e(1, 'x'), e(2)];
-    expect(c.onNodeStep(stepOf(b, (p) => ((p.role = 'leader'), (p.currentTerm = 2), {})))).toBeNull();
+    expect(c.onNodeStep(stepOf(b, { role: 'leader', currentTerm: 2 }))).toBeNull();
   });
   it('catches a leader elected without a committed entry', () => {
     const c = new LeaderCompleteness();
     const [a, b] = [new FakeProcess(1), new FakeProcess(2)];
     a.log = [e(1), e(1, 'x')];
     a.currentTerm = 1;
-    c.onNodeStep(stepOf(a, (p) => ((p.commitIndex = 2), {})));
+    c.onNodeStep(stepOf(a, { commitIndex: 2 }));
     b.log = [e(1)];
-    const v = c.onNodeStep(stepOf(b, (p) => ((p.role = 'leader'), (p.currentTerm = 2), {})));
+    const v = c.onNodeStep(stepOf(b, { role: 'leader', currentTerm: 2 }));
     expect(v?.property).toBe('leader-completeness');
     expect(v?.indices).toEqual([2]);
     expect(v?.message).toContain('leader S2 of term 2 lacks index 2');
@@ -124,11 +124,11 @@ describe('leader-completeness', () => {
     const c = new LeaderCompleteness();
     const [a, b] = [new FakeProcess(1), new FakeProcess(2)];
     b.log = [e(1)];
-    c.onNodeStep(stepOf(b, (p) => ((p.role = 'leader'), (p.currentTerm = 3), {})));
+    c.onNodeStep(stepOf(b, { role: 'leader', currentTerm: 3 }));
     a.log = [e(1), e(2, 'x')];
     a.currentTerm = 2;
     a.role = 'leader';
-    const v = c.onNodeStep(stepOf(a, (p) => ((p.commitIndex = 2), {})));
+    const v = c.onNodeStep(stepOf(a, { commitIndex: 2 }));
     expect(v?.property).toBe('leader-completeness');
     expect(v?.nodes).toEqual([2, 1]);
   });
@@ -140,16 +140,16 @@ describe('state-machine-safety', () => {
     const [a, b] = [new FakeProcess(1), new FakeProcess(2)];
     for (const p of [a, b]) {
       p.log = [e(1), e(1, 'x')];
-      expect(c.onNodeStep(stepOf(p, (q) => ((q.commitIndex = 2), { apply: 2 })))).toBeNull();
+      expect(c.onNodeStep(stepOf(p, { commitIndex: 2, apply: 2 }))).toBeNull();
     }
   });
   it('catches two nodes applying different commands at one index', () => {
     const c = new StateMachineSafety();
     const [a, b] = [new FakeProcess(1), new FakeProcess(2)];
     a.log = [e(1), e(2, 'x')];
-    c.onNodeStep(stepOf(a, (q) => ((q.commitIndex = 2), { apply: 2 })));
+    c.onNodeStep(stepOf(a, { commitIndex: 2, apply: 2 }));
     b.log = [e(1), e(3, 'y')];
-    const v = c.onNodeStep(stepOf(b, (q) => ((q.commitIndex = 2), { apply: 2 })));
+    const v = c.onNodeStep(stepOf(b, { commitIndex: 2, apply: 2 }));
     expect(v?.property).toBe('state-machine-safety');
     expect(v?.indices).toEqual([2]);
     expect(v?.message).toContain('committed as [t2 c1#1 put k x] by S1');
@@ -158,25 +158,25 @@ describe('state-machine-safety', () => {
     const c = new StateMachineSafety();
     const a = new FakeProcess(1);
     a.log = [e(1), e(1, 'x')];
-    const v = c.onNodeStep(stepOf(a, (q) => ((q.commitIndex = 1), { apply: 2 })));
+    const v = c.onNodeStep(stepOf(a, { commitIndex: 1, apply: 2 }));
     expect(v?.message).toContain('beyond its commit index 1');
   });
   it('catches a node removing an entry it had committed', () => {
     const c = new StateMachineSafety();
     const a = new FakeProcess(1);
     a.log = [e(1), e(1, 'x')];
-    c.onNodeStep(stepOf(a, (q) => ((q.commitIndex = 2), {})));
-    const v = c.onNodeStep(stepOf(a, () => ({ appendFrom: 2, entries: [e(2, 'y')] })));
+    c.onNodeStep(stepOf(a, { commitIndex: 2 }));
+    const v = c.onNodeStep(stepOf(a, { appendFrom: 2, entries: [e(2, 'y')] }));
     expect(v?.message).toContain('S1 had committed index 2');
   });
   it('catches the applied index going back across a restart', () => {
     const c = new StateMachineSafety();
     const a = new FakeProcess(1);
     a.log = [e(1), e(1, 'x')];
-    c.onNodeStep(stepOf(a, (q) => ((q.commitIndex = 2), { apply: 2 })));
+    c.onNodeStep(stepOf(a, { commitIndex: 2, apply: 2 }));
     const again = new FakeProcess(1);
     again.log = a.log;
-    const v = c.onNodeStep(stepOf(again, () => ({}), true));
+    const v = c.onNodeStep(stepOf(again, {}, true));
     expect(v?.message).toContain('restarted with applied index 0, below the 2');
   });
 });
@@ -185,23 +185,23 @@ describe('durability', () => {
   it('accepts one vote per term and rising terms', () => {
     const c = new Durability();
     const a = new FakeProcess(1);
-    expect(c.onNodeStep(stepOf(a, (p) => ((p.currentTerm = 2), { messages: [grant(1, 2, 2)] })))).toBeNull();
-    expect(c.onNodeStep(stepOf(a, () => ({ messages: [grant(1, 2, 2)] })))).toBeNull();
-    expect(c.onNodeStep(stepOf(a, (p) => ((p.currentTerm = 3), { messages: [grant(1, 3, 3)] })))).toBeNull();
+    expect(c.onNodeStep(stepOf(a, { currentTerm: 2, messages: [grant(1, 2, 2)] }))).toBeNull();
+    expect(c.onNodeStep(stepOf(a, { messages: [grant(1, 2, 2)] }))).toBeNull();
+    expect(c.onNodeStep(stepOf(a, { currentTerm: 3, messages: [grant(1, 3, 3)] }))).toBeNull();
   });
   it('catches a term forgotten across a restart', () => {
     const c = new Durability();
     const a = new FakeProcess(1);
-    c.onNodeStep(stepOf(a, (p) => ((p.currentTerm = 4), {})));
-    const v = c.onNodeStep(stepOf(new FakeProcess(1), () => ({}), true));
+    c.onNodeStep(stepOf(a, { currentTerm: 4 }));
+    const v = c.onNodeStep(stepOf(new FakeProcess(1), {}, true));
     expect(v?.property).toBe('durability');
     expect(v?.message).toBe('S1 restarted in term 0 after reaching term 4');
   });
   it('catches two votes in one term', () => {
     const c = new Durability();
     const a = new FakeProcess(1);
-    c.onNodeStep(stepOf(a, (p) => ((p.currentTerm = 2), { messages: [grant(1, 2, 2)] })));
-    const v = c.onNodeStep(stepOf(a, () => ({ messages: [grant(1, 3, 2)] })));
+    c.onNodeStep(stepOf(a, { currentTerm: 2, messages: [grant(1, 2, 2)] }));
+    const v = c.onNodeStep(stepOf(a, { messages: [grant(1, 3, 2)] }));
     expect(v?.message).toBe('S1 voted for S2 and then S3 in term 2');
   });
 });

@@ -45,12 +45,15 @@ export function put(clientId: number, seq: number, value: string): Command {
 }
 
 /**
- * Change a fake node with `mutate`, recording the before-state and what it "wrote", as the
+ * Change a fake node as `change` says, recording the before-state and what it "wrote", as the
  * runner does for a real node, and return the NodeStep a checker sees.
  */
 export function stepOf(
   p: FakeProcess,
-  mutate: (p: FakeProcess) => {
+  change: {
+    role?: Role;
+    currentTerm?: number;
+    commitIndex?: number;
     appendFrom?: number;
     entries?: Entry[];
     messages?: Message[];
@@ -65,7 +68,10 @@ export function stepOf(
     lastIndexBefore: p.lastIndex,
     lastAppliedBefore: p.lastApplied,
   };
-  const out = mutate(p);
+  const out = change;
+  if (change.role !== undefined) p.role = change.role;
+  if (change.currentTerm !== undefined) p.currentTerm = change.currentTerm;
+  if (change.commitIndex !== undefined) p.commitIndex = change.commitIndex;
   let logWrite = null;
   if (out.appendFrom !== undefined) {
     const entries = out.entries ?? [];
