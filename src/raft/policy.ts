@@ -8,7 +8,12 @@ import type { NodeId, Random } from './types.ts';
  */
 export interface Policy {
   /** §5.4.1: may a voter grant a vote to a candidate with this last log position? */
-  logUpToDate(candidateLastTerm: number, candidateLastIndex: number, ownLastTerm: number, ownLastIndex: number): boolean;
+  logUpToDate(
+    candidateLastTerm: number,
+    candidateLastIndex: number,
+    ownLastTerm: number,
+    ownLastIndex: number,
+  ): boolean;
   /** §5.4.2: may a leader in `currentTerm` commit `index` (whose entry has `entryTerm`) by counting replicas? */
   mayCommitByCounting(entryTerm: number, currentTerm: number): boolean;
   /** Which of (term, vote) reach durable storage. Correct: both. */
@@ -40,7 +45,8 @@ export interface Policy {
 }
 
 export const correctPolicy: Policy = {
-  logUpToDate: (cTerm, cIndex, ownTerm, ownIndex) => cTerm > ownTerm || (cTerm === ownTerm && cIndex >= ownIndex),
+  logUpToDate: (cTerm, cIndex, ownTerm, ownIndex) =>
+    cTerm > ownTerm || (cTerm === ownTerm && cIndex >= ownIndex),
   mayCommitByCounting: (entryTerm, currentTerm) => entryTerm === currentTerm,
   persistTerm: true,
   persistVote: true,
@@ -49,10 +55,10 @@ export const correctPolicy: Policy = {
     Math.max(commitIndex, Math.min(leaderCommit, lastNewIndex)),
   countVote: (votes, voter) => !votes.has(voter),
   acceptAppendTerm: (messageTerm, currentTerm) => messageTerm >= currentTerm,
-  matchIndexOnSuccess: (replyMatchIndex, _leaderLastIndex, oldMatchIndex) => Math.max(oldMatchIndex, replyMatchIndex),
+  matchIndexOnSuccess: (replyMatchIndex, _leaderLastIndex, oldMatchIndex) =>
+    Math.max(oldMatchIndex, replyMatchIndex),
   clearVoteWithinTerm: false,
   applyLimit: (commitIndex) => commitIndex,
   electionTimeoutMs: (rng, minMs, maxMs) => minMs + Math.floor(rng() * (maxMs - minMs + 1)),
   appendNoopOnElection: true,
 };
-

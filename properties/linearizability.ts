@@ -1,0 +1,865 @@
+// Linearizability of a key-value history.
+//
+// The search is Wing & Gong's: find a total order of the operations that respects real time
+// (an op that returned before another was invoked comes first) and that a sequential
+// key-value store would have answered exactly as the clients were answered. Two refinements
+// keep it fast, both from Gavin Lowe's work on testing linearizability:
+//
+// - Just-in-time linearization. Invocations and returns sit in one doubly linked list in
+//   time order. Scanning from the front, any op whose invocation we meet before the first
+//   remaining return may be linearized next; "linearizing" lifts both its events out of the
+//   list, and backtracking puts them back (dancing links). When the scan reaches a return,
+//   that op should already have taken effect and did not: undo the last choice and try the
+//   next candidate instead.
+// - Memoisation. The future of the search depends only on which ops are linearized and on
+//   the store's state, so each (set, state) pair is explored once. Sets are bitsets with an
+//   incremental (Zobrist) hash; states are interned strings, compared as integers.
+//
+// Keys are independent, so each key is its own search (P-compositionality). The searches are
+// run interleaved, a slice of steps each in turn, and the first key that fails ends the check:
+// one hard key cannot starve the verdict on the others, and an exhausted budget is reported as
+// 'unknown' — never as a guess.
+//
+// Semantics of the history (properties/history.ts): 'fail' ops did not happen and are dropped.
+// 'info' ops are pending to the end: they may take effect at any point after their invocation,
+// or never, and their result constrains nothing. A missing key reads as ''.
+// An invocation and a return at the same instant count as concurrent: the checker never
+// reports a violation that rests on the order of two events with equal timestamps.
+
+import { assert } from '../src/assert.ts';
+import type { History, HistoryOp } from './history.ts';
+import { describeHistoryOp } from './history.ts';
+
+export type LinWitness = {
+  key: string;
+  /** The longest linearizable prefix found for `key`, in linearization order. */
+  prefix: HistoryOp[];
+  /** The op whose return came while it could not be placed after `prefix`. */
+  op: HistoryOp;
+  message: string;
+};
+
+export type LinResult =
+  | { verdict: 'ok'; steps: number }
+  | { verdict: 'violation'; steps: number; witness: LinWitness }
+  | { verdict: 'unknown'; steps: number; reason: string };
+
+export type LinOptions = {
+  /** Total search steps over all keys before giving up with 'unknown'. */
+  budgetSteps?: number;
+  /** Steps one key may take before the next key gets its turn. */
+  sliceSteps?: number;
+};
+
+export const DEFAULT_BUDGET_STEPS = 5_000_000;
+const DEFAULT_SLICE_STEPS = 20_000;
+
+export function checkLinearizability(history: History | HistoryOp[], opts: LinOptions = {}): LinResult {
+  const budgetSteps = opts.budgetSteps ?? DEFAULT_BUDGET_STEPS;
+  const sliceSteps = opts.sliceSteps ?? DEFAULT_SLICE_STEPS;
+  assert(Number.isSafeInteger(budgetSteps) && budgetSteps >= 0, () => `budgetSteps must be an integer >= 0`);
+  assert(Number.isSafeInteger(sliceSteps) && sliceSteps > 0, () => `sliceSteps must be an integer > 0`);
+  const ops = Array.isArray(history) ? history : history.ops;
+  assertWellFormed(ops);
+
+  const values = new ValueTable();
+  let active: KeySearch[] = [];
+  for (const [key, keyOps] of partitionByKey(ops)) active.push(new KeySearch(key, keyOps, values));
+
+  let steps = 0;
+  while (active.length > 0) {
+    if (steps >= budgetSteps) {
+      const first = active[0]!;
+      return {
+        verdict: 'unknown',
+        steps,
+        reason:
+          `search budget of ${budgetSteps} steps exhausted with ${active.length} key(s) undecided ` +
+          `(first: ${JSON.stringify(first.key)}, ${first.ops.length} ops, ${first.steps} steps spent on it)`,
+      };
+    }
+    const stillActive: KeySearch[] = [];
+    for (const search of active) {
+      const allowance = Math.min(sliceSteps, budgetSteps - steps);
+      if (allowance <= 0) {
+        stillActive.push(search);
+        continue;
+      }
+      const stepsBefore = search.steps;
+      const status = search.run(allowance);
+      steps += search.steps - stepsBefore;
+      if (status === SearchStatus.Violation)
+        return { verdict: 'violation', steps, witness: search.witness() };
+      if (status === SearchStatus.Running) stillActive.push(search);
+      // A finished key is dropped here, and its memo with it.
+    }
+    active = stillActive;
+  }
+  return { verdict: 'ok', steps };
+}
+
+function assertWellFormed(ops: readonly HistoryOp[]): void {
+  const ids = new Set<number>();
+  for (const o of ops) {
+    assert(!ids.has(o.id), () => `history: op id ${o.id} is used twice`);
+    ids.add(o.id);
+    if (o.status !== 'ok') continue;
+    assert(o.returnMs !== null, () => `history: op #${o.id} is 'ok' but has no returnMs`);
+    assert(
+      o.returnMs >= o.invokeMs,
+      () => `history: op #${o.id} returns (${o.returnMs}) before its invocation`,
+    );
+    assert(o.result !== null, () => `history: op #${o.id} is 'ok' but has no result`);
+    assert(
+      o.result.type === o.op.type,
+      () => `history: op #${o.id} is a ${o.op.type} with a ${o.result?.type} result`,
+    );
+  }
+}
+
+/**
+ * The ops that matter, grouped by key in order of first appearance. Dropped: 'fail' ops (they
+ * did not happen) and pending gets (a read with an unknown result neither constrains nor changes
+ * anything).
+ */
+function partitionByKey(ops: readonly HistoryOp[]): Map<string, HistoryOp[]> {
+  const byKey = new Map<string, HistoryOp[]>();
+  for (const o of ops) {
+    if (o.status === 'fail') continue;
+    if (o.status === 'info' && o.op.type === 'get') continue;
+    let list = byKey.get(o.op.key);
+    if (list === undefined) {
+      list = [];
+      byKey.set(o.op.key, list);
+    }
+    list.push(o);
+  }
+  return byKey;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The store's values, interned: equal strings get equal ids, so the search compares integers.
+
+/** Id of the empty string: the value of a key never written. */
+const EMPTY_VALUE = 0;
+
+class ValueTable {
+  private readonly idOf = new Map<string, number>();
+  readonly strings: string[] = [];
+  // Both operations below cost time in the length of the value; the search asks for the same
+  // pairs again and again, so their answers are cached by id.
+  private readonly appended = new IntPairCache();
+  private readonly prefixes = new IntPairCache();
+
+  constructor() {
+    const empty = this.intern('');
+    assert(empty === EMPTY_VALUE, 'the empty string must be value 0');
+  }
+
+  intern(s: string): number {
+    const known = this.idOf.get(s);
+    if (known !== undefined) return known;
+    const id = this.strings.length;
+    this.strings.push(s);
+    this.idOf.set(s, id);
+    return id;
+  }
+
+  /** The id of strings[stateId] + strings[valueId]. */
+  append(stateId: number, valueId: number): number {
+    const known = this.appended.get(stateId, valueId);
+    if (known >= 0) return known;
+    const result = this.intern(this.strings[stateId]! + this.strings[valueId]!);
+    this.appended.set(stateId, valueId, result);
+    return result;
+  }
+
+  /** Whether strings[valueId] starts with strings[prefixId]. */
+  isPrefix(prefixId: number, valueId: number): boolean {
+    if (prefixId === valueId || prefixId === EMPTY_VALUE) return true;
+    const known = this.prefixes.get(prefixId, valueId);
+    if (known >= 0) return known === 1;
+    const result = this.strings[valueId]!.startsWith(this.strings[prefixId]!);
+    this.prefixes.set(prefixId, valueId, result ? 1 : 0);
+    return result;
+  }
+}
+
+/** A map from a pair of non-negative int32s to a non-negative int32: open addressing, no allocation per entry. */
+class IntPairCache {
+  private keyA = new Int32Array(64).fill(-1);
+  private keyB = new Int32Array(64);
+  private result = new Int32Array(64);
+  private count = 0;
+
+  /** The value stored for (a, b), or -1. */
+  get(a: number, b: number): number {
+    const mask = this.keyA.length - 1;
+    let slot = mix32(Math.imul(a, 0x9e3779b1) ^ b) & mask;
+    for (;;) {
+      const k = this.keyA[slot]!;
+      if (k === -1) return -1;
+      if (k === a && this.keyB[slot] === b) return this.result[slot]!;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  set(a: number, b: number, value: number): void {
+    const mask = this.keyA.length - 1;
+    let slot = mix32(Math.imul(a, 0x9e3779b1) ^ b) & mask;
+    while (this.keyA[slot] !== -1 && !(this.keyA[slot] === a && this.keyB[slot] === b))
+      slot = (slot + 1) & mask;
+    if (this.keyA[slot] === -1) this.count++;
+    this.keyA[slot] = a;
+    this.keyB[slot] = b;
+    this.result[slot] = value;
+    if (this.count * 2 > this.keyA.length) this.grow();
+  }
+
+  private grow(): void {
+    const oldA = this.keyA;
+    const oldB = this.keyB;
+    const oldResult = this.result;
+    const capacity = oldA.length * 2;
+    this.keyA = new Int32Array(capacity).fill(-1);
+    this.keyB = new Int32Array(capacity);
+    this.result = new Int32Array(capacity);
+    this.count = 0;
+    for (let i = 0; i < oldA.length; i++) {
+      if (oldA[i] !== -1) this.set(oldA[i]!, oldB[i]!, oldResult[i]!);
+    }
+  }
+}
+
+/** Murmur3's finaliser: spreads every input bit over the whole word. */
+function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The memo: a set of (linearized ops, store state) pairs.
+//
+// A set of ops is stored as a window of its bitset: completed ops are numbered in invocation
+// order, every op below the window is linearized and every op above it is not. The search only
+// linearizes ops invoked before the first remaining return, so the window spans about as many
+// ops as were concurrent, not the whole history. Pending ops never return and may stay
+// unlinearized forever; they get their own small bitset, stored whole, so that they do not pin
+// the window open.
+
+class VisitedSet {
+  private entryHash = new Int32Array(256);
+  private entryState = new Int32Array(256);
+  private entryLow = new Int32Array(256);
+  /** Entry i's words are arena[entryStart[i] .. entryStart[i + 1]). */
+  private entryStart = new Int32Array(257);
+  private arena = new Int32Array(1024);
+  private count = 0;
+  /** Open addressing: entry index + 1, 0 = empty. */
+  private table = new Int32Array(512);
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds the pair unless it is present; true if it was added (not seen before). */
+  addIfAbsent(
+    hash: number,
+    state: number,
+    doneWords: Int32Array,
+    low: number,
+    high: number,
+    pendingWords: Int32Array,
+  ): boolean {
+    const windowLength = high - low;
+    const length = windowLength + pendingWords.length;
+    const mask = this.table.length - 1;
+    let slot = mix32(hash) & mask;
+    for (;;) {
+      const found = this.table[slot]!;
+      if (found === 0) break;
+      const e = found - 1;
+      if (
+        this.entryHash[e] === hash &&
+        this.entryState[e] === state &&
+        this.entryLow[e] === low &&
+        this.entryStart[e + 1]! - this.entryStart[e]! === length &&
+        this.sameWords(this.entryStart[e]!, doneWords, low, windowLength, pendingWords)
+      ) {
+        return false;
+      }
+      slot = (slot + 1) & mask;
+    }
+
+    const e = this.count;
+    if (e + 1 >= this.entryHash.length) this.growEntries();
+    const start = this.entryStart[e]!;
+    if (start + length > this.arena.length) this.growArena(start + length);
+    const arena = this.arena;
+    for (let i = 0; i < windowLength; i++) arena[start + i] = doneWords[low + i]!;
+    for (let i = 0; i < pendingWords.length; i++) arena[start + windowLength + i] = pendingWords[i]!;
+    this.entryHash[e] = hash;
+    this.entryState[e] = state;
+    this.entryLow[e] = low;
+    this.entryStart[e + 1] = start + length;
+    this.table[slot] = e + 1;
+    this.count = e + 1;
+    if (this.count * 2 > this.table.length) this.growTable();
+    return true;
+  }
+
+  private sameWords(
+    start: number,
+    doneWords: Int32Array,
+    low: number,
+    windowLength: number,
+    pendingWords: Int32Array,
+  ): boolean {
+    const arena = this.arena;
+    for (let i = 0; i < windowLength; i++) if (arena[start + i] !== doneWords[low + i]) return false;
+    const pendingStart = start + windowLength;
+    for (let i = 0; i < pendingWords.length; i++)
+      if (arena[pendingStart + i] !== pendingWords[i]) return false;
+    return true;
+  }
+
+  private growEntries(): void {
+    const capacity = this.entryHash.length * 2;
+    this.entryHash = grown(this.entryHash, capacity);
+    this.entryState = grown(this.entryState, capacity);
+    this.entryLow = grown(this.entryLow, capacity);
+    this.entryStart = grown(this.entryStart, capacity + 1);
+  }
+
+  private growArena(atLeast: number): void {
+    let capacity = this.arena.length * 2;
+    while (capacity < atLeast) capacity *= 2;
+    this.arena = grown(this.arena, capacity);
+  }
+
+  private growTable(): void {
+    const capacity = this.table.length * 2;
+    const mask = capacity - 1;
+    const table = new Int32Array(capacity);
+    for (let e = 0; e < this.count; e++) {
+      let slot = mix32(this.entryHash[e]!) & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+      table[slot] = e + 1;
+    }
+    this.table = table;
+  }
+}
+
+function grown(a: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(capacity);
+  b.set(a);
+  return b;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One key's search.
+
+const SearchStatus = { Running: 0, Linearizable: 1, Violation: 2 } as const;
+type SearchStatus = (typeof SearchStatus)[keyof typeof SearchStatus];
+
+/**
+ * What an op does to the store, as a small integer: the search loop switches on it for every
+ * candidate, so it stays in a typed array instead of a union of objects.
+ */
+const Kind = {
+  /** argA: the value read. */
+  Get: 0,
+  /** argA: the value written. */
+  Put: 1,
+  /** argA: the value appended. */
+  Append: 2,
+  /** cas that reported success. argA: expected, argB: new value. */
+  CasSucceeded: 3,
+  /** cas that ran and reported that the value was not the expected one. argA: expected. */
+  CasFailed: 4,
+  /** cas with unknown outcome: it succeeds iff the value is the expected one. argA, argB as above. */
+  CasPending: 5,
+} as const;
+
+/** How far the expansion of a search node has got: see `KeySearch.run`. */
+const Phase = { Reads: 0, Lookahead: 1, Writes: 2 } as const;
+type Phase = (typeof Phase)[keyof typeof Phase];
+
+/** The list's front sentinel; the back sentinel is the slot after the last event. */
+const HEAD = 0;
+/** How far past the first return phase Lookahead looks: a bound on the cost per node. */
+const LOOKAHEAD_EVENTS = 16;
+/** Phase Lookahead gives up past this many distinct reset values: each one weakens the check. */
+const MAX_RESETTERS = 8;
+
+class KeySearch {
+  steps = 0;
+  private readonly kind: Uint8Array;
+  private readonly argA: Int32Array;
+  private readonly argB: Int32Array;
+  private readonly isPending: Uint8Array;
+  /** Bit of an op: in `doneWords` for completed ops, in `pendingWords` for pending ones. */
+  private readonly bit: Int32Array;
+  private readonly zobrist: Int32Array;
+
+  // The event list. Slots 1..eventCount hold events in time order.
+  private readonly end: number;
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly eventOp: Int32Array;
+  private readonly eventIsReturn: Uint8Array;
+  private readonly callSlot: Int32Array;
+  /** -1 for pending ops: they never return, so nothing forces them to take effect. */
+  private readonly returnSlot: Int32Array;
+
+  // The search state, kept between slices: the node being expanded is (state, the ops linearized
+  // so far), and (phase, entry, ...) say how far its expansion has got.
+  private entry: number;
+  private state = EMPTY_VALUE;
+  private phase: Phase = Phase.Reads;
+  /**
+   * In phases Reads and Lookahead: the values that ops seen so far may overwrite the key's value
+   * with (puts, successful and pending cas), in resetterValues[0 .. resetterCount); a count above
+   * MAX_RESETTERS means "too many to be worth tracking".
+   */
+  private resetterCount = 0;
+  private readonly resetterValues = new Int32Array(MAX_RESETTERS);
+  /** In phase Lookahead: events still to look at. */
+  private lookaheadLeft = 0;
+  private depth = 0;
+  // One frame per choice on the current path: the op chosen, the state before it, and whether it
+  // was a forced read (see `run`).
+  private readonly stackOp: Int32Array;
+  private readonly stackState: Int32Array;
+  private readonly stackForced: Uint8Array;
+  private readonly doneWords: Int32Array;
+  private readonly pendingWords: Int32Array;
+  /** Lowest word of doneWords that is not all ones. */
+  private low = 0;
+  /** One past the highest non-zero word of doneWords (>= low). */
+  private high = 0;
+  private setHash = 0;
+  private readonly visited = new VisitedSet();
+
+  // The deepest point reached before a dead end: the witness if the key fails.
+  private bestDepth = -1;
+  private readonly bestOps: Int32Array;
+  private bestState = EMPTY_VALUE;
+  private bestBlockedOp = -1;
+  /** bestOps[0 .. this) still equals the stack: only the rest needs copying at the next snapshot. */
+  private stackAgreesWithBestBelow = 0;
+
+  constructor(
+    readonly key: string,
+    readonly ops: readonly HistoryOp[],
+    private readonly values: ValueTable,
+  ) {
+    const n = ops.length;
+    this.kind = new Uint8Array(n);
+    this.argA = new Int32Array(n);
+    this.argB = new Int32Array(n);
+    this.isPending = new Uint8Array(n);
+    this.bit = new Int32Array(n);
+    this.zobrist = new Int32Array(n);
+    this.callSlot = new Int32Array(n);
+    this.returnSlot = new Int32Array(n).fill(-1);
+    this.stackOp = new Int32Array(n);
+    this.stackState = new Int32Array(n);
+    this.stackForced = new Uint8Array(n);
+    this.bestOps = new Int32Array(n);
+
+    // Events: a call per op, a return per completed op.
+    const eventTime: number[] = [];
+    const eventOpList: number[] = [];
+    const eventReturn: boolean[] = [];
+    for (let i = 0; i < n; i++) {
+      const o = ops[i]!;
+      this.encode(i, o);
+      this.zobrist[i] = mix32(Math.imul(i + 1, 0x9e3779b9) ^ 0x5bd1e995);
+      eventTime.push(o.invokeMs);
+      eventOpList.push(i);
+      eventReturn.push(false);
+      if (o.status === 'ok') {
+        eventTime.push(o.returnMs!);
+        eventOpList.push(i);
+        eventReturn.push(true);
+      }
+    }
+    const order = eventTime.map((_, k) => k);
+    // Equal times: invocations first (equal instants count as concurrent), then by op order.
+    order.sort(
+      (x, y) =>
+        eventTime[x]! - eventTime[y]! ||
+        Number(eventReturn[x]) - Number(eventReturn[y]) ||
+        eventOpList[x]! - eventOpList[y]!,
+    );
+
+    const eventCount = order.length;
+    this.end = eventCount + 1;
+    this.next = new Int32Array(eventCount + 2);
+    this.prev = new Int32Array(eventCount + 2);
+    this.eventOp = new Int32Array(eventCount + 2).fill(-1);
+    this.eventIsReturn = new Uint8Array(eventCount + 2);
+    let doneCount = 0;
+    let pendingCount = 0;
+    for (let k = 0; k < eventCount; k++) {
+      const slot = k + 1;
+      const e = order[k]!;
+      const op = eventOpList[e]!;
+      this.eventOp[slot] = op;
+      if (eventReturn[e]) {
+        this.eventIsReturn[slot] = 1;
+        this.returnSlot[op] = slot;
+      } else {
+        this.callSlot[op] = slot;
+        // Bits in invocation order: what keeps the memo's windows short.
+        this.bit[op] = this.isPending[op] ? pendingCount++ : doneCount++;
+      }
+    }
+    for (let slot = 0; slot <= this.end; slot++) {
+      this.next[slot] = slot + 1;
+      this.prev[slot] = slot - 1;
+    }
+    // One spare zero word, so that the scan for the lowest non-full word always stops.
+    this.doneWords = new Int32Array((doneCount >>> 5) + 2);
+    this.pendingWords = new Int32Array((pendingCount + 31) >>> 5);
+    this.entry = this.next[HEAD]!;
+  }
+
+  private encode(i: number, o: HistoryOp): void {
+    const values = this.values;
+    const pending = o.status !== 'ok';
+    this.isPending[i] = pending ? 1 : 0;
+    const op = o.op;
+    switch (op.type) {
+      case 'get': {
+        assert(!pending, 'pending gets are dropped before the search');
+        const result = o.result;
+        assert(result !== null && result.type === 'get', 'a completed get has a get result');
+        this.kind[i] = Kind.Get;
+        this.argA[i] = values.intern(result.value ?? '');
+        return;
+      }
+      case 'put':
+        this.kind[i] = Kind.Put;
+        this.argA[i] = values.intern(op.value);
+        return;
+      case 'append':
+        this.kind[i] = Kind.Append;
+        this.argA[i] = values.intern(op.value);
+        return;
+      case 'cas': {
+        this.argA[i] = values.intern(op.expected);
+        this.argB[i] = values.intern(op.value);
+        if (pending) {
+          this.kind[i] = Kind.CasPending;
+          return;
+        }
+        const result = o.result;
+        assert(result !== null && result.type === 'cas', 'a completed cas has a cas result');
+        this.kind[i] = result.ok ? Kind.CasSucceeded : Kind.CasFailed;
+        return;
+      }
+      default:
+        assert(false, () => `unknown op ${JSON.stringify(op)}`);
+    }
+  }
+
+  /**
+   * Runs at most `maxSteps` steps; a step is one event looked at or one backtrack.
+   *
+   * A node's candidates are the ops invoked before the first remaining return. Its expansion has
+   * three phases:
+   * - Reads: look for a read-only candidate that fits the current state (a get of the current
+   *   value, or a failed cas whose expected value differs). Such an op may always go first: it
+   *   changes nothing, and no candidate has to precede it in real time, since every remaining op
+   *   returns after its invocation. So if the node has a valid continuation, it has one that starts
+   *   with that read: the read is a forced move, and if it fails the node fails, with no
+   *   alternative tried.
+   * - Lookahead: values only grow by appends. Until some op that may overwrite the value (put,
+   *   successful or pending cas) could take effect, every get that returns must read a value that
+   *   starts with the current one. A node that breaks this for a get returning in the next few
+   *   events is dead, however the candidates are ordered.
+   * - Writes: try the candidates one by one in invocation order (Lowe's just-in-time order).
+   */
+  run(maxSteps: number): SearchStatus {
+    const {
+      kind,
+      argA,
+      argB,
+      next,
+      eventOp,
+      eventIsReturn,
+      stackOp,
+      stackState,
+      stackForced,
+      values,
+      visited,
+    } = this;
+    const end = this.end;
+    let entry = this.entry;
+    let state = this.state;
+    let phase = this.phase;
+    let resetterCount = this.resetterCount;
+    let lookaheadLeft = this.lookaheadLeft;
+    let depth = this.depth;
+    let status: SearchStatus = SearchStatus.Running;
+    let used = 0;
+    while (used < maxSteps) {
+      used++;
+      /** Set when this node is found dead: the op to blame if this is the deepest dead end so far. */
+      let blocked = -1;
+      /** Set when a candidate fits: the state after it. */
+      let nextState = -1;
+      let op = -1;
+
+      if (phase === Phase.Reads) {
+        if (entry === end) {
+          // No return left: every completed op is placed; the pending ones left over never took effect.
+          status = SearchStatus.Linearizable;
+          break;
+        }
+        op = eventOp[entry]!;
+        if (eventIsReturn[entry] !== 0) {
+          // Only a write can have made the state unreachable for a get ahead; the empty value
+          // is a prefix of every value.
+          const wrote = depth > 0 && stackForced[depth - 1] === 0;
+          if (!wrote || state === EMPTY_VALUE || resetterCount > MAX_RESETTERS) {
+            phase = Phase.Writes;
+            entry = next[HEAD]!;
+          } else {
+            phase = Phase.Lookahead;
+            lookaheadLeft = LOOKAHEAD_EVENTS;
+          }
+          continue;
+        }
+        const k = kind[op]!;
+        const a = argA[op]!;
+        if ((k === Kind.Get && state === a) || (k === Kind.CasFailed && state !== a)) {
+          nextState = state;
+        } else {
+          if (k === Kind.Put) resetterCount = this.noteResetter(resetterCount, a);
+          else if (k === Kind.CasSucceeded || k === Kind.CasPending)
+            resetterCount = this.noteResetter(resetterCount, argB[op]!);
+          entry = next[entry]!;
+        }
+      } else if (phase === Phase.Lookahead) {
+        if (entry === end || lookaheadLeft === 0) {
+          phase = Phase.Writes;
+          entry = next[HEAD]!;
+          continue;
+        }
+        lookaheadLeft--;
+        op = eventOp[entry]!;
+        const k = kind[op]!;
+        if (eventIsReturn[entry] === 0) {
+          if (k === Kind.Put) resetterCount = this.noteResetter(resetterCount, argA[op]!);
+          else if (k === Kind.CasSucceeded || k === Kind.CasPending)
+            resetterCount = this.noteResetter(resetterCount, argB[op]!);
+          if (resetterCount > MAX_RESETTERS) lookaheadLeft = 0;
+        } else if (
+          (k === Kind.Get || k === Kind.CasSucceeded) &&
+          !this.reachable(state, resetterCount, argA[op]!)
+        ) {
+          blocked = op;
+        }
+        entry = next[entry]!;
+      } else {
+        op = eventOp[entry]!;
+        if (eventIsReturn[entry] !== 0) {
+          // Every candidate was tried: the op of the first return cannot be placed in time.
+          blocked = op;
+        } else {
+          entry = next[entry]!;
+          const a = argA[op]!;
+          switch (kind[op]) {
+            case Kind.Get:
+            case Kind.CasFailed:
+              // Read-only: phase Reads found that it does not fit.
+              break;
+            case Kind.Put:
+              nextState = a;
+              break;
+            case Kind.Append:
+              nextState = values.append(state, a);
+              break;
+            case Kind.CasSucceeded:
+              if (state === a) nextState = argB[op]!;
+              break;
+            case Kind.CasPending:
+              nextState = state === a ? argB[op]! : state;
+              break;
+            default:
+              assert(false, () => `bad op kind ${kind[op]}`);
+          }
+        }
+      }
+
+      if (nextState >= 0) {
+        this.setBit(op);
+        const hash = this.setHash ^ Math.imul(nextState + 1, 0x27d4eb2f);
+        if (visited.addIfAbsent(hash, nextState, this.doneWords, this.low, this.high, this.pendingWords)) {
+          stackOp[depth] = op;
+          stackState[depth] = state;
+          stackForced[depth] = phase === Phase.Reads ? 1 : 0;
+          depth++;
+          state = nextState;
+          this.lift(op);
+          entry = next[HEAD]!;
+          phase = Phase.Reads;
+          resetterCount = 0;
+          continue;
+        }
+        // Seen before and not on the current path (its set is larger): explored, and dead.
+        this.clearBit(op);
+        if (phase !== Phase.Reads) continue;
+        // A forced move leads to a dead node, so this node is dead too.
+        blocked = this.firstReturningOp();
+      }
+      if (blocked < 0) continue;
+
+      // This node is dead. Undo the last choice and go on with the candidate after it; undoing a
+      // forced read, its node is dead as well.
+      if (depth > this.bestDepth) this.snapshot(depth, state, blocked);
+      for (;;) {
+        if (depth === 0) {
+          status = SearchStatus.Violation;
+          break;
+        }
+        depth--;
+        if (depth < this.stackAgreesWithBestBelow) this.stackAgreesWithBestBelow = depth;
+        const undone = stackOp[depth]!;
+        state = stackState[depth]!;
+        this.clearBit(undone);
+        this.unlift(undone);
+        if (stackForced[depth] === 0) {
+          phase = Phase.Writes;
+          entry = next[this.callSlot[undone]!]!;
+          break;
+        }
+      }
+      if (status === SearchStatus.Violation) break;
+    }
+    this.steps += used;
+    this.entry = entry;
+    this.state = state;
+    this.phase = phase;
+    this.resetterCount = resetterCount;
+    this.lookaheadLeft = lookaheadLeft;
+    this.depth = depth;
+    return status;
+  }
+
+  /** Records a value that an unplaced op may overwrite the key with; returns the new count. */
+  private noteResetter(count: number, valueId: number): number {
+    if (count >= MAX_RESETTERS) return MAX_RESETTERS + 1;
+    for (let i = 0; i < count; i++) if (this.resetterValues[i] === valueId) return count;
+    this.resetterValues[count] = valueId;
+    return count + 1;
+  }
+
+  /**
+   * Whether the value `wanted` can still be current at some point, given that from now on values
+   * only grow by appends, except for the resets recorded: it must start with the current value
+   * or with one of the reset values.
+   */
+  private reachable(state: number, resetterCount: number, wanted: number): boolean {
+    const values = this.values;
+    if (values.isPrefix(state, wanted)) return true;
+    for (let i = 0; i < resetterCount; i++) if (values.isPrefix(this.resetterValues[i]!, wanted)) return true;
+    return false;
+  }
+
+  /** The op of the first return event still in the list (there is one: the node has a completed op left). */
+  private firstReturningOp(): number {
+    let e = this.next[HEAD]!;
+    while (e !== this.end && this.eventIsReturn[e] === 0) e = this.next[e]!;
+    assert(e !== this.end, 'a dead node has a return left');
+    return this.eventOp[e]!;
+  }
+
+  private setBit(op: number): void {
+    const b = this.bit[op]!;
+    const m = 1 << (b & 31);
+    const w = b >>> 5;
+    this.setHash ^= this.zobrist[op]!;
+    if (this.isPending[op]) {
+      this.pendingWords[w]! |= m;
+      return;
+    }
+    const words = this.doneWords;
+    words[w]! |= m;
+    if (w >= this.high) this.high = w + 1;
+    while (words[this.low] === -1) this.low++;
+  }
+
+  private clearBit(op: number): void {
+    const b = this.bit[op]!;
+    const m = 1 << (b & 31);
+    const w = b >>> 5;
+    this.setHash ^= this.zobrist[op]!;
+    if (this.isPending[op]) {
+      this.pendingWords[w]! &= ~m;
+      return;
+    }
+    const words = this.doneWords;
+    words[w]! &= ~m;
+    if (w < this.low) this.low = w;
+    while (this.high > 0 && words[this.high - 1] === 0) this.high--;
+  }
+
+  /** Takes op's events out of the list: it is linearized. */
+  private lift(op: number): void {
+    const { next, prev } = this;
+    const c = this.callSlot[op]!;
+    next[prev[c]!] = next[c]!;
+    prev[next[c]!] = prev[c]!;
+    const r = this.returnSlot[op]!;
+    if (r < 0) return;
+    next[prev[r]!] = next[r]!;
+    prev[next[r]!] = prev[r]!;
+  }
+
+  /** Puts op's events back, in the reverse order of `lift`, so that the links come back exactly. */
+  private unlift(op: number): void {
+    const { next, prev } = this;
+    const r = this.returnSlot[op]!;
+    if (r >= 0) {
+      next[prev[r]!] = r;
+      prev[next[r]!] = r;
+    }
+    const c = this.callSlot[op]!;
+    next[prev[c]!] = c;
+    prev[next[c]!] = c;
+  }
+
+  private snapshot(depth: number, state: number, blockedOp: number): void {
+    for (let i = this.stackAgreesWithBestBelow; i < depth; i++) this.bestOps[i] = this.stackOp[i]!;
+    this.stackAgreesWithBestBelow = depth;
+    this.bestDepth = depth;
+    this.bestState = state;
+    this.bestBlockedOp = blockedOp;
+  }
+
+  witness(): LinWitness {
+    assert(this.bestBlockedOp >= 0, 'a failed search has met a return it could not place');
+    const prefix: HistoryOp[] = [];
+    for (let i = 0; i < this.bestDepth; i++) prefix.push(this.ops[this.bestOps[i]!]!);
+    const op = this.ops[this.bestBlockedOp]!;
+    const value = this.values.strings[this.bestState]!;
+    const message =
+      `key ${JSON.stringify(this.key)}: ${describeHistoryOp(op)} cannot be linearized; ` +
+      `the longest linearizable prefix found has ${prefix.length} op(s) and leaves the value ${quoteShort(value)}`;
+    return { key: this.key, prefix, op, message };
+  }
+}
+
+/** A value for a one-line message: long ones keep their ends. */
+function quoteShort(s: string): string {
+  if (s.length <= 60) return JSON.stringify(s);
+  return `${JSON.stringify(s.slice(0, 24))}...${JSON.stringify(s.slice(-24))} (${s.length} chars)`;
+}

@@ -1,0 +1,428 @@
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Chalk, type ChalkInstance } from 'chalk';
+import cliProgress from 'cli-progress';
+import { Command, CommanderError, Option } from 'commander';
+import { createSafetyCheckers } from '../properties/index.ts';
+import { BUGS, findBug } from '../src/raft/bugs/index.ts';
+import { validateConfig } from './config.ts';
+import { runSeed } from './index.ts';
+import {
+  type ConfigOverrides,
+  configFor,
+  describeProfile,
+  PROFILE_MODES,
+  type ProfileMode,
+} from './profile.ts';
+import { formatSummary, num, seconds } from './report.ts';
+import type { RunResult } from './runner.ts';
+import type { SeedOutcome, SweepSettings } from './seed-job.ts';
+import { runSweep } from './sweep.ts';
+import {
+  EXIT_OK,
+  EXIT_USAGE,
+  EXIT_VIOLATION,
+  parseDurationMs,
+  parseIntInRange,
+  parseProbability,
+  parseRange,
+  parseRate,
+  parseUint,
+  UsageError,
+} from './usage.ts';
+
+interface CliOptions {
+  seed?: string;
+  seeds?: string;
+  workers?: string;
+  profile?: string;
+  bug: string[];
+  listBugs?: boolean;
+  stopOnFailure?: boolean;
+  nodes?: string;
+  clients?: string;
+  time?: string;
+  drop?: string;
+  dup?: string;
+  delay?: string;
+  partitions?: string;
+  crashes?: string;
+  pauses?: string;
+  trace?: string;
+  json?: boolean;
+  color: boolean;
+}
+
+const DEFAULT_SEED = 42;
+
+function program(): Command {
+  const collect = (value: string, previous: string[]): string[] => [...previous, value];
+  return new Command('raftsim')
+    .description(
+      'Deterministic simulation and fuzz testing of Raft: one seed, or a sweep of seeds on every core.',
+    )
+    .option('--seed <n>', `run one seed (default ${DEFAULT_SEED})`)
+    .option('--seeds <a..b>', 'run every seed from a to b, in parallel, with a progress bar')
+    .option('--workers <n>', 'worker threads for --seeds (default: one per core)')
+    .addOption(
+      new Option(
+        '--profile <mode>',
+        "'swarm': each seed draws its own fault profile; 'fixed': the flags as given",
+      )
+        .choices(PROFILE_MODES as string[])
+        .default(undefined, "'fixed' for --seed, 'swarm' for --seeds"),
+    )
+    .option('--bug <name>', 'switch on a bug from the catalogue (repeatable; see --list-bugs)', collect, [])
+    .option('--list-bugs', 'list the bug catalogue and exit')
+    .option('--stop-on-failure', 'with --seeds: stop at the first failing seed')
+    .option('--nodes <n>', 'cluster size (default 5)')
+    .option('--clients <n>', 'workload clients (default 5)')
+    .option('--time <duration>', 'virtual duration: 60s, 500ms, 2m (default 60s)')
+    .option('--drop <p>', 'probability a message is lost (default 0.01)')
+    .option('--dup <p>', 'probability a message is duplicated (default 0.01)')
+    .option('--delay <min-max>', 'message delay range in ms (default 1-10)')
+    .option('--partitions <rate|off>', 'partitions per virtual minute (default 2)')
+    .option('--crashes <rate|off>', 'crashes per virtual minute (default 1)')
+    .option('--pauses <rate|off>', 'stop-the-world pauses per virtual minute (default 1)')
+    .option('--trace <file>', 'write every event as JSON Lines to file (one run)')
+    .option('--json', 'print one JSON object instead of the human summary')
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every property held, 1 a property was violated, 2 bad usage or input.\n' +
+        'Examples:\n  npm run sim -- --seed 42\n  npm run sim -- --seeds 1..1000\n  npm run sim -- --seed 7 --bug figure8',
+    )
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
+}
+
+function overridesFrom(o: CliOptions): ConfigOverrides {
+  const out: ConfigOverrides = {};
+  if (o.nodes !== undefined) out.nodes = parseIntInRange('--nodes', o.nodes, 1, 64);
+  if (o.clients !== undefined) out.clients = parseIntInRange('--clients', o.clients, 0, 1000);
+  if (o.time !== undefined) out.timeMs = parseDurationMs('--time', o.time);
+  if (o.drop !== undefined) out.dropRate = parseProbability('--drop', o.drop);
+  if (o.dup !== undefined) out.dupRate = parseProbability('--dup', o.dup);
+  if (o.delay !== undefined) {
+    const { lo, hi } = parseRange('--delay', o.delay);
+    out.delayMsMin = lo;
+    out.delayMsMax = hi;
+  }
+  if (o.partitions !== undefined) out.partitionsPerMin = parseRate('--partitions', o.partitions);
+  if (o.crashes !== undefined) out.crashesPerMin = parseRate('--crashes', o.crashes);
+  if (o.pauses !== undefined) out.pausesPerMin = parseRate('--pauses', o.pauses);
+  return out;
+}
+
+/** The flags that reproduce these overrides, for replay commands. */
+function flagsOf(o: ConfigOverrides): string[] {
+  const flags: string[] = [];
+  const rate = (r: number): string => (r === 0 ? 'off' : String(r));
+  if (o.nodes !== undefined) flags.push('--nodes', String(o.nodes));
+  if (o.clients !== undefined) flags.push('--clients', String(o.clients));
+  if (o.timeMs !== undefined) flags.push('--time', `${o.timeMs}ms`);
+  if (o.dropRate !== undefined) flags.push('--drop', String(o.dropRate));
+  if (o.dupRate !== undefined) flags.push('--dup', String(o.dupRate));
+  if (o.delayMsMin !== undefined) flags.push('--delay', `${o.delayMsMin}-${o.delayMsMax}`);
+  if (o.partitionsPerMin !== undefined) flags.push('--partitions', rate(o.partitionsPerMin));
+  if (o.crashesPerMin !== undefined) flags.push('--crashes', rate(o.crashesPerMin));
+  if (o.pausesPerMin !== undefined) flags.push('--pauses', rate(o.pausesPerMin));
+  return flags;
+}
+
+export function replayCommand(seed: number, settings: SweepSettings): string {
+  const parts = ['npm run sim --', '--seed', String(seed)];
+  if (settings.mode !== 'fixed') parts.push('--profile', settings.mode);
+  parts.push(...flagsOf(settings.overrides));
+  for (const bug of settings.bugs) parts.push('--bug', bug);
+  return parts.join(' ');
+}
+
+function checkBugs(names: readonly string[]): void {
+  for (const name of names) {
+    if (findBug(name) === undefined)
+      throw new UsageError(`--bug: unknown bug '${name}' (--list-bugs shows the catalogue)`);
+  }
+}
+
+function listBugs(json: boolean, c: ChalkInstance): void {
+  if (json) {
+    const rows = BUGS.map((b) => ({ name: b.name, property: b.property, description: b.description }));
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  const width = Math.max(...BUGS.map((b) => b.name.length));
+  for (const b of BUGS) {
+    process.stdout.write(
+      `${c.bold(b.name.padEnd(width))}  ${c.cyan(b.property)}\n  ${' '.repeat(width)}${b.description}\n`,
+    );
+  }
+}
+
+/** Writes trace lines to a temporary file and renames it into place only when the run completes. */
+class AtomicLineWriter {
+  private readonly tmp: string;
+  private readonly fd: number;
+  private chunk: string[] = [];
+  constructor(private readonly path: string) {
+    this.tmp = `${path}.tmp-${process.pid}`;
+    this.fd = openSync(this.tmp, 'w');
+  }
+  line = (line: string): void => {
+    this.chunk.push(line);
+    if (this.chunk.length >= 4096) this.flush();
+  };
+  private flush(): void {
+    if (this.chunk.length === 0) return;
+    writeSync(this.fd, `${this.chunk.join('\n')}\n`);
+    this.chunk = [];
+  }
+  commit(): void {
+    this.flush();
+    closeSync(this.fd);
+    renameSync(this.tmp, this.path);
+  }
+  abandon(): void {
+    closeSync(this.fd);
+    rmSync(this.tmp, { force: true });
+  }
+}
+
+function runOne(seed: number, settings: SweepSettings, o: CliOptions, c: ChalkInstance): number {
+  const config = configFor(seed, settings.mode, settings.overrides);
+  const invalid = validateConfig(config);
+  if (invalid !== null) throw new UsageError(invalid);
+  let writer: AtomicLineWriter | null = null;
+  if (o.trace !== undefined) {
+    try {
+      writer = new AtomicLineWriter(o.trace);
+    } catch (error) {
+      throw new UsageError(`--trace: cannot write '${o.trace}': ${(error as Error).message}`);
+    }
+  }
+  let result: RunResult;
+  const startMs = performance.now();
+  try {
+    const opts = { bugs: settings.bugs, checkers: createSafetyCheckers() };
+    result =
+      writer === null
+        ? runSeed(seed, config, opts)
+        : runSeed(seed, config, { ...opts, onTrace: writer.line });
+  } catch (error) {
+    writer?.abandon();
+    throw error;
+  }
+  const wallMs = performance.now() - startMs;
+  writer?.commit();
+  const v = result.violation;
+  if (o.json) {
+    const out = {
+      seed,
+      profile: settings.mode,
+      bugs: settings.bugs,
+      config,
+      ok: result.ok,
+      violation:
+        v === null
+          ? null
+          : {
+              property: v.property,
+              step: v.step,
+              timeMs: v.timeMs,
+              message: v.message,
+              nodes: v.nodes,
+              terms: v.terms,
+              indices: v.indices,
+              logs: v.logs,
+              recentEvents: v.recentEvents,
+            },
+      events: result.events,
+      simulatedMs: result.simulatedMs,
+      wallMs: Math.round(wallMs),
+      eventsPerSec: wallMs > 0 ? Math.round((result.events * 1000) / wallMs) : null,
+      leadersByTerm: result.leadersByTerm,
+      committed: result.maxCommitIndex,
+      clientOps: { ok: result.clientOps.ok, failed: result.clientOps.fail, timedOut: result.clientOps.info },
+      faults: result.faults,
+      messages: result.messages,
+      liveness: result.liveness,
+      traceHash: result.traceHash,
+      replay: v === null ? null : replayCommand(seed, settings),
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  } else {
+    const lines = formatSummary(result, wallMs, describeProfile(config), c);
+    if (settings.bugs.length > 0)
+      lines.splice(1, 0, `${c.cyan('bugs'.padEnd(9))}${settings.bugs.join(', ')}`);
+    if (v !== null) lines.push(`${c.cyan('replay'.padEnd(9))}${replayCommand(seed, settings)}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return result.ok ? EXIT_OK : EXIT_VIOLATION;
+}
+
+async function runMany(
+  range: { lo: number; hi: number },
+  settings: SweepSettings,
+  o: CliOptions,
+  c: ChalkInstance,
+) {
+  const workers =
+    o.workers === undefined ? availableParallelism() : parseIntInRange('--workers', o.workers, 1, 256);
+  const total = range.hi - range.lo + 1;
+  const showBar = process.stderr.isTTY === true && !o.json;
+  const bar = showBar
+    ? new cliProgress.SingleBar(
+        {
+          format: 'seeds {bar} {value}/{total} | failures {failures} | {rate} seeds/s | ETA {eta_formatted}',
+          stream: process.stderr,
+          hideCursor: true,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  let done = 0;
+  let failures = 0;
+  const startMs = performance.now();
+  bar?.start(total, 0, { failures: 0, rate: '0' });
+  const result = await runSweep({
+    lo: range.lo,
+    hi: range.hi,
+    workers,
+    settings,
+    stopOnFailure: o.stopOnFailure === true,
+    onOutcome: (outcome) => {
+      done++;
+      if (!outcome.ok) failures++;
+      const rate = (done * 1000) / Math.max(1, performance.now() - startMs);
+      bar?.update(done, { failures, rate: rate.toFixed(1) });
+    },
+  });
+  bar?.stop();
+  const wallMs = performance.now() - startMs;
+  const failed = result.outcomes.filter((x) => !x.ok);
+  const events = result.outcomes.reduce((sum, x) => sum + x.events, 0);
+  if (o.json) {
+    const out = {
+      seeds: result.outcomes.length,
+      requested: total,
+      ok: failed.length === 0,
+      passed: result.outcomes.length - failed.length,
+      profile: settings.mode,
+      bugs: settings.bugs,
+      failures: failed.map((x) => ({
+        seed: x.seed,
+        property: x.property,
+        message: x.message,
+        step: x.step,
+        profile: x.profile,
+        replay: replayCommand(x.seed, settings),
+      })),
+      events,
+      wallMs: Math.round(wallMs),
+      workers,
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  } else {
+    process.stdout.write(
+      `${formatSweep(result.outcomes, total, failed, settings, events, wallMs, workers, c).join('\n')}\n`,
+    );
+  }
+  return failed.length === 0 ? EXIT_OK : EXIT_VIOLATION;
+}
+
+function formatSweep(
+  outcomes: SeedOutcome[],
+  total: number,
+  failed: SeedOutcome[],
+  settings: SweepSettings,
+  events: number,
+  wallMs: number,
+  workers: number,
+  c: ChalkInstance,
+): string[] {
+  const label = (s: string): string => c.cyan(s.padEnd(9));
+  const lines = [
+    `${label('seeds')}${num(outcomes.length)} of ${num(total)} run (profile ${settings.mode}` +
+      `${settings.bugs.length > 0 ? `, bugs: ${settings.bugs.join(', ')}` : ''})`,
+    `${label('ran')}${num(events)} events in ${seconds(wallMs)} on ${workers} worker${workers === 1 ? '' : 's'}, ` +
+      `${((outcomes.length * 1000) / Math.max(1, wallMs)).toFixed(1)} seeds/s`,
+  ];
+  if (failed.length === 0) {
+    lines.push(
+      `${label('verdict')}${c.green.bold(`✓ all ${num(outcomes.length)} seeds held every property`)}`,
+    );
+    return lines;
+  }
+  const byProperty = new Map<string, SeedOutcome[]>();
+  for (const f of failed) {
+    const key = f.property ?? 'unknown';
+    const list = byProperty.get(key) ?? [];
+    list.push(f);
+    byProperty.set(key, list);
+  }
+  lines.push(
+    `${label('verdict')}${c.red.bold(`✗ ${num(failed.length)} of ${num(outcomes.length)} seeds failed`)}`,
+  );
+  for (const [property, list] of byProperty) {
+    const first = list.slice(0, 8).map((f) => f.seed);
+    lines.push(
+      `  ${c.bold(property)}: ${num(list.length)} seeds, first ${first.join(', ')}${list.length > 8 ? ', …' : ''}`,
+    );
+    const example = list[0]!;
+    lines.push(`    seed ${example.seed}: ${example.message}`);
+    lines.push(`    profile ${example.profile}`);
+    lines.push(`    replay  ${replayCommand(example.seed, settings)}`);
+  }
+  return lines;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const cmd = program();
+  try {
+    cmd.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT_OK;
+      throw new UsageError(error.message.replace(/^error: /, ''));
+    }
+    throw error;
+  }
+  if (cmd.args.length > 0) throw new UsageError(`unexpected argument '${cmd.args[0]}'`);
+  const o = cmd.opts<CliOptions>();
+  const noColor = o.color === false || (process.env.NO_COLOR ?? '') !== '';
+  const c = new Chalk(noColor ? { level: 0 } : {});
+  if (o.listBugs) {
+    listBugs(o.json === true, c);
+    return EXIT_OK;
+  }
+  if (o.seed !== undefined && o.seeds !== undefined)
+    throw new UsageError('give either --seed or --seeds, not both');
+  if (o.trace !== undefined && o.seeds !== undefined)
+    throw new UsageError('--trace records one run: use it with --seed');
+  checkBugs(o.bug);
+  const overrides = overridesFrom(o);
+  if (o.seeds !== undefined) {
+    const range = parseRange('--seeds', o.seeds);
+    const mode = (o.profile ?? 'swarm') as ProfileMode;
+    return runMany(range, { mode, overrides, bugs: o.bug }, o, c);
+  }
+  const seed = o.seed === undefined ? DEFAULT_SEED : parseUint('--seed', o.seed, 2 ** 32 - 1);
+  const mode = (o.profile ?? 'fixed') as ProfileMode;
+  return runOne(seed, { mode, overrides, bugs: o.bug }, o, c);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`raftsim: ${error.message}\n`);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+    // Anything else is a bug in raftsim (an assertion included): keep it loud, with its stack.
+    throw error;
+  },
+);

@@ -1,0 +1,62 @@
+/**
+ * Errors in what a user gave us (a flag, a file, a range): shown as one line, exit code 2.
+ * Distinct from AssertionError, which is a bug and must stay loud.
+ */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const EXIT_OK = 0;
+export const EXIT_VIOLATION = 1;
+export const EXIT_USAGE = 2;
+
+function fail(flag: string, value: string, what: string): never {
+  throw new UsageError(`${flag}: '${value}' is not ${what}`);
+}
+
+/** A non-negative safe integer, written in decimal. */
+export function parseUint(flag: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^\d+$/.test(value)) fail(flag, value, 'a non-negative integer');
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n > max) fail(flag, value, `an integer from 0 to ${max}`);
+  return n;
+}
+
+export function parseIntInRange(flag: string, value: string, min: number, max: number): number {
+  const n = parseUint(flag, value, Number.MAX_SAFE_INTEGER);
+  if (n < min || n > max) fail(flag, value, `an integer from ${min} to ${max}`);
+  return n;
+}
+
+/** A probability in [0, 1]. */
+export function parseProbability(flag: string, value: string): number {
+  if (!/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(value)) fail(flag, value, 'a probability from 0 to 1');
+  return Number(value);
+}
+
+/** A virtual duration: `60s`, `500ms`, `2m`; a bare number means seconds. Returns integer ms. */
+export function parseDurationMs(flag: string, value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value);
+  if (m === null) fail(flag, value, 'a duration such as 60s, 500ms or 2m');
+  const unit = m[2] ?? 's';
+  const ms = Number(m[1]) * (unit === 'ms' ? 1 : unit === 's' ? 1000 : 60_000);
+  if (!Number.isSafeInteger(Math.round(ms)) || ms <= 0) fail(flag, value, 'a positive duration');
+  return Math.round(ms);
+}
+
+/** `A..B` (inclusive) or `A-B` of non-negative integers, A <= B. */
+export function parseRange(flag: string, value: string): { lo: number; hi: number } {
+  const m = /^(\d+)(?:\.\.|-)(\d+)$/.exec(value);
+  if (m === null) fail(flag, value, 'a range such as 1..1000');
+  const lo = parseUint(flag, m[1]!);
+  const hi = parseUint(flag, m[2]!);
+  if (lo > hi) fail(flag, value, 'a range with its start at or below its end');
+  return { lo, hi };
+}
+
+/** A rate per virtual minute, or `off` (= 0). */
+export function parseRate(flag: string, value: string): number {
+  if (value === 'off') return 0;
+  if (!/^\d+(\.\d+)?$/.test(value)) fail(flag, value, "a rate per minute or 'off'");
+  return Number(value);
+}

@@ -1,0 +1,16 @@
+import type { Bug } from './bug.ts';
+
+/**
+ * §5.4.2 and Figure 8 of the paper. The first thing to go is Leader Completeness (the proof in
+ * §5.4.3 rests on this rule): the next leader is elected without the entry. State Machine Safety
+ * goes later, when that leader overwrites the entry on the nodes that applied it.
+ */
+export const figure8: Bug = {
+  name: 'figure8',
+  property: 'leader-completeness',
+  description:
+    'A leader commits an entry from an earlier term once it is stored on a majority, instead of only ' +
+    'entries of its own term. A node whose last entry has a higher term can still be elected without ' +
+    'that entry, and overwrites it (Figure 8).',
+  policy: (base) => ({ ...base, mayCommitByCounting: () => true }),
+};

@@ -1,0 +1,913 @@
+import { AssertionError, assert } from '../assert.ts';
+import { correctPolicy, type Policy } from './policy.ts';
+import type { RaftProcess } from './process.ts';
+import { committedIndex, majority, voteResult } from './quorum.ts';
+import {
+  type AppendEntries,
+  type AppendEntriesReply,
+  type Command,
+  type DurableState,
+  type Entry,
+  type HardState,
+  type LogWrite,
+  type Message,
+  NONE,
+  type NodeId,
+  type ProposeResult,
+  type RaftConfig,
+  type Random,
+  type Ready,
+  type RequestVote,
+  type RequestVoteReply,
+  type Role,
+} from './types.ts';
+
+export interface RaftNodeOptions {
+  readonly id: NodeId;
+  /** Every voter, this node included; ids are 1..n. */
+  readonly peers: readonly NodeId[];
+  readonly config: RaftConfig;
+  /** The node's only source of randomness (election timeout jitter). */
+  readonly rng: Random;
+  /** Decision points; `correctPolicy` unless a bug is switched on. */
+  readonly policy?: Policy;
+  /** What survived the last crash (or the initial empty state). */
+  readonly durable: DurableState;
+  /** Local clock at start, integer milliseconds. */
+  readonly nowMs: number;
+}
+
+const NEVER = Number.POSITIVE_INFINITY;
+/** `logDirtyFrom` when nothing in the log changed since the last `ready()`. */
+const LOG_CLEAN = Number.POSITIVE_INFINITY;
+const EMPTY_ENTRIES: readonly Entry[] = Object.freeze([]);
+const EMPTY_MESSAGES: readonly Message[] = Object.freeze([]);
+const NOOP: Command = Object.freeze({ kind: 'noop' });
+
+/** What `ready()` returns when nothing happened: shared, so an idle node allocates nothing. */
+export const EMPTY_READY: Ready = Object.freeze({
+  hardState: null,
+  logWrite: null,
+  messages: EMPTY_MESSAGES,
+  firstApplyIndex: 0,
+  toApply: EMPTY_ENTRIES,
+});
+
+/** Messages a node handles by role, after the term comparison (RequestVote is answered by every role). */
+type RoleMessage = Exclude<Message, RequestVote>;
+
+function unreachable(value: never): never {
+  throw new AssertionError(`unreachable: ${String(value)}`);
+}
+
+/**
+ * True when every safety-relevant decision is the correct one. Only then may the node assert
+ * the protocol's own invariants (commitIndex <= lastIndex, one vote per term, ...): under a bug
+ * those break by design, and the harness's property checkers, not an assertion, must report it.
+ * The election timeout is exempt: it decides liveness only.
+ */
+function isSafePolicy(policy: Policy): boolean {
+  if (policy === correctPolicy) return true;
+  for (const key of Object.keys(correctPolicy) as (keyof Policy)[]) {
+    if (key === 'electionTimeoutMs') continue;
+    if (policy[key] !== correctPolicy[key]) return false;
+  }
+  return true;
+}
+
+/**
+ * The reference Raft node: Figure 2 of the Raft paper as a pure state machine, shaped like etcd's
+ * raft. One `step` entry does the term comparison, then hands the message to the handler of the
+ * current role; roles change only in the `becomeX` methods. Every output — state to persist,
+ * messages, entries to apply — leaves through `ready()`.
+ */
+export class RaftNode implements RaftProcess {
+  readonly id: NodeId;
+  private readonly voters: readonly NodeId[];
+  /** Voters other than this node, in the order given: the order messages are sent in. */
+  private readonly others: readonly NodeId[];
+  private readonly isVoter: Uint8Array;
+  private readonly config: RaftConfig;
+  private readonly rng: Random;
+  private readonly policy: Policy;
+  private readonly safe: boolean;
+
+  // Figure 2 state. Private fields behind read-only getters so the harness cannot change them.
+  private roleNow: Role = 'follower';
+  private term: number;
+  private vote: NodeId;
+  private leader: NodeId = NONE;
+  private commit: number;
+  private applied: number;
+  /** Log index i lives in slot i - 1. */
+  private readonly log: Entry[];
+  /**
+   * Runs of equal terms along the log: run r covers indexes runStart[r] .. runStart[r + 1] - 1 and
+   * has term runTerm[r]. Kept up to date on every append and truncation so that "first index of
+   * this term" (the follower's backtracking hint) and "last index of that term" (the leader's use
+   * of it) never scan the log.
+   */
+  private readonly runTerm: number[] = [];
+  private readonly runStart: number[] = [];
+
+  // Time. Deadlines are absolute local times; NEVER when disarmed.
+  private lastNowMs: number;
+  /** Randomised once per role change (as etcd does), reused when a heartbeat or vote resets the deadline. */
+  private electionTimeoutMs = 0;
+  /** Follower/candidate: when to campaign. Leader with CheckQuorum: when to check for a live majority. */
+  private electionDeadlineMs = NEVER;
+  private heartbeatDueMs = NEVER;
+  /** Last time an AppendEntries from the current leader arrived (PreVote stickiness). */
+  private leaderContactMs = Number.NEGATIVE_INFINITY;
+
+  // Candidate and precandidate.
+  /** Distinct voters whose grant was counted. */
+  private readonly votes = new Set<NodeId>();
+  private votesGranted = 0;
+  private readonly rejections = new Set<NodeId>();
+
+  // Leader. Indexed by node id.
+  private readonly nextIndex: number[];
+  private readonly matchIndex: number[];
+  /** CheckQuorum: which peers were heard from since the last check. */
+  private readonly recentActive: Uint8Array;
+  /** Heartbeat round, echoed by followers. */
+  private round = 0;
+  private readonly quorumScratch: number[] = [];
+
+  /** The vote this incarnation granted most recently (its own included), to assert one vote per term. */
+  private grantedTerm = 0;
+  private grantedTo: NodeId = NONE;
+
+  // Output accumulated until the next ready().
+  private hardStateDirty = false;
+  /** What was last handed out to persist: a policy that forgets term or vote keeps writing these. */
+  private persistedTerm: number;
+  private persistedVote: NodeId;
+  private logDirtyFrom = LOG_CLEAN;
+  /** Commit index or log changed: the apply limit may have moved. */
+  private applyCheck = true;
+  private outbox: Message[] = [];
+
+  constructor(opts: RaftNodeOptions) {
+    const { id, peers, config, durable } = opts;
+    this.id = id;
+    this.config = config;
+    this.rng = opts.rng;
+    this.policy = opts.policy ?? correctPolicy;
+    this.safe = isSafePolicy(this.policy);
+
+    assert(Number.isInteger(id) && id >= 1, () => `node id ${id} is not a positive integer`);
+    assert(peers.includes(id), () => `S${id} is not among its own peers [${peers.join(', ')}]`);
+    const maxId = peers.length;
+    this.isVoter = new Uint8Array(maxId + 1);
+    for (const peer of peers) {
+      assert(
+        Number.isInteger(peer) && peer >= 1 && peer <= maxId,
+        () => `peer id ${peer} outside 1..${maxId}`,
+      );
+      assert(this.isVoter[peer] === 0, () => `peer S${peer} listed twice`);
+      this.isVoter[peer] = 1;
+    }
+    this.voters = peers.slice();
+    this.others = peers.filter((peer) => peer !== id);
+    assert(config.electionTimeoutMsMin >= 1, 'election timeout must be at least 1 ms');
+    assert(config.electionTimeoutMsMin <= config.electionTimeoutMsMax, 'election timeout min above max');
+    assert(config.heartbeatMs >= 1, 'heartbeat interval must be at least 1 ms');
+    assert(config.maxEntriesPerAppend >= 1, 'maxEntriesPerAppend must be at least 1');
+
+    this.nextIndex = new Array<number>(maxId + 1).fill(1);
+    this.matchIndex = new Array<number>(maxId + 1).fill(0);
+    this.recentActive = new Uint8Array(maxId + 1);
+
+    const hard = durable.hardState;
+    assert(hard.currentTerm >= 0, 'negative durable term');
+    assert(
+      hard.votedFor === NONE || this.isVoter[hard.votedFor] === 1,
+      () => `durable vote for S${hard.votedFor}`,
+    );
+    this.term = hard.currentTerm;
+    this.vote = hard.votedFor;
+    this.persistedTerm = hard.currentTerm;
+    this.persistedVote = hard.votedFor;
+    if (this.vote !== NONE) {
+      this.grantedTerm = this.term;
+      this.grantedTo = this.vote;
+    }
+    // Our own copy: the caller's durable log must not change under it, nor it under us.
+    this.log = [];
+    for (let k = 0; k < durable.log.length; k++) this.pushEntry(durable.log[k]!);
+    this.logDirtyFrom = LOG_CLEAN;
+    // The state machine is durable together with lastApplied, so everything up to it was committed.
+    assert(durable.lastApplied >= 0, 'negative durable lastApplied');
+    if (this.safe) {
+      assert(durable.lastApplied <= this.log.length, 'durable lastApplied beyond the durable log');
+      assert(this.lastTerm() <= this.term, 'durable log holds an entry of a term after currentTerm');
+    }
+    this.commit = durable.lastApplied;
+    this.applied = durable.lastApplied;
+
+    assert(Number.isSafeInteger(opts.nowMs), () => `start time ${opts.nowMs} is not an integer`);
+    this.lastNowMs = opts.nowMs;
+    this.drawElectionTimeout();
+    this.electionDeadlineMs = opts.nowMs + this.electionTimeoutMs;
+  }
+
+  // ---- Read-only views (RaftProcess). ----
+
+  get role(): Role {
+    return this.roleNow;
+  }
+  get currentTerm(): number {
+    return this.term;
+  }
+  get votedFor(): NodeId {
+    return this.vote;
+  }
+  get leaderId(): NodeId {
+    return this.leader;
+  }
+  get commitIndex(): number {
+    return this.commit;
+  }
+  get lastApplied(): number {
+    return this.applied;
+  }
+  get lastIndex(): number {
+    return this.log.length;
+  }
+
+  termAt(index: number): number | undefined {
+    if (index === 0) return 0;
+    return this.log[index - 1]?.term;
+  }
+
+  entryAt(index: number): Entry | undefined {
+    if (index < 1) return undefined;
+    return this.log[index - 1];
+  }
+
+  nextWakeMs(): number {
+    return this.heartbeatDueMs < this.electionDeadlineMs ? this.heartbeatDueMs : this.electionDeadlineMs;
+  }
+
+  // ---- Inputs. ----
+
+  tick(nowMs: number): void {
+    this.advanceClock(nowMs);
+    if (this.roleNow === 'leader') {
+      if (nowMs >= this.electionDeadlineMs) this.checkQuorum(nowMs);
+      // checkQuorum may have stepped us down.
+      if (this.roleNow === 'leader' && nowMs >= this.heartbeatDueMs) this.broadcastHeartbeat(nowMs);
+      return;
+    }
+    if (nowMs >= this.electionDeadlineMs) this.campaign(nowMs);
+  }
+
+  step(nowMs: number, m: Message): void {
+    this.advanceClock(nowMs);
+    assert(m.to === this.id, () => `S${this.id} was handed a message for S${m.to}`);
+    assert(m.from !== this.id, () => `S${this.id} received a message from itself`);
+    assert(this.isVoter[m.from] === 1, () => `S${this.id} received a message from unknown S${m.from}`);
+    assert(Number.isSafeInteger(m.term) && m.term >= 0, () => `message term ${m.term} is not a term`);
+
+    if (m.term > this.term) {
+      // PreVote traffic speaks of a term nobody has entered yet: it must not move ours.
+      if (!this.isPreVoteTraffic(m)) {
+        this.becomeFollower(nowMs, m.term, m.type === 'AppendEntries' ? m.from : NONE);
+      }
+    } else if (m.term < this.term) {
+      if (!this.stepStale(m)) return;
+    }
+
+    if (m.type === 'RequestVote') {
+      this.handleRequestVote(nowMs, m);
+      return;
+    }
+    switch (this.roleNow) {
+      case 'leader':
+        this.stepLeader(nowMs, m);
+        return;
+      case 'candidate':
+      case 'precandidate':
+        this.stepCandidate(nowMs, m);
+        return;
+      case 'follower':
+        this.stepFollower(nowMs, m);
+        return;
+      default:
+        unreachable(this.roleNow);
+    }
+  }
+
+  propose(nowMs: number, command: Command): ProposeResult {
+    this.advanceClock(nowMs);
+    if (this.roleNow !== 'leader') return { ok: false, leaderHint: this.leader };
+    this.appendAsLeader({ term: this.term, command });
+    const index = this.log.length;
+    for (let k = 0; k < this.others.length; k++) {
+      const peer = this.others[k]!;
+      if (this.nextIndex[peer]! <= index) this.sendAppend(peer);
+    }
+    // A single-node cluster commits on its own.
+    this.maybeCommit();
+    return { ok: true, index, term: this.term };
+  }
+
+  ready(): Ready {
+    if (
+      !this.hardStateDirty &&
+      this.logDirtyFrom === LOG_CLEAN &&
+      this.outbox.length === 0 &&
+      !this.applyCheck
+    ) {
+      return EMPTY_READY;
+    }
+    let hardState: HardState | null = null;
+    if (this.hardStateDirty) {
+      this.hardStateDirty = false;
+      const currentTerm = this.policy.persistTerm ? this.term : this.persistedTerm;
+      const votedFor = this.policy.persistVote ? this.vote : this.persistedVote;
+      hardState = { currentTerm, votedFor };
+      this.persistedTerm = currentTerm;
+      this.persistedVote = votedFor;
+    }
+
+    let logWrite: LogWrite | null = null;
+    if (this.logDirtyFrom !== LOG_CLEAN) {
+      const fromIndex = this.logDirtyFrom;
+      this.logDirtyFrom = LOG_CLEAN;
+      assert(fromIndex >= 1 && fromIndex <= this.log.length + 1, () => `log write from ${fromIndex}`);
+      // Changes only ever happen at the tail, so this is the minimal write.
+      const entries = fromIndex > this.log.length ? EMPTY_ENTRIES : this.log.slice(fromIndex - 1);
+      logWrite = { fromIndex, entries };
+    }
+
+    let firstApplyIndex = 0;
+    let toApply: readonly Entry[] = EMPTY_ENTRIES;
+    if (this.applyCheck) {
+      this.applyCheck = false;
+      let limit = this.policy.applyLimit(this.commit, this.log.length);
+      // Under a bug the commit index can pass the log's end; what does not exist cannot be applied.
+      if (limit > this.log.length) limit = this.log.length;
+      if (limit > this.applied) {
+        firstApplyIndex = this.applied + 1;
+        toApply = this.log.slice(this.applied, limit);
+        this.applied = limit;
+      }
+      if (this.safe) {
+        assert(
+          this.applied <= this.commit,
+          () => `S${this.id} applied ${this.applied} past commit ${this.commit}`,
+        );
+      }
+    }
+
+    const messages = this.outbox.length === 0 ? EMPTY_MESSAGES : this.outbox;
+    if (this.outbox.length !== 0) this.outbox = [];
+    if (hardState === null && logWrite === null && messages.length === 0 && toApply.length === 0) {
+      return EMPTY_READY;
+    }
+    return { hardState, logWrite, messages, firstApplyIndex, toApply };
+  }
+
+  // ---- Term comparison (Figure 2, "Rules for all servers"). ----
+
+  /** PreVote requests, and granted PreVote replies, carry a term one above the sender's real term. */
+  private isPreVoteTraffic(m: Message): boolean {
+    if (m.type === 'RequestVote') return m.preVote;
+    if (m.type === 'RequestVoteReply') return m.preVote && m.voteGranted;
+    return false;
+  }
+
+  /** A message from an older term: answer it so the sender learns our term, or drop it. Returns true to go on. */
+  private stepStale(m: Message): boolean {
+    switch (m.type) {
+      case 'AppendEntries':
+        // Correct policy: never. A buggy one treats it as if from the current leader.
+        if (this.policy.acceptAppendTerm(m.term, this.term)) return true;
+        this.send(this.appendReply(m.from, false, 0, 0, 0, m.round));
+        return false;
+      case 'RequestVote':
+        this.send(this.voteReply(m.from, this.term, false, m.preVote));
+        return false;
+      case 'RequestVoteReply':
+      case 'AppendEntriesReply':
+        return false;
+      default:
+        return unreachable(m);
+    }
+  }
+
+  // ---- Per-role handlers. ----
+
+  private stepLeader(nowMs: number, m: RoleMessage): void {
+    // Any message of our term shows the sender is alive and following this term.
+    this.recentActive[m.from] = 1;
+    switch (m.type) {
+      case 'AppendEntriesReply':
+        this.handleAppendReply(m);
+        return;
+      case 'AppendEntries':
+        if (m.term < this.term) {
+          // Only a buggy acceptAppendTerm gets here: it takes the sender as its leader.
+          this.becomeFollower(nowMs, this.term, m.from);
+          this.handleAppendEntries(nowMs, m);
+          return;
+        }
+        // Another leader in our term: impossible under Election Safety. Under a bug, ignore it
+        // rather than let a leader rewrite its own log; the election-safety checker reports it.
+        assert(!this.safe, () => `S${this.id} (leader, term ${this.term}) got AppendEntries from S${m.from}`);
+        return;
+      case 'RequestVoteReply':
+        // A late vote from the election we already won.
+        return;
+      default:
+        unreachable(m);
+    }
+  }
+
+  private stepCandidate(nowMs: number, m: RoleMessage): void {
+    switch (m.type) {
+      case 'AppendEntries':
+        // Figure 2: "If AppendEntries RPC received from new leader: convert to follower."
+        this.becomeFollower(nowMs, this.term, m.from);
+        this.handleAppendEntries(nowMs, m);
+        return;
+      case 'RequestVoteReply':
+        this.handleVoteReply(nowMs, m);
+        return;
+      case 'AppendEntriesReply':
+        // From a leadership of ours in an earlier term that reached this term's number; ignore.
+        return;
+      default:
+        unreachable(m);
+    }
+  }
+
+  private stepFollower(nowMs: number, m: RoleMessage): void {
+    switch (m.type) {
+      case 'AppendEntries':
+        this.handleAppendEntries(nowMs, m);
+        return;
+      case 'RequestVoteReply':
+      case 'AppendEntriesReply':
+        // Replies to a candidacy or leadership we have left.
+        return;
+      default:
+        unreachable(m);
+    }
+  }
+
+  // ---- Role changes: the only places `roleNow` is written. ----
+
+  private becomeFollower(nowMs: number, term: number, leader: NodeId): void {
+    if (term > this.term) {
+      this.setTerm(term);
+    } else {
+      assert(term === this.term, () => `S${this.id} asked to follow term ${term} from term ${this.term}`);
+      if (this.policy.clearVoteWithinTerm) this.clearVote();
+    }
+    this.roleNow = 'follower';
+    this.leader = leader;
+    if (leader !== NONE) this.leaderContactMs = nowMs;
+    this.heartbeatDueMs = NEVER;
+    this.drawElectionTimeout();
+    this.electionDeadlineMs = nowMs + this.electionTimeoutMs;
+  }
+
+  /** PreVote (Raft thesis §9.6): ask whether we could win before disturbing anyone's term. */
+  private becomePreCandidate(nowMs: number): void {
+    assert(this.roleNow !== 'leader', 'a leader does not campaign');
+    this.roleNow = 'precandidate';
+    this.leader = NONE;
+    this.heartbeatDueMs = NEVER;
+    this.drawElectionTimeout();
+    this.electionDeadlineMs = nowMs + this.electionTimeoutMs;
+    this.startCount();
+    if (voteResult(this.votesGranted, 0, this.voters.length) === 'won') {
+      this.becomeCandidate(nowMs);
+      return;
+    }
+    this.requestVotes(this.term + 1, true);
+  }
+
+  private becomeCandidate(nowMs: number): void {
+    assert(this.roleNow !== 'leader', 'a leader does not campaign');
+    this.setTerm(this.term + 1);
+    this.vote = this.id;
+    this.grantedTerm = this.term;
+    this.grantedTo = this.id;
+    this.roleNow = 'candidate';
+    this.leader = NONE;
+    this.heartbeatDueMs = NEVER;
+    this.drawElectionTimeout();
+    this.electionDeadlineMs = nowMs + this.electionTimeoutMs;
+    this.startCount();
+    if (voteResult(this.votesGranted, 0, this.voters.length) === 'won') {
+      this.becomeLeader(nowMs);
+      return;
+    }
+    this.requestVotes(this.term, false);
+  }
+
+  private becomeLeader(nowMs: number): void {
+    assert(this.roleNow === 'candidate', () => `S${this.id} became leader from ${this.roleNow}`);
+    assert(this.vote === this.id, 'a leader has voted for itself');
+    this.roleNow = 'leader';
+    this.leader = this.id;
+    const next = this.log.length + 1;
+    for (let k = 0; k < this.others.length; k++) {
+      const peer = this.others[k]!;
+      this.nextIndex[peer] = next;
+      this.matchIndex[peer] = 0;
+      this.recentActive[peer] = 0;
+    }
+    this.matchIndex[this.id] = this.log.length;
+    // A leader only waits on elections to check its quorum.
+    this.electionDeadlineMs = this.config.checkQuorum ? nowMs + this.config.electionTimeoutMsMin : NEVER;
+    // §5.4.2/§8: a no-op of the new term lets earlier entries commit without waiting for a client.
+    if (this.policy.appendNoopOnElection) this.appendAsLeader({ term: this.term, command: NOOP });
+    this.broadcastHeartbeat(nowMs);
+    this.maybeCommit();
+  }
+
+  // ---- Elections. ----
+
+  private campaign(nowMs: number): void {
+    if (this.config.preVote) this.becomePreCandidate(nowMs);
+    else this.becomeCandidate(nowMs);
+  }
+
+  private startCount(): void {
+    this.votes.clear();
+    this.rejections.clear();
+    this.votes.add(this.id);
+    this.votesGranted = 1;
+  }
+
+  private requestVotes(term: number, preVote: boolean): void {
+    const lastLogIndex = this.log.length;
+    const lastLogTerm = this.lastTerm();
+    for (let k = 0; k < this.others.length; k++) {
+      const to = this.others[k]!;
+      this.send({ type: 'RequestVote', from: this.id, to, term, lastLogIndex, lastLogTerm, preVote });
+    }
+  }
+
+  /** Figure 2, RequestVote receiver. Every role answers; only followers can grant in practice. */
+  private handleRequestVote(nowMs: number, m: RequestVote): void {
+    if (m.preVote) {
+      // Grant only what a real vote could: a later term, an up-to-date log, and no live leader
+      // (so a node that rejoins after a partition cannot unseat a working leader).
+      const grant =
+        m.term > this.term &&
+        !this.inLeaderLease(nowMs) &&
+        this.policy.logUpToDate(m.lastLogTerm, m.lastLogIndex, this.lastTerm(), this.log.length);
+      this.send(this.voteReply(m.from, grant ? m.term : this.term, grant, true));
+      return;
+    }
+    assert(m.term === this.term, 'vote request not brought to our term');
+    const canVote = this.vote === NONE || this.vote === m.from;
+    const grant =
+      canVote && this.policy.logUpToDate(m.lastLogTerm, m.lastLogIndex, this.lastTerm(), this.log.length);
+    if (grant) {
+      if (this.safe) {
+        assert(
+          this.grantedTerm !== this.term || this.grantedTo === m.from,
+          () => `S${this.id} votes twice in term ${this.term}: S${this.grantedTo} and S${m.from}`,
+        );
+      }
+      if (this.vote !== m.from) {
+        this.vote = m.from;
+        this.hardStateDirty = true;
+      }
+      this.grantedTerm = this.term;
+      this.grantedTo = m.from;
+      // Figure 2: granting a vote resets the election timer.
+      if (this.roleNow !== 'leader') this.electionDeadlineMs = nowMs + this.electionTimeoutMs;
+    }
+    this.send(this.voteReply(m.from, this.term, grant, false));
+  }
+
+  private inLeaderLease(nowMs: number): boolean {
+    if (this.roleNow === 'leader') return true;
+    return this.leader !== NONE && nowMs - this.leaderContactMs < this.config.electionTimeoutMsMin;
+  }
+
+  private handleVoteReply(nowMs: number, m: RequestVoteReply): void {
+    const preVote = this.roleNow === 'precandidate';
+    // A reply from a round of the other kind is stale.
+    if (m.preVote !== preVote) return;
+    if (preVote) {
+      // Granted pre-votes carry the term we asked about; rejections carry the voter's term, and a
+      // higher one already made us step down in step().
+      if (m.term !== (m.voteGranted ? this.term + 1 : this.term)) return;
+    } else {
+      assert(m.term === this.term, 'vote reply not brought to our term');
+    }
+    if (m.voteGranted) {
+      if (this.policy.countVote(this.votes, m.from, this.votesGranted)) {
+        this.votes.add(m.from);
+        this.votesGranted++;
+      }
+    } else {
+      this.rejections.add(m.from);
+    }
+    switch (voteResult(this.votesGranted, this.rejections.size, this.voters.length)) {
+      case 'won':
+        if (preVote) this.becomeCandidate(nowMs);
+        else this.becomeLeader(nowMs);
+        return;
+      case 'lost':
+        // A failed pre-vote costs nothing to abandon. A real candidate keeps its vote for itself
+        // and waits out its timeout, as Figure 2 says; stepping down early would redraw the
+        // timeout and hide what randomised timeouts are for.
+        if (preVote) this.becomeFollower(nowMs, this.term, NONE);
+        return;
+      case 'pending':
+        return;
+    }
+  }
+
+  // ---- Replication, follower side. ----
+
+  /** Figure 2, AppendEntries receiver. */
+  private handleAppendEntries(nowMs: number, m: AppendEntries): void {
+    assert(this.roleNow === 'follower', () => `S${this.id} handles AppendEntries as ${this.roleNow}`);
+    this.learnLeader(m.from);
+    this.leaderContactMs = nowMs;
+    this.electionDeadlineMs = nowMs + this.electionTimeoutMs;
+
+    const prev = m.prevLogIndex;
+    assert(Number.isSafeInteger(prev) && prev >= 0, () => `prevLogIndex ${prev}`);
+    if (prev > this.log.length) {
+      // Too short: the leader should resume right after our last entry.
+      this.send(this.appendReply(m.from, false, 0, 0, this.log.length + 1, m.round));
+      return;
+    }
+    const ownPrevTerm = this.termAt(prev)!;
+    if (ownPrevTerm !== m.prevLogTerm) {
+      assert(prev >= 1, 'index 0 has term 0 in every log');
+      // Fast backtracking: name the conflicting term and where it starts here, so the leader can
+      // skip the whole term in one round trip.
+      const conflictIndex = this.runStart[this.runAt(prev)]!;
+      this.send(this.appendReply(m.from, false, 0, ownPrevTerm, conflictIndex, m.round));
+      return;
+    }
+
+    const entries = m.entries;
+    const requestEnd = prev + entries.length;
+    let firstConflict = 0;
+    const overlap = Math.min(entries.length, this.log.length - prev);
+    for (let k = 0; k < overlap; k++) {
+      if (this.log[prev + k]!.term !== entries[k]!.term) {
+        firstConflict = prev + k + 1;
+        break;
+      }
+    }
+    // A stale or duplicated request whose entries all match has firstConflict 0: nothing is removed.
+    const truncateFrom = this.policy.truncateFrom(firstConflict, requestEnd, this.log.length);
+    if (truncateFrom !== 0) {
+      assert(
+        truncateFrom > prev,
+        () => `truncation from ${truncateFrom} would drop the matched prefix ${prev}`,
+      );
+      if (truncateFrom <= this.log.length) this.truncateLog(truncateFrom);
+    }
+    for (let index = this.log.length + 1; index <= requestEnd; index++) {
+      this.pushEntry(entries[index - prev - 1]!);
+    }
+
+    const newCommit = this.policy.followerCommitIndex(m.leaderCommit, requestEnd, this.commit);
+    assert(newCommit >= this.commit, () => `commitIndex would go back from ${this.commit} to ${newCommit}`);
+    if (newCommit > this.commit) {
+      this.commit = newCommit;
+      this.applyCheck = true;
+    }
+    if (this.safe) {
+      assert(this.commit <= this.log.length, () => `S${this.id} commitIndex ${this.commit} past its log`);
+    }
+    this.send(this.appendReply(m.from, true, requestEnd, 0, 0, m.round));
+  }
+
+  private learnLeader(leader: NodeId): void {
+    if (this.leader === leader) return;
+    assert(!this.safe || this.leader === NONE, () => `S${this.id} hears two leaders in term ${this.term}`);
+    this.leader = leader;
+    if (this.policy.clearVoteWithinTerm) this.clearVote();
+  }
+
+  // ---- Replication, leader side. ----
+
+  private broadcastHeartbeat(nowMs: number): void {
+    this.round++;
+    for (let k = 0; k < this.others.length; k++) this.sendAppend(this.others[k]!);
+    this.heartbeatDueMs = nowMs + this.config.heartbeatMs;
+  }
+
+  /**
+   * Send what follows nextIndex (possibly nothing: a heartbeat). nextIndex then moves past what
+   * was sent, optimistically, so that the next proposal sends only its own entry; a lost message
+   * shows up as a rejected consistency check and moves nextIndex back.
+   */
+  private sendAppend(peer: NodeId): void {
+    const prevLogIndex = this.nextIndex[peer]! - 1;
+    const prevLogTerm = this.termAt(prevLogIndex);
+    assert(prevLogTerm !== undefined, () => `nextIndex ${prevLogIndex + 1} for S${peer} past the log`);
+    const last = this.log.length;
+    const end = Math.min(last, prevLogIndex + this.config.maxEntriesPerAppend);
+    const entries = end > prevLogIndex ? this.log.slice(prevLogIndex, end) : EMPTY_ENTRIES;
+    this.nextIndex[peer] = end + 1;
+    this.send({
+      type: 'AppendEntries',
+      from: this.id,
+      to: peer,
+      term: this.term,
+      prevLogIndex,
+      prevLogTerm,
+      entries,
+      leaderCommit: this.commit,
+      round: this.round,
+    });
+  }
+
+  private handleAppendReply(m: AppendEntriesReply): void {
+    const peer = m.from;
+    const last = this.log.length;
+    if (m.success) {
+      let match = this.policy.matchIndexOnSuccess(m.matchIndex, last, this.matchIndex[peer]!);
+      if (this.safe) {
+        assert(
+          match <= last,
+          () => `S${peer} matches ${match}, past leader S${this.id}'s last index ${last}`,
+        );
+      }
+      // Only a second leader in this term (a bug elsewhere) can report more than we have.
+      if (match > last) match = last;
+      assert(match >= 0, 'negative matchIndex');
+      this.matchIndex[peer] = match;
+      if (this.nextIndex[peer]! <= match) this.nextIndex[peer] = match + 1;
+      if (match > this.commit) this.maybeCommit();
+      // Entries beyond one message's worth were not sent yet: keep the stream going.
+      if (this.nextIndex[peer]! <= last) this.sendAppend(peer);
+      return;
+    }
+    let next = m.conflictIndex;
+    if (m.conflictTerm !== 0) {
+      const lastOfTerm = this.lastIndexOfTerm(m.conflictTerm);
+      if (lastOfTerm !== 0) next = lastOfTerm + 1;
+    }
+    const floor = this.matchIndex[peer]! + 1;
+    if (next < floor) next = floor;
+    if (next > last + 1) next = last + 1;
+    this.nextIndex[peer] = next;
+    this.sendAppend(peer);
+  }
+
+  /** Advance commitIndex to what a majority stores, if the policy lets that entry commit by counting (§5.4.2). */
+  private maybeCommit(): void {
+    const n = committedIndex(this.matchIndex, this.voters, this.quorumScratch);
+    if (n <= this.commit) return;
+    if (!this.policy.mayCommitByCounting(this.termAt(n)!, this.term)) return;
+    this.commit = n;
+    this.applyCheck = true;
+  }
+
+  private checkQuorum(nowMs: number): void {
+    let active = 1;
+    for (let k = 0; k < this.others.length; k++) {
+      const peer = this.others[k]!;
+      if (this.recentActive[peer] === 1) active++;
+      this.recentActive[peer] = 0;
+    }
+    if (active >= majority(this.voters.length)) {
+      this.electionDeadlineMs = nowMs + this.config.electionTimeoutMsMin;
+      return;
+    }
+    // Cut off from a majority: stop acting as leader so clients look elsewhere.
+    this.becomeFollower(nowMs, this.term, NONE);
+  }
+
+  // ---- Log. ----
+
+  private appendAsLeader(entry: Entry): void {
+    assert(this.roleNow === 'leader', 'only a leader appends on its own');
+    assert(entry.term === this.term, 'a leader appends entries of its own term only');
+    this.pushEntry(entry);
+    this.matchIndex[this.id] = this.log.length;
+  }
+
+  private pushEntry(entry: Entry): void {
+    const index = this.log.length + 1;
+    this.log.push(entry);
+    const runs = this.runTerm.length;
+    if (runs === 0 || this.runTerm[runs - 1] !== entry.term) {
+      this.runTerm.push(entry.term);
+      this.runStart.push(index);
+    }
+    if (index < this.logDirtyFrom) this.logDirtyFrom = index;
+    this.applyCheck = true;
+  }
+
+  /** Remove log[fromIndex..]. Only a follower does this; a leader's log is append-only. */
+  private truncateLog(fromIndex: number): void {
+    assert(this.roleNow !== 'leader', () => `leader S${this.id} would truncate its own log at ${fromIndex}`);
+    assert(fromIndex >= 1 && fromIndex <= this.log.length, () => `truncation at ${fromIndex}`);
+    if (this.safe) {
+      assert(fromIndex > this.commit, () => `S${this.id} would truncate committed index ${fromIndex}`);
+    }
+    this.log.length = fromIndex - 1;
+    while (this.runStart.length > 0 && this.runStart[this.runStart.length - 1]! >= fromIndex) {
+      this.runStart.pop();
+      this.runTerm.pop();
+    }
+    if (fromIndex < this.logDirtyFrom) this.logDirtyFrom = fromIndex;
+    this.applyCheck = true;
+  }
+
+  private lastTerm(): number {
+    const runs = this.runTerm.length;
+    return runs === 0 ? 0 : this.runTerm[runs - 1]!;
+  }
+
+  /** The run holding `index` (1 <= index <= lastIndex), by binary search over run starts. */
+  private runAt(index: number): number {
+    let lo = 0;
+    let hi = this.runStart.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.runStart[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Last index holding an entry of `term`, 0 if none. Walks back over runs, one per term. */
+  private lastIndexOfTerm(term: number): number {
+    for (let r = this.runTerm.length - 1; r >= 0; r--) {
+      const t = this.runTerm[r]!;
+      if (t === term) return r + 1 < this.runStart.length ? this.runStart[r + 1]! - 1 : this.log.length;
+      // Terms only grow along a log, so nothing earlier can hold `term`.
+      if (t < term) return 0;
+    }
+    return 0;
+  }
+
+  // ---- Small helpers. ----
+
+  private setTerm(term: number): void {
+    assert(term > this.term, () => `S${this.id} term would go from ${this.term} to ${term}`);
+    this.term = term;
+    this.vote = NONE;
+    this.hardStateDirty = true;
+  }
+
+  private clearVote(): void {
+    if (this.vote === NONE) return;
+    this.vote = NONE;
+    this.hardStateDirty = true;
+  }
+
+  private drawElectionTimeout(): void {
+    const { electionTimeoutMsMin: min, electionTimeoutMsMax: max } = this.config;
+    const timeoutMs = this.policy.electionTimeoutMs(this.rng, min, max);
+    assert(Number.isSafeInteger(timeoutMs) && timeoutMs >= 1, () => `election timeout ${timeoutMs} ms`);
+    this.electionTimeoutMs = timeoutMs;
+  }
+
+  private advanceClock(nowMs: number): void {
+    assert(nowMs >= this.lastNowMs, () => `S${this.id}'s clock went back from ${this.lastNowMs} to ${nowMs}`);
+    this.lastNowMs = nowMs;
+  }
+
+  private send(m: Message): void {
+    assert(m.to !== this.id, () => `S${this.id} would send ${m.type} to itself`);
+    this.outbox.push(m);
+  }
+
+  private voteReply(to: NodeId, term: number, voteGranted: boolean, preVote: boolean): RequestVoteReply {
+    return { type: 'RequestVoteReply', from: this.id, to, term, voteGranted, preVote };
+  }
+
+  private appendReply(
+    to: NodeId,
+    success: boolean,
+    matchIndex: number,
+    conflictTerm: number,
+    conflictIndex: number,
+    round: number,
+  ): AppendEntriesReply {
+    return {
+      type: 'AppendEntriesReply',
+      from: this.id,
+      to,
+      term: this.term,
+      success,
+      matchIndex,
+      conflictTerm,
+      conflictIndex,
+      round,
+    };
+  }
+}
