@@ -12,13 +12,14 @@ const NODE_LIMIT = 256;
  */
 export class Durability implements Checker {
   readonly property = 'durability' as const;
-  private readonly highestTerm = new Map<number, number>();
+  /** Highest term each node has shown, indexed by node id (ids are small: an array, not a map). */
+  private readonly highestTerm: number[] = [];
   private readonly voteOf = new Map<number, number>();
 
   onNodeStep(step: NodeStep): Violation | null {
     const p = step.process;
     const node = step.node;
-    const highest = this.highestTerm.get(node) ?? 0;
+    const highest = this.highestTerm[node] ?? 0;
     if (p.currentTerm < highest) {
       const how = step.restarted ? 'restarted in' : 'moved back to';
       return {
@@ -29,7 +30,7 @@ export class Durability implements Checker {
         indices: [],
       };
     }
-    if (p.currentTerm > highest) this.highestTerm.set(node, p.currentTerm);
+    if (p.currentTerm > highest) this.highestTerm[node] = p.currentTerm;
     const messages = step.ready.messages;
     for (let k = 0; k < messages.length; k++) {
       const m = messages[k]!;

@@ -25,14 +25,24 @@ export class LeaderCompleteness implements Checker {
   private frontier: Commit | null = null;
   /** Highest committed index per commit term; consulted only when the frontier was committed in a term >= the new leader's. */
   private readonly frontierByTerm = new Map<number, Commit>();
-  /** The latest incarnation of every node, to check current leaders when the frontier moves. */
-  private readonly processes = new Map<number, RaftProcess>();
+  /**
+   * The latest incarnation of every node, indexed by node id, to check current leaders when the
+   * frontier moves; `nodeOrder` lists the ids in the order they were first seen, the order in
+   * which leaders are checked. (Arrays rather than a map: this is written at every step.)
+   */
+  private readonly processByNode: (RaftProcess | undefined)[] = [];
+  private readonly nodeOrder: number[] = [];
 
   onNodeStep(step: NodeStep): Violation | null {
     const p = step.process;
-    this.processes.set(step.node, p);
+    const node = step.node;
+    const known = this.processByNode[node];
+    if (known !== p) {
+      if (known === undefined) this.nodeOrder.push(node);
+      this.processByNode[node] = p;
+    }
     if (p.commitIndex > step.commitIndexBefore && !step.restarted) {
-      const violation = this.onCommit(step.node, p);
+      const violation = this.onCommit(node, p);
       if (violation !== null) return violation;
     }
     const becameLeader =
@@ -41,7 +51,7 @@ export class LeaderCompleteness implements Checker {
     if (!becameLeader) return null;
     const required = this.requiredFor(p.currentTerm);
     if (required === null) return null;
-    return this.checkHolds(step.node, p, required);
+    return this.checkHolds(node, p, required);
   }
 
   private onCommit(node: number, p: RaftProcess): Violation | null {
@@ -52,7 +62,10 @@ export class LeaderCompleteness implements Checker {
     const commit: Commit = { index, entry, commitTerm: p.currentTerm, node };
     this.frontier = commit;
     this.frontierByTerm.set(commit.commitTerm, commit);
-    for (const [other, q] of this.processes) {
+    const order = this.nodeOrder;
+    for (let k = 0; k < order.length; k++) {
+      const other = order[k]!;
+      const q = this.processByNode[other]!;
       if (q.role !== 'leader' || q.currentTerm <= commit.commitTerm) continue;
       const violation = this.checkHolds(other, q, commit);
       if (violation !== null) return violation;

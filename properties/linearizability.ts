@@ -15,6 +15,12 @@
 //   the store's state, so each (set, state) pair is explored once. Sets are bitsets with an
 //   incremental (Zobrist) hash; states are interned strings, compared as integers.
 //
+// Three more cuts, specific to a key-value register, each argued where it is made (KeySearch):
+// a read that fits the current value is taken first and without alternatives; a node whose
+// value can no longer become what a get just ahead read is dead; and a value that a put will
+// overwrite before anyone can read it is forgotten, so that the appends it wipes out are not
+// tried in every order.
+//
 // Keys are independent, so each key is its own search (P-compositionality). The searches are
 // run interleaved, a slice of steps each in turn, and the first key that fails ends the check:
 // one hard key cannot starve the verdict on the others, and an exhausted budget is reported as
@@ -26,7 +32,7 @@
 // An invocation and a return at the same instant count as concurrent: the checker never
 // reports a violation that rests on the order of two events with equal timestamps.
 
-import { assert } from '../src/assert.ts';
+import { AssertionError, assert } from '../src/assert.ts';
 import type { History, HistoryOp } from './history.ts';
 import { describeHistoryOp } from './history.ts';
 
@@ -36,6 +42,9 @@ export type LinWitness = {
   prefix: HistoryOp[];
   /** The op whose return came while it could not be placed after `prefix`. */
   op: HistoryOp;
+  /** The key's value after `prefix`. */
+  valueAfterPrefix: string;
+  /** One line: the key, the op, the prefix length and the value it leaves. */
   message: string;
 };
 
@@ -53,6 +62,9 @@ export type LinOptions = {
 
 export const DEFAULT_BUDGET_STEPS = 5_000_000;
 const DEFAULT_SLICE_STEPS = 20_000;
+/** The witness search may take this many steps, plus this factor times the steps of the search it explains. */
+const WITNESS_STEPS_MIN = 100_000;
+const WITNESS_STEPS_FACTOR = 4;
 
 export function checkLinearizability(history: History | HistoryOp[], opts: LinOptions = {}): LinResult {
   const budgetSteps = opts.budgetSteps ?? DEFAULT_BUDGET_STEPS;
@@ -64,7 +76,7 @@ export function checkLinearizability(history: History | HistoryOp[], opts: LinOp
 
   const values = new ValueTable();
   let active: KeySearch[] = [];
-  for (const [key, keyOps] of partitionByKey(ops)) active.push(new KeySearch(key, keyOps, values));
+  for (const [key, keyOps] of partitionByKey(ops)) active.push(new KeySearch(key, keyOps, values, true));
 
   let steps = 0;
   while (active.length > 0) {
@@ -88,14 +100,41 @@ export function checkLinearizability(history: History | HistoryOp[], opts: LinOp
       const stepsBefore = search.steps;
       const status = search.run(allowance);
       steps += search.steps - stepsBefore;
-      if (status === SearchStatus.Violation)
-        return { verdict: 'violation', steps, witness: search.witness() };
+      if (status === SearchStatus.Violation) {
+        const found = findWitness(search, values, budgetSteps - steps);
+        return { verdict: 'violation', steps: steps + found.steps, witness: found.witness };
+      }
       if (status === SearchStatus.Running) stillActive.push(search);
       // A finished key is dropped here, and its memo with it.
     }
     active = stillActive;
   }
   return { verdict: 'ok', steps };
+}
+
+/**
+ * The witness of a key found not linearizable. The look-ahead kills a node as soon as some get
+ * ahead cannot be satisfied, which settles the verdict sooner but cuts the search off before it
+ * gets as far in time as it could: its dead ends say little about which op is to blame. So the
+ * key is searched again without it, and the witness is the dead end that got furthest in time
+ * (ties: the longest prefix). Without the pruning, proving a key wrong can take far longer, so
+ * this second search gets a few times the steps the first one took (and no more than the budget
+ * left); if it does not finish, the first search's best dead end is the witness.
+ */
+function findWitness(
+  failed: KeySearch,
+  values: ValueTable,
+  budgetSteps: number,
+): { witness: LinWitness; steps: number } {
+  const plain = new KeySearch(failed.key, failed.ops, values, false);
+  const status = plain.run(
+    Math.max(0, Math.min(budgetSteps, WITNESS_STEPS_MIN + WITNESS_STEPS_FACTOR * failed.steps)),
+  );
+  assert(status !== SearchStatus.Linearizable, () => `key ${JSON.stringify(failed.key)}: searches disagree`);
+  return {
+    witness: status === SearchStatus.Violation ? plain.witness() : failed.witness(),
+    steps: plain.steps,
+  };
 }
 
 function assertWellFormed(ops: readonly HistoryOp[]): void {
@@ -142,6 +181,11 @@ function partitionByKey(ops: readonly HistoryOp[]): Map<string, HistoryOp[]> {
 
 /** Id of the empty string: the value of a key never written. */
 const EMPTY_VALUE = 0;
+/**
+ * A value that will be overwritten before anyone can read it (see `overwrittenBeforeRead`).
+ * Not the id of any string: no get reads it and no cas expects it.
+ */
+const OVERWRITTEN = 1;
 
 class ValueTable {
   private readonly idOf = new Map<string, number>();
@@ -154,6 +198,9 @@ class ValueTable {
   constructor() {
     const empty = this.intern('');
     assert(empty === EMPTY_VALUE, 'the empty string must be value 0');
+    // Reserved without an entry in idOf, so that no string interns to it.
+    this.strings.push('(overwritten)');
+    assert(this.strings.length - 1 === OVERWRITTEN, 'OVERWRITTEN must be value 1');
   }
 
   intern(s: string): number {
@@ -231,6 +278,11 @@ class IntPairCache {
   }
 }
 
+/** The memo's hash of (set, state), from the set's incremental hash. */
+function memoHash(setHash: number, state: number): number {
+  return setHash ^ Math.imul(state + 1, 0x27d4eb2f);
+}
+
 /** Murmur3's finaliser: spreads every input bit over the whole word. */
 function mix32(h: number): number {
   h ^= h >>> 16;
@@ -266,6 +318,18 @@ class VisitedSet {
     return this.count;
   }
 
+  /** Whether the pair is present. */
+  has(
+    hash: number,
+    state: number,
+    doneWords: Int32Array,
+    low: number,
+    high: number,
+    pendingWords: Int32Array,
+  ): boolean {
+    return this.probe(hash, state, doneWords, low, high, pendingWords) < 0;
+  }
+
   /** Adds the pair unless it is present; true if it was added (not seen before). */
   addIfAbsent(
     hash: number,
@@ -275,26 +339,10 @@ class VisitedSet {
     high: number,
     pendingWords: Int32Array,
   ): boolean {
+    const slot = this.probe(hash, state, doneWords, low, high, pendingWords);
+    if (slot < 0) return false;
     const windowLength = high - low;
     const length = windowLength + pendingWords.length;
-    const mask = this.table.length - 1;
-    let slot = mix32(hash) & mask;
-    for (;;) {
-      const found = this.table[slot]!;
-      if (found === 0) break;
-      const e = found - 1;
-      if (
-        this.entryHash[e] === hash &&
-        this.entryState[e] === state &&
-        this.entryLow[e] === low &&
-        this.entryStart[e + 1]! - this.entryStart[e]! === length &&
-        this.sameWords(this.entryStart[e]!, doneWords, low, windowLength, pendingWords)
-      ) {
-        return false;
-      }
-      slot = (slot + 1) & mask;
-    }
-
     const e = this.count;
     if (e + 1 >= this.entryHash.length) this.growEntries();
     const start = this.entryStart[e]!;
@@ -310,6 +358,36 @@ class VisitedSet {
     this.count = e + 1;
     if (this.count * 2 > this.table.length) this.growTable();
     return true;
+  }
+
+  /** -1 if the pair is present, else the empty table slot where it belongs. */
+  private probe(
+    hash: number,
+    state: number,
+    doneWords: Int32Array,
+    low: number,
+    high: number,
+    pendingWords: Int32Array,
+  ): number {
+    const windowLength = high - low;
+    const length = windowLength + pendingWords.length;
+    const mask = this.table.length - 1;
+    let slot = mix32(hash) & mask;
+    for (;;) {
+      const found = this.table[slot]!;
+      if (found === 0) return slot;
+      const e = found - 1;
+      if (
+        this.entryHash[e] === hash &&
+        this.entryState[e] === state &&
+        this.entryLow[e] === low &&
+        this.entryStart[e + 1]! - this.entryStart[e]! === length &&
+        this.sameWords(this.entryStart[e]!, doneWords, low, windowLength, pendingWords)
+      ) {
+        return -1;
+      }
+      slot = (slot + 1) & mask;
+    }
   }
 
   private sameWords(
@@ -386,14 +464,18 @@ const Kind = {
 } as const;
 
 /** How far the expansion of a search node has got: see `KeySearch.run`. */
-const Phase = { Reads: 0, Lookahead: 1, Writes: 2 } as const;
+const Phase = { Reads: 0, Writes: 1, PendingWrites: 2 } as const;
 type Phase = (typeof Phase)[keyof typeof Phase];
 
 /** The list's front sentinel; the back sentinel is the slot after the last event. */
 const HEAD = 0;
-/** How far past the first return phase Lookahead looks: a bound on the cost per node. */
+/** How far past the first return the look-ahead goes: a bound on the cost per node. */
 const LOOKAHEAD_EVENTS = 16;
-/** Phase Lookahead gives up past this many distinct reset values: each one weakens the check. */
+/** How far `overwrittenBeforeRead` looks for a put that hides the current value. */
+const OVERWRITE_LOOKAHEAD_EVENTS = 32;
+/** How many of the pending ops placed last `dominatedWithoutAPendingOp` tries to take out. */
+const DOMINANCE_PENDING_OPS = 8;
+/** The look-ahead gives up past this many distinct reset values: each one weakens the check. */
 const MAX_RESETTERS = 8;
 
 class KeySearch {
@@ -422,20 +504,21 @@ class KeySearch {
   private state = EMPTY_VALUE;
   private phase: Phase = Phase.Reads;
   /**
-   * In phases Reads and Lookahead: the values that ops seen so far may overwrite the key's value
+   * In phase Reads: the values that ops seen so far may overwrite the key's value
    * with (puts, successful and pending cas), in resetterValues[0 .. resetterCount); a count above
    * MAX_RESETTERS means "too many to be worth tracking".
    */
   private resetterCount = 0;
   private readonly resetterValues = new Int32Array(MAX_RESETTERS);
-  /** In phase Lookahead: events still to look at. */
-  private lookaheadLeft = 0;
   private depth = 0;
   // One frame per choice on the current path: the op chosen, the state before it, and whether it
   // was a forced read (see `run`).
   private readonly stackOp: Int32Array;
   private readonly stackState: Int32Array;
   private readonly stackForced: Uint8Array;
+  /** The pending ops on the current path, in the order they were placed. */
+  private readonly placedPending: Int32Array;
+  private placedPendingCount = 0;
   private readonly doneWords: Int32Array;
   private readonly pendingWords: Int32Array;
   /** Lowest word of doneWords that is not all ones. */
@@ -445,10 +528,11 @@ class KeySearch {
   private setHash = 0;
   private readonly visited = new VisitedSet();
 
-  // The deepest point reached before a dead end: the witness if the key fails.
+  // The dead end that got furthest in time (then deepest): the witness if the key fails.
+  /** Slot of the first remaining return at the best dead end: how far in time the search got. */
+  private bestFrontier = -1;
   private bestDepth = -1;
   private readonly bestOps: Int32Array;
-  private bestState = EMPTY_VALUE;
   private bestBlockedOp = -1;
   /** bestOps[0 .. this) still equals the stack: only the rest needs copying at the next snapshot. */
   private stackAgreesWithBestBelow = 0;
@@ -457,6 +541,8 @@ class KeySearch {
     readonly key: string,
     readonly ops: readonly HistoryOp[],
     private readonly values: ValueTable,
+    /** Whether to prune with the look-ahead; off when searching for a witness (see `findWitness`). */
+    private readonly lookahead: boolean,
   ) {
     const n = ops.length;
     this.kind = new Uint8Array(n);
@@ -470,6 +556,7 @@ class KeySearch {
     this.stackOp = new Int32Array(n);
     this.stackState = new Int32Array(n);
     this.stackForced = new Uint8Array(n);
+    this.placedPending = new Int32Array(n);
     this.bestOps = new Int32Array(n);
 
     // Events: a call per op, a return per completed op.
@@ -570,27 +657,33 @@ class KeySearch {
   }
 
   /**
-   * Runs at most `maxSteps` steps; a step is one event looked at or one backtrack.
+   * Runs at most `maxSteps` steps. A step is one event looked at in a scan, one candidate tried,
+   * or one backtrack; the bounded look-aheads below count as part of the step they are in.
    *
    * A node's candidates are the ops invoked before the first remaining return. Its expansion has
-   * three phases:
+   * two phases:
    * - Reads: look for a read-only candidate that fits the current state (a get of the current
    *   value, or a failed cas whose expected value differs). Such an op may always go first: it
    *   changes nothing, and no candidate has to precede it in real time, since every remaining op
    *   returns after its invocation. So if the node has a valid continuation, it has one that starts
    *   with that read: the read is a forced move, and if it fails the node fails, with no
    *   alternative tried.
-   * - Lookahead: values only grow by appends. Until some op that may overwrite the value (put,
-   *   successful or pending cas) could take effect, every get that returns must read a value that
-   *   starts with the current one. A node that breaks this for a get returning in the next few
-   *   events is dead, however the candidates are ordered.
-   * - Writes: try the candidates one by one in invocation order (Lowe's just-in-time order).
+   *   At the end of this phase, look ahead (after a write): values only grow by appends, so until
+   *   an op that may overwrite the value (put, successful or pending cas) takes effect, every get
+   *   must read a value that starts with the current one or with one of those ops' values. A node
+   *   that breaks this for a get returning in the next few events is dead.
+   * - Writes: try the candidates one by one in invocation order (Lowe's just-in-time order),
+   *   completed ops first.
+   * - PendingWrites: then the pending ones. They may as well never take effect, so the search
+   *   first looks for a continuation without them; a node that places one is then often found
+   *   to be no better than one already seen without it (see `dominatedWithoutAPendingOp`).
    */
   run(maxSteps: number): SearchStatus {
     const {
       kind,
       argA,
       argB,
+      isPending,
       next,
       eventOp,
       eventIsReturn,
@@ -605,14 +698,14 @@ class KeySearch {
     let state = this.state;
     let phase = this.phase;
     let resetterCount = this.resetterCount;
-    let lookaheadLeft = this.lookaheadLeft;
     let depth = this.depth;
     let status: SearchStatus = SearchStatus.Running;
     let used = 0;
     while (used < maxSteps) {
       used++;
-      /** Set when this node is found dead: the op to blame if this is the deepest dead end so far. */
+      /** Set when this node is found dead: the op to blame, and the slot of the node's first return. */
       let blocked = -1;
+      let frontier = -1;
       /** Set when a candidate fits: the state after it. */
       let nextState = -1;
       let op = -1;
@@ -625,56 +718,43 @@ class KeySearch {
         }
         op = eventOp[entry]!;
         if (eventIsReturn[entry] !== 0) {
-          // Only a write can have made the state unreachable for a get ahead; the empty value
+          // Only a write can have made the value unreachable for a get ahead; the empty value
           // is a prefix of every value.
           const wrote = depth > 0 && stackForced[depth - 1] === 0;
-          if (!wrote || state === EMPTY_VALUE || resetterCount > MAX_RESETTERS) {
-            phase = Phase.Writes;
-            entry = next[HEAD]!;
-          } else {
-            phase = Phase.Lookahead;
-            lookaheadLeft = LOOKAHEAD_EVENTS;
+          if (this.lookahead && wrote && state !== EMPTY_VALUE && state !== OVERWRITTEN) {
+            blocked = this.unreachableGetAhead(entry, state, resetterCount);
+            frontier = entry;
           }
-          continue;
-        }
-        const k = kind[op]!;
-        const a = argA[op]!;
-        if ((k === Kind.Get && state === a) || (k === Kind.CasFailed && state !== a)) {
-          nextState = state;
-        } else {
-          if (k === Kind.Put) resetterCount = this.noteResetter(resetterCount, a);
-          else if (k === Kind.CasSucceeded || k === Kind.CasPending)
-            resetterCount = this.noteResetter(resetterCount, argB[op]!);
-          entry = next[entry]!;
-        }
-      } else if (phase === Phase.Lookahead) {
-        if (entry === end || lookaheadLeft === 0) {
           phase = Phase.Writes;
           entry = next[HEAD]!;
-          continue;
+        } else {
+          const k = kind[op]!;
+          const a = argA[op]!;
+          if ((k === Kind.Get && state === a) || (k === Kind.CasFailed && state !== a)) {
+            nextState = state;
+          } else {
+            if (k === Kind.Put) resetterCount = this.noteResetter(resetterCount, a);
+            else if (k === Kind.CasSucceeded || k === Kind.CasPending) {
+              resetterCount = this.noteResetter(resetterCount, argB[op]!);
+            }
+            entry = next[entry]!;
+          }
         }
-        lookaheadLeft--;
-        op = eventOp[entry]!;
-        const k = kind[op]!;
-        if (eventIsReturn[entry] === 0) {
-          if (k === Kind.Put) resetterCount = this.noteResetter(resetterCount, argA[op]!);
-          else if (k === Kind.CasSucceeded || k === Kind.CasPending)
-            resetterCount = this.noteResetter(resetterCount, argB[op]!);
-          if (resetterCount > MAX_RESETTERS) lookaheadLeft = 0;
-        } else if (
-          (k === Kind.Get || k === Kind.CasSucceeded) &&
-          !this.reachable(state, resetterCount, argA[op]!)
-        ) {
-          blocked = op;
-        }
-        entry = next[entry]!;
       } else {
         op = eventOp[entry]!;
         if (eventIsReturn[entry] !== 0) {
+          if (phase === Phase.Writes) {
+            phase = Phase.PendingWrites;
+            entry = next[HEAD]!;
+            continue;
+          }
           // Every candidate was tried: the op of the first return cannot be placed in time.
           blocked = op;
+          frontier = entry;
         } else {
           entry = next[entry]!;
+          // Completed ops first, pending ones in a second pass: see `run`.
+          if ((isPending[op] !== 0) !== (phase === Phase.PendingWrites)) continue;
           const a = argA[op]!;
           switch (kind[op]) {
             case Kind.Get:
@@ -685,7 +765,7 @@ class KeySearch {
               nextState = a;
               break;
             case Kind.Append:
-              nextState = values.append(state, a);
+              nextState = state === OVERWRITTEN ? OVERWRITTEN : values.append(state, a);
               break;
             case Kind.CasSucceeded:
               if (state === a) nextState = argB[op]!;
@@ -701,30 +781,45 @@ class KeySearch {
 
       if (nextState >= 0) {
         this.setBit(op);
-        const hash = this.setHash ^ Math.imul(nextState + 1, 0x27d4eb2f);
-        if (visited.addIfAbsent(hash, nextState, this.doneWords, this.low, this.high, this.pendingWords)) {
+        this.lift(op);
+        if (nextState !== OVERWRITTEN && this.overwrittenBeforeRead(nextState)) nextState = OVERWRITTEN;
+        if (
+          !this.dominatedWithoutAPendingOp(op, nextState) &&
+          visited.addIfAbsent(
+            memoHash(this.setHash, nextState),
+            nextState,
+            this.doneWords,
+            this.low,
+            this.high,
+            this.pendingWords,
+          )
+        ) {
+          if (isPending[op] !== 0) this.placedPending[this.placedPendingCount++] = op;
           stackOp[depth] = op;
           stackState[depth] = state;
           stackForced[depth] = phase === Phase.Reads ? 1 : 0;
           depth++;
           state = nextState;
-          this.lift(op);
           entry = next[HEAD]!;
           phase = Phase.Reads;
           resetterCount = 0;
           continue;
         }
         // Seen before and not on the current path (its set is larger): explored, and dead.
+        this.unlift(op);
         this.clearBit(op);
         if (phase !== Phase.Reads) continue;
         // A forced move leads to a dead node, so this node is dead too.
         blocked = this.firstReturningOp();
+        frontier = this.returnSlot[blocked]!;
       }
       if (blocked < 0) continue;
 
       // This node is dead. Undo the last choice and go on with the candidate after it; undoing a
       // forced read, its node is dead as well.
-      if (depth > this.bestDepth) this.snapshot(depth, state, blocked);
+      if (frontier > this.bestFrontier || (frontier === this.bestFrontier && depth > this.bestDepth)) {
+        this.snapshot(depth, blocked, frontier);
+      }
       for (;;) {
         if (depth === 0) {
           status = SearchStatus.Violation;
@@ -734,10 +829,11 @@ class KeySearch {
         if (depth < this.stackAgreesWithBestBelow) this.stackAgreesWithBestBelow = depth;
         const undone = stackOp[depth]!;
         state = stackState[depth]!;
-        this.clearBit(undone);
+        if (isPending[undone] !== 0) this.placedPendingCount--;
         this.unlift(undone);
+        this.clearBit(undone);
         if (stackForced[depth] === 0) {
-          phase = Phase.Writes;
+          phase = isPending[undone] !== 0 ? Phase.PendingWrites : Phase.Writes;
           entry = next[this.callSlot[undone]!]!;
           break;
         }
@@ -749,9 +845,90 @@ class KeySearch {
     this.state = state;
     this.phase = phase;
     this.resetterCount = resetterCount;
-    this.lookaheadLeft = lookaheadLeft;
     this.depth = depth;
     return status;
+  }
+
+  /**
+   * A get (or successful cas) returning within the next few events from `firstReturn` whose value
+   * (expected value) can no longer be current, or -1. `resetterCount` counts the overwriting ops
+   * among the candidates; those invoked further ahead are added as the walk passes them.
+   */
+  private unreachableGetAhead(firstReturn: number, state: number, resetterCount: number): number {
+    const { kind, argA, argB, next, eventOp, eventIsReturn, end } = this;
+    let e = firstReturn;
+    for (let left = LOOKAHEAD_EVENTS; left > 0 && e !== end && resetterCount <= MAX_RESETTERS; left--) {
+      const op = eventOp[e]!;
+      const k = kind[op]!;
+      if (eventIsReturn[e] === 0) {
+        if (k === Kind.Put) resetterCount = this.noteResetter(resetterCount, argA[op]!);
+        else if (k === Kind.CasSucceeded || k === Kind.CasPending) {
+          resetterCount = this.noteResetter(resetterCount, argB[op]!);
+        }
+      } else if (
+        (k === Kind.Get || k === Kind.CasSucceeded) &&
+        !this.reachable(state, resetterCount, argA[op]!)
+      ) {
+        return op;
+      }
+      e = next[e]!;
+    }
+    return -1;
+  }
+
+  /**
+   * Whether the node about to be entered (the current set, which includes `op`, and `state`) is
+   * dominated by one already seen: the same without some pending op. A pending op need never take
+   * effect, so the node without it can do all this one can, and more; if it was explored, this
+   * one fails too, and if it is the parent (`op` pending and the state unchanged), the parent's
+   * other candidates cover everything this node could do. This is what keeps pending ops that a
+   * put wipes out, or that change nothing, from doubling the search once each.
+   * Only `op` and the few pending ops placed last are tried: a bound on the cost per node.
+   */
+  private dominatedWithoutAPendingOp(op: number, state: number): boolean {
+    if (this.isPending[op] !== 0 && this.seenWithout(op, state)) return true;
+    const stop = Math.max(0, this.placedPendingCount - DOMINANCE_PENDING_OPS);
+    for (let i = this.placedPendingCount - 1; i >= stop; i--) {
+      if (this.seenWithout(this.placedPending[i]!, state)) return true;
+    }
+    return false;
+  }
+
+  /** Whether (the current set without pending op `p`, state) is in the memo. */
+  private seenWithout(p: number, state: number): boolean {
+    const w = this.bit[p]! >>> 5;
+    const m = 1 << (this.bit[p]! & 31);
+    const words = this.pendingWords;
+    words[w]! &= ~m;
+    const hash = memoHash(this.setHash ^ this.zobrist[p]!, state);
+    const seen = this.visited.has(hash, state, this.doneWords, this.low, this.high, words);
+    words[w]! |= m;
+    return seen;
+  }
+
+  /**
+   * Whether `state` can never be observed: some completed put returns before any op is invoked
+   * that could read `state` or a value grown from it by appends (a get of a value that starts with
+   * it, a cas expecting such a value). Every op invoked later comes after that put, which
+   * overwrites whatever the value is by then; ops invoked earlier read other values, which an
+   * append to `state` cannot produce. So nodes that differ only in such a value are the same
+   * node. This is what keeps appends that a put wipes out from being tried in every order.
+   */
+  private overwrittenBeforeRead(state: number): boolean {
+    const { kind, argA, next, eventOp, eventIsReturn, end, values } = this;
+    let e = next[HEAD]!;
+    for (let left = OVERWRITE_LOOKAHEAD_EVENTS; left > 0 && e !== end; left--) {
+      const op = eventOp[e]!;
+      const k = kind[op]!;
+      if (eventIsReturn[e] !== 0) {
+        if (k === Kind.Put) return true;
+      } else if (k !== Kind.Put && k !== Kind.Append && values.isPrefix(state, argA[op]!)) {
+        // A get, or a cas whose expected value is argA: it might see this value.
+        return false;
+      }
+      e = next[e]!;
+    }
+    return false;
   }
 
   /** Records a value that an unplaced op may overwrite the key with; returns the new count. */
@@ -837,11 +1014,11 @@ class KeySearch {
     prev[next[c]!] = c;
   }
 
-  private snapshot(depth: number, state: number, blockedOp: number): void {
+  private snapshot(depth: number, blockedOp: number, frontier: number): void {
     for (let i = this.stackAgreesWithBestBelow; i < depth; i++) this.bestOps[i] = this.stackOp[i]!;
     this.stackAgreesWithBestBelow = depth;
+    this.bestFrontier = frontier;
     this.bestDepth = depth;
-    this.bestState = state;
     this.bestBlockedOp = blockedOp;
   }
 
@@ -850,12 +1027,35 @@ class KeySearch {
     const prefix: HistoryOp[] = [];
     for (let i = 0; i < this.bestDepth; i++) prefix.push(this.ops[this.bestOps[i]!]!);
     const op = this.ops[this.bestBlockedOp]!;
-    const value = this.values.strings[this.bestState]!;
+    // Replayed rather than remembered: the search may have tracked it as OVERWRITTEN.
+    let valueAfterPrefix = '';
+    for (const o of prefix) valueAfterPrefix = applyToValue(valueAfterPrefix, o);
     const message =
-      `key ${JSON.stringify(this.key)}: ${describeHistoryOp(op)} cannot be linearized; ` +
-      `the longest linearizable prefix found has ${prefix.length} op(s) and leaves the value ${quoteShort(value)}`;
-    return { key: this.key, prefix, op, message };
+      `key ${JSON.stringify(this.key)}: ${describeHistoryOp(op)} cannot be linearized: ` +
+      `the longest linearizable prefix found for the key has ${prefix.length} op(s) ` +
+      `and leaves the value ${quoteShort(valueAfterPrefix)}`;
+    return { key: this.key, prefix, op, valueAfterPrefix, message };
   }
+}
+
+/** The key's value after `o` takes effect on `value` (o fits: the search placed it there). */
+function applyToValue(value: string, o: HistoryOp): string {
+  switch (o.op.type) {
+    case 'get':
+      return value;
+    case 'put':
+      return o.op.value;
+    case 'append':
+      return value + o.op.value;
+    case 'cas':
+      return value === o.op.expected ? o.op.value : value;
+    default:
+      return unreachableOp(o.op);
+  }
+}
+
+function unreachableOp(op: never): never {
+  throw new AssertionError(`unknown op ${JSON.stringify(op)}`);
 }
 
 /** A value for a one-line message: long ones keep their ends. */

@@ -1,4 +1,4 @@
-import { assert } from '../src/assert.ts';
+import { AssertionError } from '../src/assert.ts';
 import type { Entry } from '../src/raft/types.ts';
 import { describeEntry, nodeName, sameCommand } from './entries.ts';
 import type { Checker, NodeStep, Violation } from './types.ts';
@@ -20,10 +20,21 @@ interface Seen {
  * with the term of its predecessor. Every entry written later at the same (index, term), by any
  * node, must carry the same command and follow the same predecessor term. By induction down the
  * log this is the whole-prefix property, at a cost of O(entries written) per step.
+ *
+ * Storage is shaped by how logs grow: almost every index is only ever seen with one term, so the
+ * first (index, term) of each index lives in dense arrays indexed by log index (no hashing, no
+ * per-entry object), and only the rare further terms at an index — left behind by leaders whose
+ * entries were overwritten — go to a map.
  */
 export class LogMatching implements Checker {
   readonly property = 'log-matching' as const;
-  private readonly seen = new Map<number, Seen>();
+  /** firstEntry[i]: the first entry ever seen at index i; the other arrays describe it. */
+  private readonly firstEntry: (Entry | undefined)[] = [undefined];
+  private readonly firstTerm: number[] = [0];
+  private readonly firstPrevTerm: number[] = [0];
+  private readonly firstNode: number[] = [0];
+  /** (index, term) pairs seen after another term was first seen at that index, by index * TERM_LIMIT + term. */
+  private readonly others = new Map<number, Seen>();
 
   onNodeStep(step: NodeStep): Violation | null {
     const write = step.ready.logWrite;
@@ -33,17 +44,52 @@ export class LogMatching implements Checker {
     for (let k = 0; k < entries.length; k++) {
       const entry = entries[k]!;
       const index = write.fromIndex + k;
-      assert(entry.term < TERM_LIMIT, () => `term ${entry.term} beyond the log-matching key range`);
-      const key = index * TERM_LIMIT + entry.term;
-      const first = this.seen.get(key);
-      if (first === undefined) {
-        this.seen.set(key, { entry, prevTerm, node: step.node });
-      } else if (first.prevTerm !== prevTerm || !sameCommand(first.entry.command, entry.command)) {
-        return this.violation(step.node, index, entry, prevTerm, first);
+      // Spelled out rather than assert(): no message closure per entry on this hot path.
+      if (entry.term >= TERM_LIMIT) {
+        throw new AssertionError(`term ${entry.term} beyond the log-matching key range`);
       }
+      const violation = this.see(step.node, index, entry, prevTerm);
+      if (violation !== null) return violation;
       prevTerm = entry.term;
     }
     return null;
+  }
+
+  private see(node: number, index: number, entry: Entry, prevTerm: number): Violation | null {
+    const first = this.firstEntry[index];
+    if (first === undefined) {
+      this.remember(node, index, entry, prevTerm);
+      return null;
+    }
+    if (this.firstTerm[index] === entry.term) {
+      if (entry === first && this.firstPrevTerm[index] === prevTerm) return null;
+      if (this.firstPrevTerm[index] !== prevTerm || !sameCommand(first.command, entry.command)) {
+        const seen: Seen = {
+          entry: first,
+          prevTerm: this.firstPrevTerm[index]!,
+          node: this.firstNode[index]!,
+        };
+        return this.violation(node, index, entry, prevTerm, seen);
+      }
+      return null;
+    }
+    const key = index * TERM_LIMIT + entry.term;
+    const other = this.others.get(key);
+    if (other === undefined) {
+      this.others.set(key, { entry, prevTerm, node });
+    } else if (other.prevTerm !== prevTerm || !sameCommand(other.entry.command, entry.command)) {
+      return this.violation(node, index, entry, prevTerm, other);
+    }
+    return null;
+  }
+
+  private remember(node: number, index: number, entry: Entry, prevTerm: number): void {
+    // Logs grow one index at a time, so the arrays stay dense; a gap (a node built with a log
+    // the checker never saw written) only costs a holey array, never a wrong answer.
+    this.firstEntry[index] = entry;
+    this.firstTerm[index] = entry.term;
+    this.firstPrevTerm[index] = prevTerm;
+    this.firstNode[index] = node;
   }
 
   private violation(node: number, index: number, entry: Entry, prevTerm: number, first: Seen): Violation {

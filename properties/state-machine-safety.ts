@@ -16,12 +16,12 @@ export class StateMachineSafety implements Checker {
   /** committed[i - 1]: the entry first committed at index i, by `committedBy[i - 1]`. */
   private readonly committed: Entry[] = [];
   private readonly committedBy: number[] = [];
-  /** Highest index each node has applied, over all its incarnations. */
-  private readonly appliedByNode = new Map<number, number>();
+  /** Highest index each node has applied, over all its incarnations, indexed by node id. */
+  private readonly appliedByNode: number[] = [];
 
   onNodeStep(step: NodeStep): Violation | null {
     const p = step.process;
-    const applied = this.appliedByNode.get(step.node) ?? 0;
+    const applied = this.appliedByNode[step.node] ?? 0;
     if (step.restarted) {
       if (p.lastApplied < applied) {
         return this.violation(
@@ -120,7 +120,7 @@ export class StateMachineSafety implements Checker {
         );
       }
     }
-    this.appliedByNode.set(step.node, applied + n);
+    this.appliedByNode[step.node] = applied + n;
     return null;
   }
 

@@ -1,4 +1,4 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Chalk, type ChalkInstance } from 'chalk';
@@ -15,10 +15,35 @@ import {
   PROFILE_MODES,
   type ProfileMode,
 } from './profile.ts';
-import { formatSummary, num, seconds } from './report.ts';
+import {
+  describeOutcome,
+  type OutcomeRun,
+  replayExpectation,
+  runForOutcome,
+  selectExpectation,
+} from './replay.ts';
+import { formatSummary, formatViolation, num, seconds } from './report.ts';
 import type { RunResult } from './runner.ts';
+import { generateSchedule, type Schedule } from './schedule.ts';
 import type { SeedOutcome, SweepSettings } from './seed-job.ts';
+import {
+  DEFAULT_SHRINK_BUDGET,
+  describeBudget,
+  parseShrinkBudget,
+  type ShrinkBudget,
+  type ShrinkProgress,
+  type ShrinkResult,
+  shrinkSchedule,
+} from './shrink.ts';
 import { runSweep } from './sweep.ts';
+import {
+  type ExpectedOutcome,
+  makeTraceFile,
+  readTraceFile,
+  type ScheduleSize,
+  type TraceFile,
+  writeTraceFile,
+} from './trace-file.ts';
 import {
   EXIT_OK,
   EXIT_USAGE,
@@ -31,6 +56,7 @@ import {
   parseUint,
   UsageError,
 } from './usage.ts';
+import { renderView, VIEW_FORMATS, type ViewFormat } from './views.ts';
 
 interface CliOptions {
   seed?: string;
@@ -52,6 +78,11 @@ interface CliOptions {
   trace?: string;
   json?: boolean;
   color: boolean;
+  replay?: string;
+  format?: ViewFormat;
+  shrink: boolean;
+  shrinkBudget?: string;
+  out?: string;
 }
 
 const DEFAULT_SEED = 42;
@@ -86,12 +117,27 @@ function program(): Command {
     .option('--crashes <rate|off>', 'crashes per virtual minute (default 1)')
     .option('--pauses <rate|off>', 'stop-the-world pauses per virtual minute (default 1)')
     .option('--trace <file>', 'write every event as JSON Lines to file (one run)')
+    .option('--replay <file>', 're-run a saved trace and check it shows what it expects')
+    .addOption(
+      new Option(
+        '--format <view>',
+        'also print the run as a step list or a Mermaid sequence diagram',
+      ).choices(VIEW_FORMATS as string[]),
+    )
+    .option('--no-shrink', 'do not shrink a failing run (it is shrunk and saved by default)')
+    .option(
+      '--shrink-budget <n|time>',
+      `runs (500) or wall time (30s) the shrinker may spend (default ${describeBudget(DEFAULT_SHRINK_BUDGET)})`,
+    )
+    .option('--out <file>', 'where to save the shrunk trace (default failures/<property>-seed<N>.json)')
     .option('--json', 'print one JSON object instead of the human summary')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 every property held, 1 a property was violated, 2 bad usage or input.\n' +
-        'Examples:\n  npm run sim -- --seed 42\n  npm run sim -- --seeds 1..1000\n  npm run sim -- --seed 7 --bug figure8',
+      '\nExit codes: 0 every property held (replay: the outcome matched), 1 a property was violated\n' +
+        '(replay: the outcome differed), 2 bad usage or input.\n' +
+        'Examples:\n  npm run sim -- --seed 42\n  npm run sim -- --seeds 1..1000\n  npm run sim -- --seed 7 --bug figure8\n' +
+        '  npm run sim -- --replay scenarios/figure8.json --bug figure8 --format text',
     )
     .exitOverride()
     .configureOutput({ writeErr: () => {} });
@@ -189,7 +235,153 @@ class AtomicLineWriter {
   }
 }
 
-function runOne(seed: number, settings: SweepSettings, o: CliOptions, c: ChalkInstance): number {
+// ---------------------------------------------------------------------------------------------
+// Shrinking and saving failures
+
+interface ShrinkSettings {
+  readonly enabled: boolean;
+  readonly budget: ShrinkBudget;
+  /** --out: where the one shrunk trace of this command goes. */
+  readonly out: string | undefined;
+}
+
+interface SavedShrink {
+  readonly file: string;
+  readonly property: string;
+  readonly seed: number;
+  readonly result: ShrinkResult;
+}
+
+function raftsimVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The command line as typed, for a trace's metadata. */
+function commandLine(): string {
+  const quote = (arg: string): string =>
+    /^[\w./:=,@+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+  return ['npm run sim --', ...process.argv.slice(2).map(quote)].join(' ');
+}
+
+function defaultFailurePath(property: string, seed: number): string {
+  return `failures/${property}-seed${seed}.json`;
+}
+
+/** One line on stderr, rewritten in place; only on a terminal, so that pipes and CI stay quiet. */
+function shrinkProgress(label: string): { update: (p: ShrinkProgress) => void; done: () => void } {
+  if (process.stderr.isTTY !== true) return { update: () => {}, done: () => {} };
+  let lastMs = 0;
+  return {
+    update: (p) => {
+      const now = performance.now();
+      if (now - lastMs < 100) return;
+      lastMs = now;
+      const of = p.budget.kind === 'runs' ? `/${p.budget.runs}` : '';
+      process.stderr.write(
+        `\r\x1b[K${label}: run ${p.runs}${of} · ${p.faults} faults, ${p.ops} ops, ${seconds(p.timeMs)} · ${p.pass}`,
+      );
+    },
+    done: () => process.stderr.write('\r\x1b[K'),
+  };
+}
+
+function shrinkAndSave(
+  schedule: Schedule,
+  bugs: readonly string[],
+  seed: number,
+  property: string,
+  settings: ShrinkSettings,
+  file: string,
+): SavedShrink {
+  const progress = shrinkProgress(`shrinking ${property} (seed ${seed})`);
+  let result: ShrinkResult;
+  try {
+    result = shrinkSchedule(schedule, {
+      bugs,
+      budget: settings.budget,
+      clockMs: () => performance.now(),
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.done();
+  }
+  const trace = makeTraceFile({
+    schedule: result.schedule,
+    expectations: [{ bugs: [...bugs], outcome: result.outcome }],
+    meta: {
+      raftsimVersion: raftsimVersion(),
+      command: commandLine(),
+      shrink: { before: result.before, after: result.after, runs: result.runs, complete: result.complete },
+    },
+  });
+  try {
+    writeTraceFile(file, trace);
+  } catch (error) {
+    throw new UsageError(`cannot write the shrunk trace to '${file}': ${(error as Error).message}`);
+  }
+  return { file, property, seed, result };
+}
+
+function sizeText(s: ScheduleSize): string {
+  return `${num(s.faults)} faults, ${num(s.ops)} ops, ${num(s.events)} events, ${seconds(s.timeMs)}`;
+}
+
+function formatShrink(saved: SavedShrink, c: ChalkInstance): string[] {
+  const label = (s: string): string => c.cyan(s.padEnd(9));
+  const r = saved.result;
+  const budgetNote = r.complete ? '' : ', budget spent';
+  return [
+    `${label('shrunk')}${sizeText(r.before)} → ${c.bold(sizeText(r.after))} ` +
+      `(${r.after.nodes} nodes, ${r.after.clients} clients; ${r.runs} runs${budgetNote})`,
+    `${label('saved')}${saved.file}  (replay it: npm run sim -- --replay ${saved.file})`,
+  ];
+}
+
+function shrinkJson(saved: SavedShrink | null) {
+  if (saved === null) return null;
+  const r = saved.result;
+  return {
+    file: saved.file,
+    property: saved.property,
+    seed: saved.seed,
+    before: r.before,
+    after: r.after,
+    runs: r.runs,
+    complete: r.complete,
+    outcome: r.outcome,
+  };
+}
+
+/** Runs a schedule again with tracing on and renders it. */
+function viewOf(format: ViewFormat, schedule: Schedule, bugs: readonly string[]): string {
+  const lines: string[] = [];
+  const run = runForOutcome(schedule, { bugs, onTrace: (line) => lines.push(line) });
+  return renderView(format, {
+    schedule,
+    bugs,
+    lines,
+    outcome: run.outcome,
+    violation: run.result?.violation ?? null,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// One seed
+
+function runOne(
+  seed: number,
+  settings: SweepSettings,
+  o: CliOptions,
+  c: ChalkInstance,
+  shrink: ShrinkSettings,
+): number {
   const config = configFor(seed, settings.mode, settings.overrides);
   const invalid = validateConfig(config);
   if (invalid !== null) throw new UsageError(invalid);
@@ -201,14 +393,21 @@ function runOne(seed: number, settings: SweepSettings, o: CliOptions, c: ChalkIn
       throw new UsageError(`--trace: cannot write '${o.trace}': ${(error as Error).message}`);
     }
   }
+  // Lines for a view are kept only when one is asked for and there may be nothing shrunk to show.
+  const viewLines: string[] | null = o.format !== undefined ? [] : null;
+  const onTrace =
+    writer === null && viewLines === null
+      ? undefined
+      : (line: string): void => {
+          writer?.line(line);
+          viewLines?.push(line);
+        };
   let result: RunResult;
   const startMs = performance.now();
   try {
     const opts = { bugs: settings.bugs, checkers: createSafetyCheckers() };
     result =
-      writer === null
-        ? runSeed(seed, config, opts)
-        : runSeed(seed, config, { ...opts, onTrace: writer.line });
+      onTrace === undefined ? runSeed(seed, config, opts) : runSeed(seed, config, { ...opts, onTrace });
   } catch (error) {
     writer?.abandon();
     throw error;
@@ -216,6 +415,26 @@ function runOne(seed: number, settings: SweepSettings, o: CliOptions, c: ChalkIn
   const wallMs = performance.now() - startMs;
   writer?.commit();
   const v = result.violation;
+  const schedule = generateSchedule(seed, config);
+  let saved: SavedShrink | null = null;
+  if (v !== null && shrink.enabled) {
+    const file = shrink.out ?? defaultFailurePath(v.property, seed);
+    saved = shrinkAndSave(schedule, settings.bugs, seed, v.property, shrink, file);
+  }
+  let view: string | null = null;
+  if (o.format !== undefined) {
+    // The minimal story when there is one; otherwise the run itself.
+    view =
+      saved !== null
+        ? viewOf(o.format, saved.result.schedule, settings.bugs)
+        : renderView(o.format, {
+            schedule,
+            bugs: settings.bugs,
+            lines: viewLines ?? [],
+            outcome: v === null ? { status: 'ok' } : describeViolation(result),
+            violation: v,
+          });
+  }
   if (o.json) {
     const out = {
       seed,
@@ -249,16 +468,120 @@ function runOne(seed: number, settings: SweepSettings, o: CliOptions, c: ChalkIn
       liveness: result.liveness,
       traceHash: result.traceHash,
       replay: v === null ? null : replayCommand(seed, settings),
+      shrunk: shrinkJson(saved),
+      ...(view === null ? {} : { view }),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } else {
+    if (view !== null) process.stdout.write(view);
     const lines = formatSummary(result, wallMs, describeProfile(config), c);
     if (settings.bugs.length > 0)
       lines.splice(1, 0, `${c.cyan('bugs'.padEnd(9))}${settings.bugs.join(', ')}`);
     if (v !== null) lines.push(`${c.cyan('replay'.padEnd(9))}${replayCommand(seed, settings)}`);
-    process.stdout.write(`${lines.join('\n')}\n`);
+    if (saved !== null) lines.push(...formatShrink(saved, c));
+    summaryStream(view).write(`${lines.join('\n')}\n`);
   }
   return result.ok ? EXIT_OK : EXIT_VIOLATION;
+}
+
+/** With a view on stdout (to pipe into a file), the summary goes to stderr. */
+function summaryStream(view: string | null): NodeJS.WriteStream {
+  return view === null ? process.stdout : process.stderr;
+}
+
+function describeViolation(result: RunResult): ExpectedOutcome {
+  const v = result.violation!;
+  return { status: 'violation', property: v.property, step: v.step, timeMs: v.timeMs, message: v.message };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replay of a saved trace
+
+function runReplay(file: string, o: CliOptions, c: ChalkInstance, shrink: ShrinkSettings): number {
+  const trace: TraceFile = readTraceFile(file);
+  const chosen = selectExpectation(trace, file, o.bug.length > 0 ? o.bug : undefined);
+  if (typeof chosen === 'string') throw new UsageError(chosen);
+  let writer: AtomicLineWriter | null = null;
+  if (o.trace !== undefined) {
+    try {
+      writer = new AtomicLineWriter(o.trace);
+    } catch (error) {
+      throw new UsageError(`--trace: cannot write '${o.trace}': ${(error as Error).message}`);
+    }
+  }
+  const viewLines: string[] | null = o.format !== undefined ? [] : null;
+  const onTrace =
+    writer === null && viewLines === null
+      ? undefined
+      : (line: string): void => {
+          writer?.line(line);
+          viewLines?.push(line);
+        };
+  let report: ReturnType<typeof replayExpectation>;
+  try {
+    report = replayExpectation(trace, file, chosen, onTrace === undefined ? {} : { onTrace });
+  } catch (error) {
+    writer?.abandon();
+    throw error;
+  }
+  writer?.commit();
+  const run: OutcomeRun = report.run;
+  const actual = report.actual;
+  // A violation nobody expected is a new failure: shrink and save it like one from a seed.
+  let saved: SavedShrink | null = null;
+  if (!report.matched && actual.status === 'violation' && shrink.enabled) {
+    const out = shrink.out ?? defaultFailurePath(actual.property, trace.schedule.seed);
+    saved = shrinkAndSave(trace.schedule, chosen.bugs, trace.schedule.seed, actual.property, shrink, out);
+  }
+  const view =
+    o.format === undefined
+      ? null
+      : renderView(o.format, {
+          schedule: trace.schedule,
+          bugs: chosen.bugs,
+          lines: viewLines ?? [],
+          outcome: actual,
+          violation: run.result?.violation ?? null,
+        });
+  if (o.json) {
+    const out = {
+      file,
+      bugs: chosen.bugs,
+      matched: report.matched,
+      expected: report.expected,
+      actual,
+      difference: report.difference,
+      comment: trace.comment ?? null,
+      events: run.result?.events ?? null,
+      simulatedMs: run.result?.simulatedMs ?? null,
+      violation: run.result?.violation ?? null,
+      shrunk: shrinkJson(saved),
+      ...(view === null ? {} : { view }),
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  } else {
+    if (view !== null) process.stdout.write(view);
+    const label = (s: string): string => c.cyan(s.padEnd(9));
+    const lines = [
+      `${label('replay')}${file}${chosen.bugs.length > 0 ? ` (bugs: ${chosen.bugs.join(', ')})` : ''}`,
+    ];
+    if (trace.comment !== undefined) lines.push(`${label('story')}${trace.comment}`);
+    lines.push(`${label('expected')}${describeOutcome(report.expected)}`);
+    lines.push(`${label('actual')}${describeOutcome(actual)}`);
+    if (run.result !== null && run.result.violation !== null)
+      lines.push(...formatViolation(run.result.violation, c));
+    if (actual.status === 'violation' && actual.property === 'assertion') {
+      lines.push(`  ${actual.message ?? ''}`, ...run.assertionEvents.map((e) => `    ${e}`));
+    }
+    lines.push(
+      report.matched
+        ? `${label('verdict')}${c.green.bold('✓ matched the recorded outcome')}`
+        : `${label('verdict')}${c.red.bold('✗ differs')}: ${report.difference}`,
+    );
+    if (saved !== null) lines.push(...formatShrink(saved, c));
+    summaryStream(view).write(`${lines.join('\n')}\n`);
+  }
+  return report.matched ? EXIT_OK : EXIT_VIOLATION;
 }
 
 async function runMany(
@@ -266,6 +589,7 @@ async function runMany(
   settings: SweepSettings,
   o: CliOptions,
   c: ChalkInstance,
+  shrink: ShrinkSettings,
 ) {
   const workers =
     o.workers === undefined ? availableParallelism() : parseIntInRange('--workers', o.workers, 1, 256);
@@ -302,6 +626,28 @@ async function runMany(
   const wallMs = performance.now() - startMs;
   const failed = result.outcomes.filter((x) => !x.ok);
   const events = result.outcomes.reduce((sum, x) => sum + x.events, 0);
+  // The first failing seed of each property, shrunk and saved (outcomes are in seed order).
+  const saved: SavedShrink[] = [];
+  if (shrink.enabled) {
+    const firstByProperty = new Map<string, SeedOutcome>();
+    for (const f of failed) {
+      const property = f.property ?? 'unknown';
+      if (!firstByProperty.has(property)) firstByProperty.set(property, f);
+    }
+    for (const [property, f] of firstByProperty) {
+      const schedule = generateSchedule(f.seed, configFor(f.seed, settings.mode, settings.overrides));
+      saved.push(
+        shrinkAndSave(
+          schedule,
+          settings.bugs,
+          f.seed,
+          property,
+          shrink,
+          defaultFailurePath(property, f.seed),
+        ),
+      );
+    }
+  }
   if (o.json) {
     const out = {
       seeds: result.outcomes.length,
@@ -321,12 +667,15 @@ async function runMany(
       events,
       wallMs: Math.round(wallMs),
       workers,
+      shrunk: saved.map((x) => shrinkJson(x)),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } else {
-    process.stdout.write(
-      `${formatSweep(result.outcomes, total, failed, settings, events, wallMs, workers, c).join('\n')}\n`,
-    );
+    const lines = formatSweep(result.outcomes, total, failed, settings, events, wallMs, workers, c);
+    for (const x of saved) {
+      lines.push(`  ${c.bold(x.property)} (seed ${x.seed}):`, ...formatShrink(x, c).map((l) => `  ${l}`));
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
   }
   return failed.length === 0 ? EXIT_OK : EXIT_VIOLATION;
 }
@@ -402,14 +751,42 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError('--trace records one run: use it with --seed');
   checkBugs(o.bug);
   const overrides = overridesFrom(o);
+  const shrink = shrinkSettings(o);
+  if (o.replay !== undefined) {
+    if (o.seed !== undefined || o.seeds !== undefined)
+      throw new UsageError('--replay runs the schedule saved in the file: give no --seed or --seeds');
+    if (o.profile !== undefined || Object.keys(overrides).length > 0)
+      throw new UsageError('--replay uses the config saved in the file: no --profile or config flags');
+    return runReplay(o.replay, o, c, shrink);
+  }
   if (o.seeds !== undefined) {
+    if (o.out !== undefined)
+      throw new UsageError(
+        '--out names one file: use it with --seed or --replay (a sweep saves to failures/)',
+      );
+    if (o.format !== undefined)
+      throw new UsageError('--format shows one run: use it with --seed or --replay');
     const range = parseRange('--seeds', o.seeds);
     const mode = (o.profile ?? 'swarm') as ProfileMode;
-    return runMany(range, { mode, overrides, bugs: o.bug }, o, c);
+    return runMany(range, { mode, overrides, bugs: o.bug }, o, c, shrink);
   }
   const seed = o.seed === undefined ? DEFAULT_SEED : parseUint('--seed', o.seed, 2 ** 32 - 1);
   const mode = (o.profile ?? 'fixed') as ProfileMode;
-  return runOne(seed, { mode, overrides, bugs: o.bug }, o, c);
+  return runOne(seed, { mode, overrides, bugs: o.bug }, o, c, shrink);
+}
+
+function shrinkSettings(o: CliOptions): ShrinkSettings {
+  let budget = DEFAULT_SHRINK_BUDGET;
+  if (o.shrinkBudget !== undefined) {
+    const parsed = parseShrinkBudget(o.shrinkBudget);
+    if (parsed === null) {
+      throw new UsageError(
+        `--shrink-budget: '${o.shrinkBudget}' is not a number of runs (500) or a duration (30s, 1500ms, 2m)`,
+      );
+    }
+    budget = parsed;
+  }
+  return { enabled: o.shrink !== false, budget, out: o.out };
 }
 
 main(process.argv.slice(2)).then(

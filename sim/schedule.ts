@@ -26,7 +26,12 @@ export type Fault =
   /** A crashed node comes back from its durable state. */
   | { readonly atMs: number; readonly type: 'restart'; readonly node: NodeId }
   /** Stop-the-world: the node takes no step for durationMs; what reaches it waits until it resumes. */
-  | { readonly atMs: number; readonly type: 'pause'; readonly node: NodeId; readonly durationMs: number };
+  | { readonly atMs: number; readonly type: 'pause'; readonly node: NodeId; readonly durationMs: number }
+  /**
+   * A directive of scripted scenarios, never generated: the node starts an election now, as if its
+   * election timeout had fired (no effect on a leader, a crashed or a paused node).
+   */
+  | { readonly atMs: number; readonly type: 'campaign'; readonly node: NodeId };
 
 export type FaultType = Fault['type'];
 
@@ -279,12 +284,13 @@ function validateFault(x: unknown, config: SimConfig): string | null {
       return typeof f.up === 'boolean' ? null : 'up must be a boolean';
     case 'crash':
     case 'restart':
+    case 'campaign':
       return nodeOk(f.node) ? null : `node must be a node id from 1 to ${n}`;
     case 'pause':
       if (!nodeOk(f.node)) return `node must be a node id from 1 to ${n}`;
       return isInt(f.durationMs, 1, config.timeMs) ? null : 'durationMs must be a positive integer';
     default:
-      return `type must be one of partition, heal, link, crash, restart, pause, got ${String(f.type)}`;
+      return `type must be one of partition, heal, link, crash, restart, pause, campaign, got ${String(f.type)}`;
   }
 }
 

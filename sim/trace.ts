@@ -90,6 +90,7 @@ export function faultFields(f: Fault): TraceRecord {
       return { type: f.type, from: f.from, to: f.to, up: f.up };
     case 'crash':
     case 'restart':
+    case 'campaign':
       return { type: f.type, node: f.node };
     case 'pause':
       return { type: f.type, node: f.node, durationMs: f.durationMs };
@@ -129,6 +130,8 @@ export function describeFault(f: Fault): string {
       return `restart S${f.node}`;
     case 'pause':
       return `pause S${f.node} for ${f.durationMs} ms`;
+    case 'campaign':
+      return `S${f.node} campaigns`;
   }
 }
 

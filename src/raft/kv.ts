@@ -68,7 +68,10 @@ export class KvStore {
    */
   apply(command: Command): KvResult | null {
     if (command.kind === 'noop') return null;
-    assert(command.seq >= 1, () => `client ${command.clientId} sent seq ${command.seq}; seqs start at 1`);
+    assert(
+      Number.isSafeInteger(command.seq) && command.seq >= 0,
+      () => `client ${command.clientId} sent seq ${command.seq}`,
+    );
     const session = this.sessions.get(command.clientId);
     if (session !== undefined && command.seq <= session.seq) {
       return command.seq === session.seq ? session.result : null;

@@ -534,7 +534,11 @@ export class RaftNode implements RaftProcess {
 
   // ---- Elections. ----
 
-  private campaign(nowMs: number): void {
+  /** The election timeout's action; public so that a scripted scenario can make a node campaign now. */
+  campaign(nowMs: number): void {
+    this.advanceClock(nowMs);
+    // A leader has no election to start (and becomeCandidate asserts as much).
+    if (this.roleNow === 'leader') return;
     if (this.config.preVote) this.becomePreCandidate(nowMs);
     else this.becomeCandidate(nowMs);
   }

@@ -20,6 +20,12 @@ export interface RaftProcess {
   ready(): Ready;
   /** Local time at which `tick` must next be called; Infinity when nothing is scheduled. */
   nextWakeMs(): number;
+  /**
+   * Optional: start an election now, as if the election timeout had fired (a leader ignores it).
+   * Scripted scenarios use it to say who campaigns when, instead of searching for a seed whose
+   * timeouts happen to tell the story. Implementations without it cannot replay such scenarios.
+   */
+  campaign?(nowMs: number): void;
 
   // Read-only views for the harness's checkers. Must be O(1).
   readonly role: Role;

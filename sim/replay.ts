@@ -1,0 +1,156 @@
+// Replaying a saved trace: pick the expectation for the bug set asked for, run the schedule,
+// and say whether the outcome is the one recorded — and if not, what differs.
+
+import { createSafetyCheckers } from '../properties/index.ts';
+import { type RunResult, runSchedule, simErrorContext } from './runner.ts';
+import type { Schedule } from './schedule.ts';
+import { type Expectation, type ExpectedOutcome, sameBugSet, type TraceFile } from './trace-file.ts';
+
+export interface OutcomeRunOptions {
+  readonly bugs: readonly string[];
+  /** Every step as one JSON line (views, trace files); off for shrinking, where runs must be cheap. */
+  readonly onTrace?: (line: string) => void;
+  /** Events kept for a violation report; shrink candidates keep none. */
+  readonly recentEvents?: number;
+  readonly maxSteps?: number;
+}
+
+/** What one run of a schedule showed; `result` is null when an assertion stopped it. */
+export interface OutcomeRun {
+  readonly outcome: ExpectedOutcome;
+  readonly result: RunResult | null;
+  /** The events that led to a failed assertion (the report of an assertion outcome). */
+  readonly assertionEvents: readonly string[];
+}
+
+/**
+ * Runs a schedule with every safety checker and reduces the run to its outcome. A failed
+ * assertion in the node or simulator is a found bug like a violated property: it becomes the
+ * outcome 'assertion' at the step it fired. Any other exception is a bug in raftsim and propagates.
+ */
+export function runForOutcome(schedule: Schedule, opts: OutcomeRunOptions): OutcomeRun {
+  try {
+    const result = runSchedule(schedule, {
+      bugs: opts.bugs,
+      checkers: createSafetyCheckers(),
+      ...(opts.onTrace === undefined ? {} : { onTrace: opts.onTrace }),
+      ...(opts.recentEvents === undefined ? {} : { recentEvents: opts.recentEvents }),
+      ...(opts.maxSteps === undefined ? {} : { maxSteps: opts.maxSteps }),
+    });
+    return { outcome: outcomeOf(result), result, assertionEvents: [] };
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== 'AssertionError') throw error;
+    const where = simErrorContext(error);
+    return {
+      outcome: {
+        status: 'violation',
+        property: 'assertion',
+        step: where?.step ?? 0,
+        timeMs: where?.timeMs ?? 0,
+        message: error.message,
+      },
+      result: null,
+      assertionEvents: where?.recentEvents ?? [],
+    };
+  }
+}
+
+export function outcomeOf(result: RunResult): ExpectedOutcome {
+  const v = result.violation;
+  if (v === null) return { status: 'ok' };
+  return { status: 'violation', property: v.property, step: v.step, timeMs: v.timeMs, message: v.message };
+}
+
+export function describeOutcome(o: ExpectedOutcome): string {
+  if (o.status === 'ok') return 'every property holds';
+  return `${o.property} violated at step ${o.step} (t=${o.timeMs} ms)`;
+}
+
+/** Null when `actual` is what `expected` says; otherwise one sentence saying what differs. */
+export function compareOutcome(expected: ExpectedOutcome, actual: ExpectedOutcome): string | null {
+  if (expected.status === 'ok') {
+    if (actual.status === 'ok') return null;
+    return `expected every property to hold, but ${actual.property} was violated at step ${actual.step}`;
+  }
+  if (actual.status === 'ok') {
+    return `expected ${expected.property} violated at step ${expected.step}, but there was no violation`;
+  }
+  if (actual.property !== expected.property) {
+    return (
+      `expected ${expected.property} violated at step ${expected.step}, ` +
+      `but another property was: ${actual.property} at step ${actual.step}`
+    );
+  }
+  if (actual.step !== expected.step) {
+    return `expected ${expected.property} violated at step ${expected.step}, but it was at another step: ${actual.step}`;
+  }
+  return null;
+}
+
+function showBugs(bugs: readonly string[]): string {
+  return `[${bugs.join(', ')}]`;
+}
+
+/**
+ * The expectation a replay checks. Without bugs asked for (undefined): the expectation for no
+ * bugs, or, when the file holds exactly one expectation, that one (with its bugs). With bugs:
+ * the expectation for exactly that set. Returns a one-line reason when none matches.
+ */
+export function selectExpectation(
+  trace: TraceFile,
+  file: string,
+  bugs: readonly string[] | undefined,
+): Expectation | string {
+  const list = trace.expectations;
+  const known = list.map((e) => showBugs(e.bugs)).join(', ');
+  if (bugs === undefined) {
+    const none = list.find((e) => e.bugs.length === 0);
+    if (none !== undefined) return none;
+    if (list.length === 1) return list[0]!;
+    return `${file}: no expectation for the bug set [] and several to choose from (${known}); pick one with --bug`;
+  }
+  const found = list.find((e) => sameBugSet(e.bugs, bugs));
+  if (found !== undefined) return found;
+  return `${file}: no expectation for the bug set ${showBugs(bugs)} (the file has ${known})`;
+}
+
+export interface ReplayReport {
+  readonly file: string;
+  readonly bugs: readonly string[];
+  readonly matched: boolean;
+  readonly expected: ExpectedOutcome;
+  readonly actual: ExpectedOutcome;
+  /** What differed; null when matched. */
+  readonly difference: string | null;
+  readonly run: OutcomeRun;
+}
+
+/** Replays one expectation of a trace and compares. */
+export function replayExpectation(
+  trace: TraceFile,
+  file: string,
+  expectation: Expectation,
+  opts: Omit<OutcomeRunOptions, 'bugs'> = {},
+): ReplayReport {
+  const run = runForOutcome(trace.schedule, { ...opts, bugs: expectation.bugs });
+  const difference = compareOutcome(expectation.outcome, run.outcome);
+  return {
+    file,
+    bugs: expectation.bugs,
+    matched: difference === null,
+    expected: expectation.outcome,
+    actual: run.outcome,
+    difference,
+    run,
+  };
+}
+
+/** Replays an expectation `times` times; returns how many runs matched (determinism check). */
+export function countMatchingReplays(trace: TraceFile, expectation: Expectation, times: number): number {
+  let matched = 0;
+  for (let i = 0; i < times; i++) {
+    const run = runForOutcome(trace.schedule, { bugs: expectation.bugs, recentEvents: 0 });
+    if (compareOutcome(expectation.outcome, run.outcome) === null) matched++;
+  }
+  return matched;
+}

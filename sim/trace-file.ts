@@ -1,0 +1,393 @@
+// A saved run: the schedule that replays it exactly, the bug sets it was run with, and what each
+// of them must show on replay. Plain JSON, versioned, validated before anything runs.
+//
+// This module also reads and writes such files. That I/O happens in the CLI and in tests, never
+// inside a simulated run: the determinism rules of sim/ concern what a run may touch.
+
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { kvOpSchema } from '../properties/history.ts';
+import { PROPERTY_IDS, type PropertyId } from '../properties/types.ts';
+import { findBug } from '../src/raft/bugs/index.ts';
+import type { SimConfig } from './config.ts';
+import { type Fault, type Schedule, type ScheduledOp, validateSchedule } from './schedule.ts';
+import { UsageError } from './usage.ts';
+
+export const TRACE_FORMAT = 'raftsim-trace';
+export const TRACE_VERSION = 1;
+
+/** What a failing run reports: a checked property, or 'assertion' when a guard in the node or simulator fired. */
+export type FailureKind = PropertyId | 'assertion';
+export const FAILURE_KINDS: readonly FailureKind[] = [...PROPERTY_IDS, 'assertion'];
+
+/** What a replay must show. `step` is the step count at the violation, the most exact witness we have. */
+export type ExpectedOutcome =
+  | { readonly status: 'ok' }
+  | {
+      readonly status: 'violation';
+      readonly property: FailureKind;
+      readonly step: number;
+      readonly timeMs: number;
+      /** For the reader only; not compared on replay (wording may improve without breaking traces). */
+      readonly message?: string;
+    };
+
+/** One expectation per bug set: the same schedule can fail with a bug on and hold without it (Figure 8). */
+export interface Expectation {
+  readonly bugs: readonly string[];
+  readonly outcome: ExpectedOutcome;
+}
+
+/** Sizes of a schedule, reported before and after shrinking. `events` is the steps the run took. */
+export interface ScheduleSize {
+  readonly faults: number;
+  readonly ops: number;
+  readonly events: number;
+  readonly timeMs: number;
+  readonly nodes: number;
+  readonly clients: number;
+}
+
+export interface ShrinkMeta {
+  readonly before: ScheduleSize;
+  readonly after: ScheduleSize;
+  /** Runs the shrinker spent. */
+  readonly runs: number;
+  /** False when the budget ran out before no further reduction was found. */
+  readonly complete: boolean;
+}
+
+export interface TraceMeta {
+  /** The raftsim version (package.json) that wrote the file. */
+  readonly raftsimVersion: string;
+  /** The command that produced the file. */
+  readonly command: string;
+  readonly shrink?: ShrinkMeta;
+}
+
+export interface TraceFile {
+  readonly format: typeof TRACE_FORMAT;
+  readonly version: typeof TRACE_VERSION;
+  /** What the trace shows, in a sentence or three (scenarios have one). */
+  readonly comment?: string;
+  readonly schedule: Schedule;
+  readonly expectations: readonly Expectation[];
+  readonly meta: TraceMeta;
+}
+
+/** A trace file that cannot be used: one line naming the file and the field at fault (exit 2). */
+export class TraceFileError extends UsageError {
+  override name = 'TraceFileError';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas. Typed against the TypeScript interfaces, so that a field added to SimConfig or Fault
+// without its schema fails to compile instead of being silently dropped from saved traces.
+
+const int = () => z.number().int();
+const nonNegInt = () => z.number().int().nonnegative();
+const nodeId = () => z.number().int().positive();
+const rate = () => z.number().min(0).max(1);
+
+const raftConfigSchema = z.strictObject({
+  electionTimeoutMsMin: int(),
+  electionTimeoutMsMax: int(),
+  heartbeatMs: int(),
+  maxEntriesPerAppend: int(),
+  preVote: z.boolean(),
+  checkQuorum: z.boolean(),
+  readMode: z.enum(['log', 'read-index', 'lease', 'unsafe-local']),
+});
+
+const simConfigSchema: z.ZodType<SimConfig> = z.strictObject({
+  nodes: int(),
+  clients: int(),
+  timeMs: int(),
+  quietMs: int(),
+  livenessBoundMs: int(),
+  clockDriftPpmMax: int(),
+  raft: raftConfigSchema,
+  network: z.strictObject({
+    delayMsMin: int(),
+    delayMsMax: int(),
+    dropRate: rate(),
+    dupRate: rate(),
+    longDelayRate: rate(),
+    longDelayMsMax: int(),
+  }),
+  faults: z.strictObject({
+    partitionsPerMin: z.number().nonnegative(),
+    crashesPerMin: z.number().nonnegative(),
+    pausesPerMin: z.number().nonnegative(),
+    downMsMin: int(),
+    downMsMax: int(),
+    partitionMsMin: int(),
+    partitionMsMax: int(),
+    pauseMsMin: int(),
+    pauseMsMax: int(),
+  }),
+  clientsCfg: z.strictObject({
+    opIntervalMsMean: z.number(),
+    requestTimeoutMs: int(),
+    opDeadlineMs: int(),
+    keys: int(),
+    retryBackoffMs: int(),
+  }),
+});
+
+const faultSchema: z.ZodType<Fault> = z.discriminatedUnion('type', [
+  z.strictObject({
+    atMs: nonNegInt(),
+    type: z.literal('partition'),
+    groups: z.array(z.array(nodeId())),
+  }),
+  z.strictObject({ atMs: nonNegInt(), type: z.literal('heal') }),
+  z.strictObject({
+    atMs: nonNegInt(),
+    type: z.literal('link'),
+    from: nodeId(),
+    to: nodeId(),
+    up: z.boolean(),
+  }),
+  z.strictObject({ atMs: nonNegInt(), type: z.literal('crash'), node: nodeId() }),
+  z.strictObject({ atMs: nonNegInt(), type: z.literal('restart'), node: nodeId() }),
+  z.strictObject({
+    atMs: nonNegInt(),
+    type: z.literal('pause'),
+    node: nodeId(),
+    durationMs: z.number().int().positive(),
+  }),
+  z.strictObject({ atMs: nonNegInt(), type: z.literal('campaign'), node: nodeId() }),
+]);
+
+const opSchema: z.ZodType<ScheduledOp> = z.strictObject({
+  client: z.number().int().positive(),
+  atMs: nonNegInt(),
+  op: kvOpSchema,
+});
+
+const scheduleSchema: z.ZodType<Schedule> = z.strictObject({
+  version: z.literal(1),
+  seed: nonNegInt(),
+  config: simConfigSchema,
+  faults: z.array(faultSchema),
+  ops: z.array(opSchema),
+});
+
+const outcomeSchema: z.ZodType<ExpectedOutcome> = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('ok') }),
+  z.strictObject({
+    status: z.literal('violation'),
+    property: z.enum(FAILURE_KINDS as [FailureKind, ...FailureKind[]]),
+    step: nonNegInt(),
+    timeMs: nonNegInt(),
+    message: z.string().optional(),
+  }),
+]);
+
+const sizeSchema = z.strictObject({
+  faults: nonNegInt(),
+  ops: nonNegInt(),
+  events: nonNegInt(),
+  timeMs: nonNegInt(),
+  nodes: nonNegInt(),
+  clients: nonNegInt(),
+});
+
+const traceSchema = z.strictObject({
+  format: z.literal(TRACE_FORMAT),
+  version: z.literal(TRACE_VERSION),
+  comment: z.string().optional(),
+  schedule: scheduleSchema,
+  expectations: z
+    .array(z.strictObject({ bugs: z.array(z.string()), outcome: outcomeSchema }))
+    .min(1, 'a trace needs at least one expectation'),
+  meta: z.strictObject({
+    raftsimVersion: z.string(),
+    command: z.string(),
+    shrink: z
+      .strictObject({ before: sizeSchema, after: sizeSchema, runs: nonNegInt(), complete: z.boolean() })
+      .optional(),
+  }),
+});
+
+/** `schedule.faults[3].node` from zod's path array. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(top level)' : out;
+}
+
+function fail(file: string, path: string, what: string): never {
+  throw new TraceFileError(`${file}: ${path}: ${what}`);
+}
+
+/** Two bug sets are the same set whatever the order they were named in. */
+export function sameBugSet(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const sa = [...a].sort();
+  const sb = [...b].sort();
+  return sa.every((x, i) => x === sb[i]);
+}
+
+/**
+ * Parses and validates a trace file's text. Throws TraceFileError with one line naming `file`
+ * and the JSON path at fault: malformed JSON, another format or version, a missing field, a
+ * wrong type, a value out of range (a node id beyond config.nodes), an unknown bug.
+ */
+export function parseTraceFile(text: string, file: string): TraceFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new TraceFileError(`${file}: not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new TraceFileError(`${file}: (top level): a trace file holds one JSON object`);
+  }
+  const top = raw as Record<string, unknown>;
+  // Format and version first: a file of another kind or version would otherwise fail on some
+  // field deep inside, which would hide the real reason.
+  if (top.format !== TRACE_FORMAT) {
+    fail(file, 'format', `expected "${TRACE_FORMAT}", got ${JSON.stringify(top.format) ?? 'nothing'}`);
+  }
+  if (top.version !== TRACE_VERSION) {
+    fail(
+      file,
+      'version',
+      `unsupported trace version ${JSON.stringify(top.version) ?? '(missing)'}; this raftsim reads version ${TRACE_VERSION}`,
+    );
+  }
+  const parsed = traceSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    fail(file, formatPath(issue.path), issue.message);
+  }
+  const trace = parsed.data as TraceFile;
+  // Ranges that depend on the config (node ids up to config.nodes, times up to timeMs, ...).
+  const error = validateSchedule(trace.schedule);
+  if (error !== null) {
+    const space = error.indexOf(' ');
+    fail(file, `schedule.${error.slice(0, space)}`, error.slice(space + 1));
+  }
+  trace.expectations.forEach((e, i) => {
+    e.bugs.forEach((name, j) => {
+      if (findBug(name) === undefined) fail(file, `expectations[${i}].bugs[${j}]`, `unknown bug '${name}'`);
+    });
+    for (let k = 0; k < i; k++) {
+      if (sameBugSet(trace.expectations[k]!.bugs, e.bugs)) {
+        fail(file, `expectations[${i}].bugs`, `the bug set [${e.bugs.join(', ')}] has two expectations`);
+      }
+    }
+  });
+  return trace;
+}
+
+/** Reads and validates a trace file; every failure is one TraceFileError line. */
+export function readTraceFile(file: string): TraceFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new TraceFileError(
+      `${file}: cannot read: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
+  }
+  return parseTraceFile(text, file);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing. The layout is for people reading diffs: short objects (a fault, an op, a size) on one
+// line, longer ones expanded. Key order is the order the objects were built in, so the same
+// trace always gives the same bytes.
+
+const LINE_WIDTH = 110;
+
+/** One line, with a space after each colon and comma: `{"atMs": 1, "type": "heal"}`. */
+function printFlat(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(printFlat).join(', ')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${printFlat(v)}`).join(', ')}}`;
+}
+
+function printJson(value: unknown, indent: string): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const flat = printFlat(value);
+  // A list of objects (faults, ops, expectations) gets one line per element, however short.
+  const listOfObjects =
+    Array.isArray(value) &&
+    value.length > 1 &&
+    value.some((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+  if (!listOfObjects && indent.length + flat.length <= LINE_WIDTH) return flat;
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[\n${value.map((v) => inner + printJson(v, inner)).join(',\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return '{}';
+  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${printJson(v, inner)}`).join(',\n')}\n${indent}}`;
+}
+
+/** The file's text: deterministic, newline-terminated. */
+export function serializeTraceFile(trace: TraceFile): string {
+  return `${printJson(trace, '')}\n`;
+}
+
+/**
+ * Writes `text` to `file` atomically: a temporary file in the same directory, flushed, then
+ * renamed over the target, so that a reader (or a crash) never sees half a trace.
+ */
+export function writeFileAtomic(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  renameSync(tmp, file);
+}
+
+export function writeTraceFile(file: string, trace: TraceFile): void {
+  writeFileAtomic(file, serializeTraceFile(trace));
+}
+
+/** Builds a trace file with the fields in their canonical order. */
+export function makeTraceFile(parts: {
+  schedule: Schedule;
+  expectations: readonly Expectation[];
+  meta: TraceMeta;
+  comment?: string;
+}): TraceFile {
+  const base = { format: TRACE_FORMAT, version: TRACE_VERSION } as const;
+  return parts.comment === undefined
+    ? { ...base, schedule: parts.schedule, expectations: parts.expectations, meta: parts.meta }
+    : {
+        ...base,
+        comment: parts.comment,
+        schedule: parts.schedule,
+        expectations: parts.expectations,
+        meta: parts.meta,
+      };
+}
