@@ -191,9 +191,19 @@ async function main(): Promise<number> {
   const saved = readResults(args.out);
   const targets: { group: GroupName; check: TargetCheck }[] = [];
   const t0 = performance.now();
+  const failed: GroupName[] = [];
   for (const name of args.groups) {
     const g0 = performance.now();
-    const result = await runGroup(name, args.settings);
+    let result: GroupResult;
+    try {
+      result = await runGroup(name, args.settings);
+    } catch (error) {
+      // One broken group (say, a checker mid-rewrite) must not cost the figures of the others.
+      failed.push(name);
+      console.log(`== ${name}: FAILED after ${((performance.now() - g0) / 1000).toFixed(1)} s`);
+      console.log(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      continue;
+    }
     const seconds = (performance.now() - g0) / 1000;
     console.log(`${formatGroup(result, seconds).join('\n')}\n`);
     saved[name] = { measuredAt: new Date().toISOString(), seconds, machine: machineInfo(), result };
@@ -211,8 +221,9 @@ async function main(): Promise<number> {
       );
     }
   }
+  if (failed.length > 0) console.log(`\nFAILED groups (see above): ${failed.join(', ')}`);
   console.log(`\ntotal ${((performance.now() - t0) / 1000).toFixed(1)} s; results written to ${args.out}`);
-  return 0;
+  return failed.length === 0 ? 0 : 1;
 }
 
 process.exitCode = await main();

@@ -1,7 +1,7 @@
 // Group 3: sweep throughput — seeds per second for `--seeds 1..N` (swarm profile, every safety
 // checker on), through runSweep's worker pool with one worker and with one per core.
 
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { SweepSettings } from '../sim/seed-job.ts';
 import { runSweep } from '../sim/sweep.ts';
@@ -29,7 +29,8 @@ interface SweepRun {
   readonly workers: number;
   readonly seeds: number;
   readonly events: number;
-  readonly failures: number;
+  /** Failing seeds: with no bug switched on, each is a finding (or a harness bug) to look at. */
+  readonly failures: { seed: number; property: string | null; message: string | null }[];
   readonly wallMs: number;
   /** From the first outcome to the last: the pool's rate without its start-up. */
   readonly steadyMs: number;
@@ -38,7 +39,7 @@ interface SweepRun {
 
 async function sweepOnce(seeds: number, workers: number): Promise<SweepRun> {
   let events = 0;
-  let failures = 0;
+  const failures: SweepRun['failures'] = [];
   let firstOutcomeMs = -1;
   let lastOutcomeMs = 0;
   const t0 = performance.now();
@@ -54,7 +55,7 @@ async function sweepOnce(seeds: number, workers: number): Promise<SweepRun> {
       if (firstOutcomeMs < 0) firstOutcomeMs = now;
       lastOutcomeMs = now;
       events += o.events;
-      if (!o.ok) failures++;
+      if (!o.ok) failures.push({ seed: o.seed, property: o.property, message: o.message });
     },
   });
   const wallMs = performance.now() - t0;
@@ -70,14 +71,15 @@ async function sweepOnce(seeds: number, workers: number): Promise<SweepRun> {
 }
 
 export async function benchSweep(opts: SweepBenchOptions = DEFAULT_SWEEP): Promise<GroupResult> {
+  const loadBefore = loadavg()[0] ?? 0;
   const runs: SweepRun[] = [];
   for (const workers of opts.workers) runs.push(await sweepOnce(opts.seeds, workers));
   const base = runs[0]!;
   const rate = (r: SweepRun) => r.seeds / (r.wallMs / 1000);
-  // Seeds finished after the first batch came back: that batch paid for the start-up (a worker
-  // loads tsx and compiles the simulator). Conservative with several workers, whose first
-  // batches all carry their start-up but only one is left out.
-  const steadyRate = (r: SweepRun) => (r.seeds - BATCH) / (r.steadyMs / 1000);
+  // The rate once the first batch is back: every worker's first batch also pays for its start-up
+  // (a worker loads tsx and compiles the simulator, then runs cold code). All first batches are
+  // left out of the count but the clock starts at the earliest one, which errs against more workers.
+  const steadyRate = (r: SweepRun) => (r.seeds - r.workers * BATCH) / (r.steadyMs / 1000);
   const best = runs.at(-1)!;
   const scaling = rate(best) / rate(base);
   const steadyScaling = steadyRate(best) / steadyRate(base);
@@ -113,18 +115,25 @@ export async function benchSweep(opts: SweepBenchOptions = DEFAULT_SWEEP): Promi
     ],
     targets: [
       {
-        name: `sweep throughput, ${best.workers} workers vs ${base.workers}`,
+        name: `sweep throughput once started, ${best.workers} workers vs ${base.workers}`,
         target: '>= 1.8x',
-        measured: `${scaling.toFixed(2)}x (after start-up: ${steadyScaling.toFixed(2)}x)`,
-        met: scaling >= 1.8,
+        measured: `${steadyScaling.toFixed(2)}x (wall time including start-up: ${scaling.toFixed(2)}x)`,
+        met: steadyScaling >= 1.8,
       },
     ],
     notes: [
-      `${base.seeds} seeds ran ${fmtInt(base.events)} events; ${base.failures} seeds failed (no bug is on: ` +
-        'a failure here would be a real finding).',
+      `scaling needs idle cores: the 1-minute load average was ${loadBefore.toFixed(2)} on ` +
+        `${availableParallelism()} cores when this group started.`,
+      `${base.seeds} seeds ran ${fmtInt(base.events)} events; ${base.failures.length} seeds failed` +
+        (base.failures.length === 0
+          ? '.'
+          : ` (no bug is on, so each is a finding): ${base.failures
+              .map((f) => `seed ${f.seed} ${f.property}: ${f.message}`)
+              .join('; ')}`),
     ],
     data: {
       runs: runs.map((r) => ({ ...r, wallMs: round(r.wallMs, 1), steadyMs: round(r.steadyMs, 1) })),
+      loadAvg1mBefore: round(loadBefore, 2),
       scaling: round(scaling, 3),
       steadyScaling: round(steadyScaling, 3),
     },

@@ -16,7 +16,11 @@ import { parseEdnHistory } from './edn.ts';
 import type { History } from './history.ts';
 import { describeHistoryOp, validateHistory } from './history.ts';
 import type { LinResult } from './linearizability.ts';
-import { checkLinearizability, DEFAULT_BUDGET_STEPS } from './linearizability.ts';
+import {
+  checkLinearizability,
+  DEFAULT_BUDGET_STEPS,
+  DEFAULT_BUDGET_STEPS_PER_OP,
+} from './linearizability.ts';
 
 export const EXIT_LINEARIZABLE = 0;
 export const EXIT_NOT_LINEARIZABLE = 1;
@@ -62,7 +66,7 @@ function run(args: readonly string[], io: CliIo): number {
     .option('--json', 'print the result as one JSON object')
     .option(
       '--budget <steps>',
-      `search steps before giving up with "unknown" (default ${DEFAULT_BUDGET_STEPS})`,
+      `search steps before giving up with "unknown" (default ${DEFAULT_BUDGET_STEPS} + ${DEFAULT_BUDGET_STEPS_PER_OP} per op)`,
     )
     .exitOverride()
     .configureOutput({
@@ -80,11 +84,11 @@ function run(args: readonly string[], io: CliIo): number {
   }
   const file = program.args[0]!;
   const options = program.opts<{ json?: boolean; budget?: string }>();
-  const budgetSteps = options.budget === undefined ? DEFAULT_BUDGET_STEPS : parseBudget(options.budget);
+  const budgetSteps = options.budget === undefined ? undefined : parseBudget(options.budget);
 
   const loaded = loadHistory(file);
   const startMs = performance.now();
-  const result = checkLinearizability(loaded.history, { budgetSteps });
+  const result = checkLinearizability(loaded.history, budgetSteps === undefined ? {} : { budgetSteps });
   const elapsedMs = performance.now() - startMs;
 
   if (options.json) io.stdout(JSON.stringify(jsonReport(file, loaded, result, elapsedMs)));

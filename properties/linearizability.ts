@@ -15,11 +15,19 @@
 //   the store's state, so each (set, state) pair is explored once. Sets are bitsets with an
 //   incremental (Zobrist) hash; states are interned strings, compared as integers.
 //
-// Three more cuts, specific to a key-value register, each argued where it is made (KeySearch):
-// a read that fits the current value is taken first and without alternatives; a node whose
-// value can no longer become what a get just ahead read is dead; and a value that a put will
-// overwrite before anyone can read it is forgotten, so that the appends it wipes out are not
-// tried in every order.
+// More cuts, specific to a key-value register, each argued where it is made (KeySearch): a read
+// that fits the current value is taken first and without alternatives; a node whose value can
+// no longer become what a get just ahead read is dead; a value that a put will overwrite before
+// anyone can read it is forgotten, so that the appends it wipes out are not tried in every
+// order; pending ops are tried last, and a node is dropped when the same node without one of
+// its pending ops was already explored. Each cut only removes nodes that cannot lead to a
+// linearization, or that lead to nothing another explored node does not: the verdicts are
+// exact (the tests check them against a brute-force search).
+//
+// Limits. The problem is NP-complete, and some histories stay hard: many clients on one key
+// (beyond about ten at once), long runs of pending appends, and refuting a violation that sits
+// deep inside a long history (every way of linearizing what comes before it must fail). The
+// budget turns these into 'unknown'.
 //
 // Keys are independent, so each key is its own search (P-compositionality). The searches are
 // run interleaved, a slice of steps each in turn, and the first key that fails ends the check:
@@ -40,7 +48,10 @@ export type LinWitness = {
   key: string;
   /** The longest linearizable prefix found for `key`, in linearization order. */
   prefix: HistoryOp[];
-  /** The op whose return came while it could not be placed after `prefix`. */
+  /**
+   * The op that could not be placed after `prefix`: its return came (or, seen by the look-ahead,
+   * was coming) while no order of the ops still open let it take effect in time.
+   */
   op: HistoryOp;
   /** The key's value after `prefix`. */
   valueAfterPrefix: string;
@@ -54,24 +65,26 @@ export type LinResult =
   | { verdict: 'unknown'; steps: number; reason: string };
 
 export type LinOptions = {
-  /** Total search steps over all keys before giving up with 'unknown'. */
+  /** Total search steps over all keys before giving up with 'unknown' (default: `defaultBudgetSteps`). */
   budgetSteps?: number;
   /** Steps one key may take before the next key gets its turn. */
   sliceSteps?: number;
 };
 
+/** The default budget: this many steps, plus DEFAULT_BUDGET_STEPS_PER_OP for each op. */
 export const DEFAULT_BUDGET_STEPS = 5_000_000;
+export const DEFAULT_BUDGET_STEPS_PER_OP = 100;
 const DEFAULT_SLICE_STEPS = 20_000;
 /** The witness search may take this many steps, plus this factor times the steps of the search it explains. */
 const WITNESS_STEPS_MIN = 100_000;
-const WITNESS_STEPS_FACTOR = 4;
+const WITNESS_STEPS_FACTOR = 1;
 
 export function checkLinearizability(history: History | HistoryOp[], opts: LinOptions = {}): LinResult {
-  const budgetSteps = opts.budgetSteps ?? DEFAULT_BUDGET_STEPS;
+  const ops = Array.isArray(history) ? history : history.ops;
+  const budgetSteps = opts.budgetSteps ?? defaultBudgetSteps(ops.length);
   const sliceSteps = opts.sliceSteps ?? DEFAULT_SLICE_STEPS;
   assert(Number.isSafeInteger(budgetSteps) && budgetSteps >= 0, () => `budgetSteps must be an integer >= 0`);
   assert(Number.isSafeInteger(sliceSteps) && sliceSteps > 0, () => `sliceSteps must be an integer > 0`);
-  const ops = Array.isArray(history) ? history : history.ops;
   assertWellFormed(ops);
 
   const values = new ValueTable();
@@ -112,14 +125,20 @@ export function checkLinearizability(history: History | HistoryOp[], opts: LinOp
   return { verdict: 'ok', steps };
 }
 
+/** The budget when none is given: a long history gets more steps, about in proportion. */
+export function defaultBudgetSteps(opCount: number): number {
+  return DEFAULT_BUDGET_STEPS + DEFAULT_BUDGET_STEPS_PER_OP * opCount;
+}
+
 /**
  * The witness of a key found not linearizable. The look-ahead kills a node as soon as some get
  * ahead cannot be satisfied, which settles the verdict sooner but cuts the search off before it
  * gets as far in time as it could: its dead ends say little about which op is to blame. So the
  * key is searched again without it, and the witness is the dead end that got furthest in time
  * (ties: the longest prefix). Without the pruning, proving a key wrong can take far longer, so
- * this second search gets a few times the steps the first one took (and no more than the budget
- * left); if it does not finish, the first search's best dead end is the witness.
+ * this second search gets about as many steps as the first one took (and no more than the budget
+ * left); if it does not finish, the first search's best dead end is the witness, its look-ahead
+ * dead ends ranked by the return they saw coming.
  */
 function findWitness(
   failed: KeySearch,
@@ -204,6 +223,7 @@ class ValueTable {
   }
 
   intern(s: string): number {
+    assert(typeof s === 'string', () => `history: a value is ${JSON.stringify(s)}, not a string`);
     const known = this.idOf.get(s);
     if (known !== undefined) return known;
     const id = this.strings.length;
@@ -313,10 +333,6 @@ class VisitedSet {
   private count = 0;
   /** Open addressing: entry index + 1, 0 = empty. */
   private table = new Int32Array(512);
-
-  get size(): number {
-    return this.count;
-  }
 
   /** Whether the pair is present. */
   has(
@@ -469,14 +485,23 @@ type Phase = (typeof Phase)[keyof typeof Phase];
 
 /** The list's front sentinel; the back sentinel is the slot after the last event. */
 const HEAD = 0;
-/** How far past the first return the look-ahead goes: a bound on the cost per node. */
-const LOOKAHEAD_EVENTS = 16;
+/** How far past the first return the look-ahead goes, in events: a bound on the cost per node... */
+const LOOKAHEAD_EVENTS = 64;
+/** ... and how many reads it checks: the first few decide nearly always. */
+const LOOKAHEAD_READS = 4;
 /** How far `overwrittenBeforeRead` looks for a put that hides the current value. */
 const OVERWRITE_LOOKAHEAD_EVENTS = 32;
 /** How many of the pending ops placed last `dominatedWithoutAPendingOp` tries to take out. */
 const DOMINANCE_PENDING_OPS = 8;
 /** The look-ahead gives up past this many distinct reset values: each one weakens the check. */
-const MAX_RESETTERS = 8;
+const MAX_RESETTERS = 32;
+/**
+ * Likewise for appends. Both bounds must leave room for the pending ops, which stay candidates
+ * to the end of the history.
+ */
+const MAX_APPENDS = 64;
+/** A bound on the work of one `reachable` check: appends compared against the wanted value. */
+const APPEND_BUILD_STEPS = 256;
 
 class KeySearch {
   steps = 0;
@@ -510,6 +535,12 @@ class KeySearch {
    */
   private resetterCount = 0;
   private readonly resetterValues = new Int32Array(MAX_RESETTERS);
+  private readonly resetterExpected = new Int32Array(MAX_RESETTERS);
+  /** Likewise for the values of unplaced appends (completed or pending) seen so far. */
+  private appendCount = 0;
+  private readonly appendValues = new Int32Array(MAX_APPENDS);
+  private readonly appendUsed = new Uint8Array(MAX_APPENDS);
+  private buildStepsLeft = 0;
   private depth = 0;
   // One frame per choice on the current path: the op chosen, the state before it, and whether it
   // was a forced read (see `run`).
@@ -698,6 +729,7 @@ class KeySearch {
     let state = this.state;
     let phase = this.phase;
     let resetterCount = this.resetterCount;
+    let appendCount = this.appendCount;
     let depth = this.depth;
     let status: SearchStatus = SearchStatus.Running;
     let used = 0;
@@ -722,8 +754,9 @@ class KeySearch {
           // is a prefix of every value.
           const wrote = depth > 0 && stackForced[depth - 1] === 0;
           if (this.lookahead && wrote && state !== EMPTY_VALUE && state !== OVERWRITTEN) {
-            blocked = this.unreachableGetAhead(entry, state, resetterCount);
-            frontier = entry;
+            blocked = this.unreachableGetAhead(entry, state, resetterCount, appendCount);
+            // Ranked as if the search had got as far as the return it saw coming.
+            if (blocked >= 0) frontier = this.returnSlot[blocked]!;
           }
           phase = Phase.Writes;
           entry = next[HEAD]!;
@@ -733,10 +766,10 @@ class KeySearch {
           if ((k === Kind.Get && state === a) || (k === Kind.CasFailed && state !== a)) {
             nextState = state;
           } else {
-            if (k === Kind.Put) resetterCount = this.noteResetter(resetterCount, a);
+            if (k === Kind.Put) resetterCount = this.noteResetter(resetterCount, a, -1);
             else if (k === Kind.CasSucceeded || k === Kind.CasPending) {
-              resetterCount = this.noteResetter(resetterCount, argB[op]!);
-            }
+              resetterCount = this.noteResetter(resetterCount, argB[op]!, argA[op]!);
+            } else if (k === Kind.Append) appendCount = this.noteAppend(appendCount, a);
             entry = next[entry]!;
           }
         }
@@ -803,6 +836,7 @@ class KeySearch {
           entry = next[HEAD]!;
           phase = Phase.Reads;
           resetterCount = 0;
+          appendCount = 0;
           continue;
         }
         // Seen before and not on the current path (its set is larger): explored, and dead.
@@ -845,6 +879,7 @@ class KeySearch {
     this.state = state;
     this.phase = phase;
     this.resetterCount = resetterCount;
+    this.appendCount = appendCount;
     this.depth = depth;
     return status;
   }
@@ -854,22 +889,26 @@ class KeySearch {
    * (expected value) can no longer be current, or -1. `resetterCount` counts the overwriting ops
    * among the candidates; those invoked further ahead are added as the walk passes them.
    */
-  private unreachableGetAhead(firstReturn: number, state: number, resetterCount: number): number {
+  private unreachableGetAhead(
+    firstReturn: number,
+    state: number,
+    resetterCount: number,
+    appendCount: number,
+  ): number {
     const { kind, argA, argB, next, eventOp, eventIsReturn, end } = this;
     let e = firstReturn;
+    let readsLeft = LOOKAHEAD_READS;
     for (let left = LOOKAHEAD_EVENTS; left > 0 && e !== end && resetterCount <= MAX_RESETTERS; left--) {
       const op = eventOp[e]!;
       const k = kind[op]!;
       if (eventIsReturn[e] === 0) {
-        if (k === Kind.Put) resetterCount = this.noteResetter(resetterCount, argA[op]!);
+        if (k === Kind.Put) resetterCount = this.noteResetter(resetterCount, argA[op]!, -1);
         else if (k === Kind.CasSucceeded || k === Kind.CasPending) {
-          resetterCount = this.noteResetter(resetterCount, argB[op]!);
-        }
-      } else if (
-        (k === Kind.Get || k === Kind.CasSucceeded) &&
-        !this.reachable(state, resetterCount, argA[op]!)
-      ) {
-        return op;
+          resetterCount = this.noteResetter(resetterCount, argB[op]!, argA[op]!);
+        } else if (k === Kind.Append) appendCount = this.noteAppend(appendCount, argA[op]!);
+      } else if (k === Kind.Get || k === Kind.CasSucceeded) {
+        if (!this.reachable(state, resetterCount, appendCount, argA[op]!)) return op;
+        if (--readsLeft === 0) break;
       }
       e = next[e]!;
     }
@@ -931,23 +970,87 @@ class KeySearch {
     return false;
   }
 
-  /** Records a value that an unplaced op may overwrite the key with; returns the new count. */
-  private noteResetter(count: number, valueId: number): number {
+  /**
+   * Records a value that an unplaced op may overwrite the key with, and for a cas the value it
+   * expects (-1 for a put); returns the new count.
+   */
+  private noteResetter(count: number, valueId: number, expectedId: number): number {
     if (count >= MAX_RESETTERS) return MAX_RESETTERS + 1;
-    for (let i = 0; i < count; i++) if (this.resetterValues[i] === valueId) return count;
+    for (let i = 0; i < count; i++) {
+      if (this.resetterValues[i] === valueId && this.resetterExpected[i] === expectedId) return count;
+    }
     this.resetterValues[count] = valueId;
+    this.resetterExpected[count] = expectedId;
+    return count + 1;
+  }
+
+  /** Records the value of an unplaced append; returns the new count. */
+  private noteAppend(count: number, valueId: number): number {
+    if (count >= MAX_APPENDS) return MAX_APPENDS + 1;
+    this.appendValues[count] = valueId;
     return count + 1;
   }
 
   /**
    * Whether the value `wanted` can still be current at some point, given that from now on values
-   * only grow by appends, except for the resets recorded: it must start with the current value
-   * or with one of the reset values.
+   * only grow by appends, except for the resets recorded: it must be the current value or one of
+   * the reset values, followed by values of recorded appends, each used once. (With too many
+   * appends to track, only the first part is checked.)
    */
-  private reachable(state: number, resetterCount: number, wanted: number): boolean {
+  private reachable(state: number, resetterCount: number, appendCount: number, wanted: number): boolean {
     const values = this.values;
-    if (values.isPrefix(state, wanted)) return true;
-    for (let i = 0; i < resetterCount; i++) if (values.isPrefix(this.resetterValues[i]!, wanted)) return true;
+    const wantedString = values.strings[wanted]!;
+    const bases = resetterCount + 1;
+    // One budget for all bases: this runs for every look-ahead, and must stay cheap.
+    this.buildStepsLeft = APPEND_BUILD_STEPS;
+    for (let i = 0; i < bases; i++) {
+      const base = i === 0 ? state : this.resetterValues[i - 1]!;
+      if (!values.isPrefix(base, wanted)) continue;
+      // A cas resets only if the value it expects can be current before it.
+      if (i > 0 && this.resetterExpected[i - 1]! >= 0 && !this.canPrecede(state, resetterCount, i - 1))
+        continue;
+      if (appendCount > MAX_APPENDS) return true;
+      this.appendUsed.fill(0, 0, appendCount);
+      if (this.buildable(wantedString, values.strings[base]!.length, appendCount)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether the value that recorded cas `cas` expects can be current before it takes effect: the
+   * last reset before it (if any) is another recorded op, and only appends follow, so the value
+   * must start with the current one or with another recorded reset value.
+   */
+  private canPrecede(state: number, resetterCount: number, cas: number): boolean {
+    const values = this.values;
+    const expected = this.resetterExpected[cas]!;
+    if (values.isPrefix(state, expected)) return true;
+    for (let i = 0; i < resetterCount; i++) {
+      if (i !== cas && values.isPrefix(this.resetterValues[i]!, expected)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether wanted[pos..] is a concatenation of recorded append values, each used at most once
+   * (appendUsed marks those in use). A search that runs out of steps answers yes: the
+   * check may only ever prune what is certainly dead.
+   */
+  private buildable(wanted: string, pos: number, appendCount: number): boolean {
+    if (pos === wanted.length) return true;
+    const strings = this.values.strings;
+    const used = this.appendUsed;
+    for (let i = 0; i < appendCount; i++) {
+      if (used[i] !== 0) continue;
+      if (--this.buildStepsLeft < 0) return true;
+      const piece = strings[this.appendValues[i]!]!;
+      // An empty append changes nothing; it cannot help build anything.
+      if (piece.length === 0 || !wanted.startsWith(piece, pos)) continue;
+      used[i] = 1;
+      const built = this.buildable(wanted, pos + piece.length, appendCount);
+      used[i] = 0;
+      if (built) return true;
+    }
     return false;
   }
 

@@ -11,7 +11,9 @@ import { defaultConfig, type SimConfig } from '../sim/config.ts';
 import { runForOutcome } from '../sim/replay.ts';
 import { intBetween, stream } from '../sim/rng.ts';
 import type { Fault, Schedule, ScheduledOp } from '../sim/schedule.ts';
+import { shrinkSchedule } from '../sim/shrink.ts';
 import { type Expectation, makeTraceFile, type TraceFile, writeTraceFile } from '../sim/trace-file.ts';
+import { buildReadScenarios } from './stale-leader-reads.ts';
 
 /** One-way delay of every message, node to node and client to node. */
 export const DELAY_MS = 10;
@@ -48,7 +50,7 @@ function scriptedConfig(overrides: { nodes: number; clients: number; timeMs: num
 // Figure 8
 
 export const FIGURE8_COMMENT =
-  'Figure 8 of the Raft paper, 5 servers (sim terms 1, 2, 3, 4 play the paper\'s 2, 3, 4, 5). ' +
+  "Figure 8 of the Raft paper, 5 servers (sim terms 1, 2, 3, 4 play the paper's 2, 3, 4, 5). " +
   'S1 leads term 1 and replicates index 2 only to S2, then crashes. S5 wins term 2 with S3, S4 and ' +
   'itself, appends its own index 2, and crashes before sending it. S1 returns, wins term 3 and ' +
   'replicates its term-1 entry at index 2 to S3: it is now on a majority (S1, S2, S3). ' +
@@ -64,7 +66,14 @@ export function figure8Schedule(): Schedule {
     // S1 leads term 1; its no-op (index 1) reaches everyone and commits.
     { atMs: 10, type: 'campaign', node: 1 },
     // S1 can reach only S2: the client's write becomes index 2 on S1 and S2 alone.
-    { atMs: 200, type: 'partition', groups: [[1, 2], [3, 4, 5]] },
+    {
+      atMs: 200,
+      type: 'partition',
+      groups: [
+        [1, 2],
+        [3, 4, 5],
+      ],
+    },
     { atMs: 400, type: 'crash', node: 1 },
     // S5 wins term 2 with S3 and S4 (votes back at t=520) and appends its no-op at index 2 ...
     { atMs: 500, type: 'campaign', node: 5 },
@@ -111,7 +120,7 @@ export const STALE_LEADER_COMMENT =
   'it with A in a minority while C, D, E elect E (S5) in term 2 and commit new writes from client 2. ' +
   'Client 1 keeps writing to B, which still believes it leads: B appends the writes but can never ' +
   'commit them, so client 1 gets no success, only timeouts. When the partition heals B sees term 2, ' +
-  'steps down, and its uncommitted entries are overwritten by E\'s log. Every property holds.';
+  "steps down, and its uncommitted entries are overwritten by E's log. Every property holds.";
 
 /** Nodes of the story by letter. */
 export const STALE = { A: 1, B: 2, C: 3, D: 4, E: 5 } as const;
@@ -135,7 +144,14 @@ export function staleLeaderSchedule(): Schedule {
   const { B, E } = STALE;
   const faults: Fault[] = [
     { atMs: 10, type: 'campaign', node: B },
-    { atMs: STALE_PARTITION_MS, type: 'partition', groups: [[1, 2], [3, 4, 5]] },
+    {
+      atMs: STALE_PARTITION_MS,
+      type: 'partition',
+      groups: [
+        [1, 2],
+        [3, 4, 5],
+      ],
+    },
     { atMs: 300, type: 'campaign', node: E },
     { atMs: STALE_HEAL_MS, type: 'heal' },
   ];
@@ -165,8 +181,42 @@ export function staleLeaderSchedule(): Schedule {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Forget vote: sweeps have not found it yet (a vote, a crash and a restart, and a second request
+// in the same term must line up), so its trace starts from a script and is then shrunk.
+
+export function forgetVoteSchedule(): Schedule {
+  const config = scriptedConfig({ nodes: 3, clients: 0, timeMs: 200 });
+  const faults: Fault[] = [
+    // Two candidates in term 1. S1's request reaches S2 at t=11 and gets its vote ...
+    { atMs: 1, type: 'campaign', node: 1 },
+    { atMs: 5, type: 'campaign', node: 3 },
+    // ... S2 crashes and restarts before S3's request arrives (t=15): its vote was never written.
+    { atMs: 12, type: 'crash', node: 2 },
+    { atMs: 13, type: 'restart', node: 2 },
+  ];
+  return { version: 1, seed: 1, config, faults, ops: [] };
+}
+
+// ---------------------------------------------------------------------------------------------
 
 const BUILD_COMMAND = 'npx tsx scenarios/build.ts';
+/** The budget the bug traces below are shrunk with (runs: deterministic). */
+const SHRINK_RUNS = 1000;
+
+/** A bug trace for scenarios/bugs/: the scripted schedule shrunk with the bug on. */
+function shrunkBugTrace(bug: string, schedule: Schedule, comment: string, raftsimVersion: string): TraceFile {
+  const r = shrinkSchedule(schedule, { bugs: [bug], budget: { kind: 'runs', runs: SHRINK_RUNS } });
+  return makeTraceFile({
+    comment,
+    schedule: r.schedule,
+    expectations: [{ bugs: [bug], outcome: r.outcome }],
+    meta: {
+      raftsimVersion,
+      command: BUILD_COMMAND,
+      shrink: { before: r.before, after: r.after, runs: r.runs, complete: r.complete },
+    },
+  });
+}
 
 function expectationFor(schedule: Schedule, bugs: readonly string[]): Expectation {
   return { bugs: [...bugs], outcome: runForOutcome(schedule, { bugs, recentEvents: 0 }).outcome };
@@ -196,16 +246,42 @@ export function buildScenarios(raftsimVersion: string): Map<string, TraceFile> {
       meta,
     }),
   );
+  files.set(
+    'scenarios/bugs/figure8.json',
+    shrunkBugTrace(
+      'figure8',
+      f8,
+      'Shrunk from scenarios/figure8.json with the figure8 bug on (seed sweeps have not found this bug).',
+      raftsimVersion,
+    ),
+  );
+  files.set(
+    'scenarios/bugs/forget-vote.json',
+    shrunkBugTrace(
+      'forget-vote',
+      forgetVoteSchedule(),
+      'Shrunk from a scripted schedule (seed sweeps have not found this bug): S2 votes for S1, ' +
+        'crashes and restarts without its vote, and votes for S3 in the same term.',
+      raftsimVersion,
+    ),
+  );
+  // The read half of the stale-leader story and the read bugs' traces (scenarios/stale-leader-reads.ts).
+  for (const [path, trace] of buildReadScenarios(raftsimVersion, BUILD_COMMAND)) files.set(path, trace);
   return files;
 }
 
 async function main(): Promise<void> {
   const { readFileSync } = await import('node:fs');
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   for (const [path, trace] of buildScenarios(pkg.version)) {
     writeTraceFile(new URL(`../${path}`, import.meta.url).pathname, trace);
     const summary = trace.expectations
-      .map((e) => `[${e.bugs.join(', ')}] → ${e.outcome.status === 'ok' ? 'all hold' : `${e.outcome.property} at step ${e.outcome.step}`}`)
+      .map(
+        (e) =>
+          `[${e.bugs.join(', ')}] → ${e.outcome.status === 'ok' ? 'all hold' : `${e.outcome.property} at step ${e.outcome.step}`}`,
+      )
       .join('; ');
     process.stdout.write(`${path}: ${summary}\n`);
   }

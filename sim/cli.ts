@@ -789,6 +789,12 @@ function shrinkSettings(o: CliOptions): ShrinkSettings {
   return { enabled: o.shrink !== false, budget, out: o.out };
 }
 
+// A reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -206,6 +206,12 @@ export function validateConfig(c: SimConfig): string | null {
       "one of 'log', 'read-index', 'lease', 'unsafe-local'",
       r.readMode,
     ],
+    [
+      'raft.leaseDriftPpm',
+      r.leaseDriftPpm === undefined || isInt(r.leaseDriftPpm, 0, 999_999),
+      `${int} from 0 to 999999 (or absent)`,
+      r.leaseDriftPpm,
+    ],
     ['network.delayMsMin', isInt(n.delayMsMin, 0, MAX_TIME_MS), `a non-negative ${int}`, n.delayMsMin],
     [
       'network.delayMsMax',

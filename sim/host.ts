@@ -1,5 +1,7 @@
+import { AssertionError } from '../src/assert.ts';
 import type { RaftProcess } from '../src/raft/process.ts';
-import type { KvOp, KvResult, Message, NodeId, Role } from '../src/raft/types.ts';
+import type { KvOp, KvResult, Message, NodeId, ReadReady, ReadResult, Role } from '../src/raft/types.ts';
+import type { ClientPool } from './clients.ts';
 import type { Fault } from './schedule.ts';
 import type { StateMachine } from './storage.ts';
 import { NodeStorage } from './storage.ts';
@@ -100,6 +102,27 @@ export interface PendingRequest {
   readonly attempt: number;
 }
 
+/**
+ * A get a node accepted through `RaftProcess.read`. `index` is -1 until the node clears the read;
+ * then the get is answered from the state machine once the node has applied `index`.
+ */
+export interface PendingRead {
+  readonly client: number;
+  readonly seq: number;
+  readonly attempt: number;
+  readonly key: string;
+  index: number;
+}
+
+/** A state machine that can answer a get without a log entry (KvStore can). */
+interface Readable {
+  get(key: string): string | null;
+}
+
+function isReadable(sm: StateMachine): sm is StateMachine & Readable {
+  return typeof (sm as Partial<Readable>).get === 'function';
+}
+
 /** (clientId, seq) as one number: client ids stay far below 2^20 and seqs below 2^32. */
 export function requestKey(clientId: number, seq: number): number {
   return clientId * 0x1_0000_0000 + seq;
@@ -129,6 +152,12 @@ export class Host<SM extends StateMachine = StateMachine> {
 
   /** Requests accepted by this incarnation, by requestKey. Lost on crash. */
   readonly pending = new Map<number, PendingRequest>();
+  /** Gets accepted through `read()` by this incarnation, by request id. Lost on crash. */
+  readonly reads = new Map<number, PendingRead>();
+  /** Cleared reads whose index is not applied yet, in the order they were cleared. */
+  readonly readsWaiting: PendingRead[] = [];
+  /** Request ids handed to `read()`; never reused, across incarnations too. */
+  private nextReadId = 1;
 
   /** The node's clock-rate error in parts per million; local time = global + global·ppm/10^6. */
   readonly driftPpm: number;
@@ -181,5 +210,70 @@ export class Host<SM extends StateMachine = StateMachine> {
     this.pauseGen++;
     this.held.length = 0;
     this.pending.clear();
+    this.reads.clear();
+    this.readsWaiting.length = 0;
+  }
+
+  /**
+   * A get reaches a node whose read mode is not 'log': offer it to the node's read path. Returns
+   * null when the get must go through the log instead (log mode, or no read path), else the node's
+   * answer; an accepted read is remembered until the node clears it.
+   */
+  offerRead(
+    p: RaftProcess,
+    localMs: number,
+    client: number,
+    seq: number,
+    attempt: number,
+    op: KvOp,
+  ): ReadResult | null {
+    if (op.type !== 'get' || p.read === undefined) return null;
+    const requestId = this.nextReadId++;
+    const res = p.read(localMs, requestId);
+    if (res.ok) this.reads.set(requestId, { client, seq, attempt, key: op.key, index: -1 });
+    return res;
+  }
+
+  /**
+   * After a step (and after its entries were applied): note the reads the node cleared, answer
+   * every cleared read whose index is applied, and forget reads a node that no longer leads can
+   * never clear (their clients time out and retry elsewhere). Returns how many reads were answered.
+   */
+  serveReads(
+    p: RaftProcess,
+    readsReady: readonly ReadReady[] | undefined,
+    clients: ClientPool,
+    nowMs: number,
+  ): number {
+    if (readsReady !== undefined) {
+      for (let k = 0; k < readsReady.length; k++) {
+        const r = readsReady[k]!;
+        const pending = this.reads.get(r.requestId);
+        if (pending === undefined)
+          throw new AssertionError(`S${this.id} cleared unknown read ${r.requestId}`);
+        this.reads.delete(r.requestId);
+        pending.index = r.index;
+        this.readsWaiting.push(pending);
+      }
+    }
+    if (this.reads.size > 0 && p.role !== 'leader') this.reads.clear();
+    const waiting = this.readsWaiting;
+    if (waiting.length === 0) return 0;
+    const sm = this.storage.stateMachine;
+    if (!isReadable(sm)) throw new AssertionError(`S${this.id}'s state machine cannot answer reads`);
+    const applied = this.storage.lastApplied;
+    let kept = 0;
+    let answered = 0;
+    for (let k = 0; k < waiting.length; k++) {
+      const r = waiting[k]!;
+      if (r.index > applied) {
+        waiting[kept++] = r;
+        continue;
+      }
+      clients.reply(r.client, r.seq, r.attempt, this.id, { type: 'get', value: sm.get(r.key) }, 0, nowMs);
+      answered++;
+    }
+    waiting.length = kept;
+    return answered;
   }
 }

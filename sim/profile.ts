@@ -1,6 +1,6 @@
-import type { ReadMode } from '../src/raft/types.ts';
+import { DEFAULT_RAFT_CONFIG, type ReadMode } from '../src/raft/types.ts';
 import { defaultConfig, type SimConfig } from './config.ts';
-import { chance, intBetween, pick, stream } from './rng.ts';
+import { chance, intBetween, pick, type Random, stream } from './rng.ts';
 
 /**
  * What a user can set from the command line. Anything set here wins over the profile, so that
@@ -48,7 +48,7 @@ function drawSwarm(seed: number, base: SimConfig): SimConfig {
   const dupRate = 0.1 * rng();
   const delayMsMax = pick(rng, [5, 10, 10, 30, 100]);
   const longDelayRate = pick(rng, [0, 0.005, 0.005, 0.02]);
-  return {
+  const drawn: SimConfig = {
     ...base,
     nodes,
     clients,
@@ -64,6 +64,70 @@ function drawSwarm(seed: number, base: SimConfig): SimConfig {
       partitionsPerMin: partitionsOn ? round3(partitionsPerMin) : 0,
       crashesPerMin: crashesOn ? round3(crashesPerMin) : 0,
       pausesPerMin: pausesOn ? round3(pausesPerMin) : 0,
+    },
+  };
+  return drawExtremes(stream(seed, 'profile', 'extremes'), drawn);
+}
+
+/**
+ * The second layer of the swarm: on a minority of seeds, one or more fault families is pushed to
+ * an extreme that the mix above almost never reaches, because several classic bugs need one:
+ *
+ * - crash storms with short down times: a node that crashes right after voting and is back within
+ *   the same election (a vote that was not made durable is forgotten only then), or the
+ *   crash–elect–crash sequence of Figure 8;
+ * - short, frequent partitions and pauses: many elections with lagging nodes and deposed leaders
+ *   that come back in an old term;
+ * - heavy duplication: a vote reply delivered twice;
+ * - small AppendEntries batches: a follower far behind gets an earlier term's entries without the
+ *   new leader's no-op, which is when counting replicas of old entries (§5.4.2) goes wrong;
+ * - PreVote and CheckQuorum, the optional parts, which change how nodes step down within a term.
+ *
+ * They have their own stream, so the mix above is unchanged for every seed; a seed whose extremes
+ * are all off runs exactly the profile it ran before they existed.
+ */
+function drawExtremes(rng: Random, c: SimConfig): SimConfig {
+  // Chaos: every storm at once with the smallest batches — the long, lossy catch-ups during leader
+  // churn that Figure 8 needs (an old entry counted onto a majority, then the leader lost).
+  const chaos = chance(rng, 0.1);
+  const crashStorm = chaos || chance(rng, 0.3);
+  const crashStormPerMin = 20 + 130 * rng();
+  const downMsMin = intBetween(rng, 5, 30);
+  const downMsMax = pick(rng, [50, 100, 300, 1000]);
+  const partitionStorm = chaos || chance(rng, 0.2);
+  const partitionStormPerMin = 10 + 30 * rng();
+  const partitionMsMin = intBetween(rng, 20, 100);
+  const partitionMsMax = pick(rng, [300, 600, 1500]);
+  const pauseStorm = chaos || chance(rng, 0.15);
+  const pauseStormPerMin = 10 + 30 * rng();
+  const pauseMsMax = pick(rng, [200, 400, 800]);
+  const dupStorm = chance(rng, 0.2);
+  const dupStormRate = 0.2 + 0.3 * rng();
+  const smallBatches = chance(rng, 0.25);
+  const maxEntriesPerAppend = chaos ? 1 : pick(rng, [1, 1, 2, 4]);
+  const preVote = chance(rng, 0.15);
+  const checkQuorum = chance(rng, 0.15);
+  const f = c.faults;
+  return {
+    ...c,
+    raft: {
+      ...c.raft,
+      maxEntriesPerAppend: smallBatches || chaos ? maxEntriesPerAppend : c.raft.maxEntriesPerAppend,
+      preVote: preVote || c.raft.preVote,
+      checkQuorum: checkQuorum || c.raft.checkQuorum,
+    },
+    network: { ...c.network, dupRate: dupStorm ? round3(dupStormRate) : c.network.dupRate },
+    faults: {
+      ...f,
+      crashesPerMin: crashStorm ? round3(crashStormPerMin) : f.crashesPerMin,
+      downMsMin: crashStorm ? downMsMin : f.downMsMin,
+      downMsMax: crashStorm ? downMsMax : f.downMsMax,
+      partitionsPerMin: partitionStorm ? round3(partitionStormPerMin) : f.partitionsPerMin,
+      partitionMsMin: partitionStorm ? partitionMsMin : f.partitionMsMin,
+      partitionMsMax: partitionStorm ? partitionMsMax : f.partitionMsMax,
+      pausesPerMin: pauseStorm ? round3(pauseStormPerMin) : f.pausesPerMin,
+      pauseMsMin: pauseStorm ? 20 : f.pauseMsMin,
+      pauseMsMax: pauseStorm ? pauseMsMax : f.pauseMsMax,
     },
   };
 }
@@ -114,13 +178,25 @@ function rate(perMin: number): string {
   return perMin === 0 ? 'off' : `${perMin}/min`;
 }
 
+/** Milliseconds as `lo-hi`, for the duration ranges of a fault family that is on. */
+function span(on: boolean, loMs: number, hiMs: number): string {
+  return on ? ` (${loMs}-${hiMs}ms)` : '';
+}
+
 /** One line describing a config's fault profile, for summaries. */
 export function describeProfile(c: SimConfig): string {
   const n = c.network;
   const f = c.faults;
-  return (
+  const r = c.raft;
+  let line =
     `nodes=${c.nodes} clients=${c.clients} delay=${n.delayMsMin}-${n.delayMsMax}ms drop=${n.dropRate} ` +
-    `dup=${n.dupRate} partitions=${rate(f.partitionsPerMin)} crashes=${rate(f.crashesPerMin)} ` +
-    `pauses=${rate(f.pausesPerMin)}`
-  );
+    `dup=${n.dupRate} partitions=${rate(f.partitionsPerMin)}${span(f.partitionsPerMin > 0, f.partitionMsMin, f.partitionMsMax)} ` +
+    `crashes=${rate(f.crashesPerMin)}${span(f.crashesPerMin > 0, f.downMsMin, f.downMsMax)} ` +
+    `pauses=${rate(f.pausesPerMin)}${span(f.pausesPerMin > 0, f.pauseMsMin, f.pauseMsMax)}`;
+  // Raft options only when they differ from the defaults, to keep the common line short.
+  if (r.maxEntriesPerAppend !== DEFAULT_RAFT_CONFIG.maxEntriesPerAppend)
+    line += ` batch=${r.maxEntriesPerAppend}`;
+  if (r.preVote) line += ' prevote';
+  if (r.checkQuorum) line += ' checkquorum';
+  return line;
 }

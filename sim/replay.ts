@@ -13,6 +13,8 @@ export interface OutcomeRunOptions {
   /** Events kept for a violation report; shrink candidates keep none. */
   readonly recentEvents?: number;
   readonly maxSteps?: number;
+  /** The end-of-run linearizability check (default on); shrinking switches it off unless it is the target. */
+  readonly linearizability?: boolean;
 }
 
 /** What one run of a schedule showed; `result` is null when an assertion stopped it. */
@@ -36,6 +38,7 @@ export function runForOutcome(schedule: Schedule, opts: OutcomeRunOptions): Outc
       ...(opts.onTrace === undefined ? {} : { onTrace: opts.onTrace }),
       ...(opts.recentEvents === undefined ? {} : { recentEvents: opts.recentEvents }),
       ...(opts.maxSteps === undefined ? {} : { maxSteps: opts.maxSteps }),
+      ...(opts.linearizability === undefined ? {} : { linearizability: opts.linearizability }),
     });
     return { outcome: outcomeOf(result), result, assertionEvents: [] };
   } catch (error) {

@@ -90,6 +90,16 @@ export function formatSummary(r: RunResult, wallMs: number, profile: string, c: 
           ? 'violated'
           : 'not reached (the run stopped first)';
   lines.push(`${label('liveness')}${liveText}`);
+  const lin = r.linearizability;
+  const linText =
+    lin === null
+      ? 'not checked'
+      : lin.verdict === 'ok'
+        ? `client history linearizable (${num(r.history.length)} ops, ${num(lin.steps)} search steps)`
+        : lin.verdict === 'unknown'
+          ? `unknown: the search budget ran out after ${num(lin.steps)} steps`
+          : 'violated';
+  lines.push(`${label('lincheck')}${linText}`);
   if (r.violation === null) {
     lines.push(`${label('verdict')}${c.green.bold('✓ all properties held')}`);
   } else {

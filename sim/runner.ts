@@ -1,4 +1,5 @@
 import type { HistoryOp } from '../properties/history.ts';
+import { checkLinearizability } from '../properties/linearizability.ts';
 import type { Checker, NodeStep, PropertyId, Violation } from '../properties/types.ts';
 import { AssertionError } from '../src/assert.ts';
 import { policyFor } from '../src/raft/bugs/index.ts';
@@ -55,6 +56,12 @@ export interface RunOptions {
   readonly fence?: boolean;
   /** Run the liveness probe (default true). */
   readonly liveness?: boolean;
+  /**
+   * Check the clients' history for linearizability when the run ends without another violation
+   * (default true), with this search budget in steps; past it the verdict is 'unknown', never a guess.
+   */
+  readonly linearizability?: boolean;
+  readonly linearizabilityBudgetSteps?: number;
   /** The Raft implementation under test (default: the reference RaftNode). */
   readonly createNode?: NodeFactory;
   /** The replicated state machine (default: KvStore). */
@@ -119,6 +126,11 @@ export interface RunResult {
   };
   readonly messages: { sent: number; delivered: number; dropped: number; duplicated: number };
   readonly liveness: LivenessOutcome;
+  /** The end-of-run linearizability check: its verdict and search steps, or null when not run. */
+  readonly linearizability: {
+    readonly verdict: 'ok' | 'violation' | 'unknown';
+    readonly steps: number;
+  } | null;
   readonly history: HistoryOp[];
   readonly traceHash: string | null;
 }
@@ -253,6 +265,11 @@ class Simulation {
   private readonly probeDeadlineMs: number;
   private leaderSinceFaultsEnd = false;
 
+  // Linearizability, checked once at the end over the whole client history.
+  private readonly checkHistory: boolean;
+  private readonly linBudgetSteps: number | undefined;
+  private linearizability: RunResult['linearizability'] = null;
+
   constructor(schedule: Schedule, opts: RunOptions) {
     this.schedule = schedule;
     this.config = schedule.config;
@@ -305,6 +322,8 @@ class Simulation {
     this.ringCommit = new Float64Array(ringSize);
 
     this.faultsEndMs = faultsEndMs(config);
+    this.checkHistory = opts.linearizability !== false;
+    this.linBudgetSteps = opts.linearizabilityBudgetSteps;
     this.livenessSkip =
       opts.liveness === false ? 'liveness not checked: switched off' : livenessSkipReason(config);
     this.probeDeadlineMs = this.faultsEndMs + config.livenessBoundMs;
@@ -340,6 +359,7 @@ class Simulation {
       throw error;
     }
     this.clients.finish();
+    if (this.violation === null && this.checkHistory) this.checkLinearizable();
     return this.result();
   }
 
@@ -502,6 +522,16 @@ class Simulation {
       if (result !== null) {
         this.clients.reply(pending.client, pending.seq, pending.attempt, h.id, result, 0, this.nowMs);
       }
+    }
+    // Reads (not in 'log' mode): answered from the state machine once their index is applied.
+    const readsReady = ready.readsReady;
+    if (
+      (readsReady !== undefined && readsReady.length > 0) ||
+      h.readsWaiting.length > 0 ||
+      h.reads.size > 0
+    ) {
+      const served = h.serveReads(p, readsReady, this.clients, this.nowMs);
+      if (this.rec !== null && served > 0) this.rec.readsServed = served;
     }
 
     const messages = ready.messages;
@@ -686,6 +716,17 @@ class Simulation {
       this.outcome = Outcome.held;
     } else {
       const p = this.capture(h);
+      // Gets take the node's read path unless the read mode is 'log' (see Host.offerRead).
+      if (ev.op.type === 'get' && this.config.raft.readMode !== 'log') {
+        const read = h.offerRead(p, h.localMs(this.nowMs), ev.client, ev.seq, ev.attempt, ev.op);
+        if (read !== null) {
+          if (!read.ok)
+            this.clients.reply(ev.client, ev.seq, ev.attempt, ev.node, null, read.leaderHint, this.nowMs);
+          if (rec !== null) rec.read = read.ok;
+          this.afterStep(h, p);
+          return;
+        }
+      }
       const command: Command = { kind: 'kv', clientId: ev.client, seq: ev.seq, op: ev.op };
       const res = p.propose(h.localMs(this.nowMs), command);
       if (res.ok) {
@@ -952,6 +993,25 @@ class Simulation {
     return slices;
   }
 
+  /**
+   * The clients' view: safety properties speak of logs, a stale read breaks none of them. Pending
+   * ('info') operations stay open to the end, as the checker requires.
+   */
+  private checkLinearizable(): void {
+    const opts = this.linBudgetSteps === undefined ? {} : { budgetSteps: this.linBudgetSteps };
+    const r = checkLinearizability(this.clients.history, opts);
+    this.linearizability = { verdict: r.verdict, steps: r.steps };
+    if (r.verdict !== 'violation') return;
+    const w = r.witness;
+    this.fail({
+      property: 'linearizability',
+      message: `client history is not linearizable: ${w.message}`,
+      nodes: [],
+      terms: [],
+      indices: [],
+    });
+  }
+
   private livenessOutcome(): LivenessOutcome {
     if (this.livenessSkip !== null) return { status: 'skipped', reason: this.livenessSkip };
     const okMs = this.clients.probeOkMs;
@@ -996,6 +1056,7 @@ class Simulation {
         duplicated: net.duplicated,
       },
       liveness: this.livenessOutcome(),
+      linearizability: this.linearizability,
       history: this.clients.history,
       traceHash: this.tracer === null ? null : this.tracer.digest(),
     };

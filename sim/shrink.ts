@@ -321,7 +321,14 @@ class Shrinker {
     if (this.exhausted()) throw new OutOfBudget();
     if (this.runs >= this.passRunLimit) throw new PassOutOfBudget();
     this.runs++;
-    const run = runForOutcome(candidate, { bugs: this.bugs, recentEvents: 0, maxSteps: this.maxSteps });
+    const run = runForOutcome(candidate, {
+      bugs: this.bugs,
+      recentEvents: 0,
+      maxSteps: this.maxSteps,
+      // Checked only at the end of a run that broke nothing else, so it cannot change where
+      // another property fails; off, a candidate that misses the target costs no history search.
+      linearizability: this.target === 'linearizability',
+    });
     const o = run.outcome;
     const ok = o.status === 'violation' && o.property === this.target;
     if (ok) {
@@ -397,8 +404,10 @@ class Shrinker {
   compressTime(): boolean {
     this.pass = 'compress idle time';
     let progress = false;
+    // After a success the gaps are new: start again from the longest; after a failure, the next.
+    let rank = 0;
     for (let attempts = 0; attempts < 8; attempts++) {
-      const gap = this.longestGap(progress ? 0 : attempts);
+      const gap = this.longestGap(rank);
       if (gap === null) break;
       let moved = false;
       for (const amount of [gap.lengthMs - 1, Math.floor(gap.lengthMs / 2)]) {
@@ -408,6 +417,7 @@ class Shrinker {
           break;
         }
       }
+      rank = moved ? 0 : rank + 1;
       progress = moved || progress;
     }
     return progress;
@@ -470,7 +480,9 @@ class Shrinker {
     for (const next of batch > 1 ? [1, Math.floor(batch / 2)] : []) {
       const cfg = this.best.config;
       if (next >= batch) break;
-      if (this.tryCandidate(withConfig(this.best, { ...cfg, raft: { ...cfg.raft, maxEntriesPerAppend: next } }))) {
+      if (
+        this.tryCandidate(withConfig(this.best, { ...cfg, raft: { ...cfg.raft, maxEntriesPerAppend: next } }))
+      ) {
         progress = true;
         break;
       }

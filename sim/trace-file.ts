@@ -107,6 +107,7 @@ const raftConfigSchema = z.strictObject({
   preVote: z.boolean(),
   checkQuorum: z.boolean(),
   readMode: z.enum(['log', 'read-index', 'lease', 'unsafe-local']),
+  leaseDriftPpm: int().optional(),
 });
 
 const simConfigSchema: z.ZodType<SimConfig> = z.strictObject({

@@ -126,6 +126,32 @@ describe('lincheck CLI: verdicts and exit codes', () => {
 
   it('reads raftsim JSON histories, and prints one JSON object with --json', () => {
     expect(run(goodJsonFile).code).toBe(0);
+    const hardJson: History = {
+      version: 1,
+      ops: [
+        ...Array.from({ length: 10 }, (_, i) =>
+          jsonOp({
+            id: i,
+            op: { type: 'append', key: 'h', value: `${i};` },
+            invokeMs: 0,
+            returnMs: 10,
+            status: 'ok',
+            result: { type: 'append' },
+          }),
+        ),
+        jsonOp({
+          id: 10,
+          op: { type: 'get', key: 'h' },
+          invokeMs: 11,
+          returnMs: 12,
+          status: 'ok',
+          result: { type: 'get', value: Array.from({ length: 10 }, (_, i) => `${9 - i};`).join('') },
+        }),
+      ],
+    };
+    const hardJsonFile = file('hard.json', JSON.stringify(hardJson));
+    expect(run('--budget', '5', hardJsonFile).code).toBe(3);
+    expect(run(hardJsonFile).code).toBe(0);
     const r = run('--json', staleJsonFile);
     expect(r.code).toBe(1);
     expect(r.out).toHaveLength(1);

@@ -148,6 +148,11 @@ function only<T extends Message['type']>(
   return messages[0] as Extract<Message, { type: T }>;
 }
 
+/** The AppendEntries a node has queued for `peer`. */
+function appendsTo(node: RaftNode, peer: NodeId): AppendEntries[] {
+  return node.ready().messages.filter((m): m is AppendEntries => m.type === 'AppendEntries' && m.to === peer);
+}
+
 /** Make node 1 of a cluster leader at the next timeout, with a vote from S2. Returns the election time. */
 function electNode1(node: RaftNode): number {
   const nowMs = node.nextWakeMs();
@@ -365,6 +370,19 @@ describe('§5.2 leader election', () => {
       voteGranted: true,
     });
     expect(node.votedFor).toBe(3);
+  });
+
+  it('learning a higher term does not reset the election timer; a leader stepping down arms one', () => {
+    const node = mk(1, { disk: disk(1, logOf(1, 1, 1)) });
+    expect(node.nextWakeMs()).toBe(150);
+    // A candidate with a shorter log: refused, and our own timer is left alone.
+    expect(only(answer(node, 100, rv(2, 1, 5, 1, 1)), 'RequestVoteReply').voteGranted).toBe(false);
+    expect(node.currentTerm).toBe(5);
+    expect(node.nextWakeMs()).toBe(150);
+    const leader = mk(1, { disk: disk(2) });
+    const t0 = electNode1(leader);
+    leader.step(t0 + 10, aer(2, 1, 9, false, 0));
+    expect(leader.nextWakeMs()).toBe(t0 + 10 + 150);
   });
 
   it('granting a vote resets the election timer', () => {
@@ -599,6 +617,32 @@ describe('§5.3 log replication', () => {
     expect(from2[0]).toMatchObject({ success: false, conflictTerm: 3, conflictIndex: 3 });
     expect(to2.map((m) => m.prevLogIndex)).toEqual([6, 5]);
     expect(termsOf(c.node(2))).toEqual([1, 1, 3, 3, 3, 5, 6]);
+  });
+
+  it('probes again at once when a rejection moves nextIndex back, but not for a duplicate of it', () => {
+    const node = mk(1, { disk: disk(1, logOf(1, 1, 1)) });
+    const t0 = electNode1(node);
+    node.ready();
+    const rejection: AppendEntriesReply = { ...aer(2, 1, 2, false, 0), conflictTerm: 0, conflictIndex: 2 };
+    const probe = only(answer(node, t0 + 1, rejection), 'AppendEntries');
+    expect([probe.prevLogIndex, probe.entries.length]).toEqual([1, 3]);
+    // The network duplicated the rejection: that probe is already out, so nothing is sent now,
+    // and the next heartbeat probes from the same place in case the first probe was lost.
+    expect(answer(node, t0 + 2, rejection)).toEqual([]);
+    node.tick(t0 + 50);
+    expect(appendsTo(node, 2).map((m) => m.prevLogIndex)).toEqual([1]);
+  });
+
+  it('a rejection it cannot act on waits for the heartbeat instead of bouncing (match-from-log-length)', () => {
+    const node = mk(1, { disk: disk(1, logOf(1, 1, 1)), policy: policyFor(['match-from-log-length']) });
+    const t0 = electNode1(node);
+    node.ready();
+    // The bug takes this for an acknowledgement of the whole log: matchIndex 4, nextIndex 5.
+    node.step(t0 + 1, aer(2, 1, 2, true, 1));
+    const rejection: AppendEntriesReply = { ...aer(2, 1, 2, false, 0), conflictTerm: 0, conflictIndex: 2 };
+    for (let k = 2; k < 10; k++) expect(answer(node, t0 + k, rejection)).toEqual([]);
+    node.tick(t0 + 50);
+    expect(appendsTo(node, 2).map((m) => m.prevLogIndex)).toEqual([4]);
   });
 
   it('streams a long backlog in messages of at most maxEntriesPerAppend entries', () => {

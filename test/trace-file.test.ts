@@ -32,7 +32,10 @@ function sample(): TraceFile {
     comment: 'a sample',
     schedule: generateSchedule(5, config),
     expectations: [
-      { bugs: ['vote-no-log-check'], outcome: { status: 'violation', property: 'leader-completeness', step: 17, timeMs: 900 } },
+      {
+        bugs: ['vote-no-log-check'],
+        outcome: { status: 'violation', property: 'leader-completeness', step: 17, timeMs: 900 },
+      },
       { bugs: [], outcome: { status: 'ok' } },
     ],
     meta: { raftsimVersion: '0.1.0', command: 'npm run sim -- --seed 5' },
@@ -40,6 +43,7 @@ function sample(): TraceFile {
 }
 
 /** The sample as plain JSON to corrupt. */
+// biome-ignore lint/suspicious/noExplicitAny: a fixture edited at arbitrary JSON paths
 function sampleJson(): Record<string, any> {
   return JSON.parse(serializeTraceFile(sample()));
 }
@@ -96,7 +100,9 @@ describe('trace file format', () => {
   it('names the JSON path of a wrong type', () => {
     const json = sampleJson();
     json.schedule.config.nodes = '3';
-    expect(errorOf(JSON.stringify(json))).toMatch(/^cases\/t\.json: schedule\.config\.nodes: .*expected number/);
+    expect(errorOf(JSON.stringify(json))).toMatch(
+      /^cases\/t\.json: schedule\.config\.nodes: .*expected number/,
+    );
   });
 
   it('names the JSON path of a missing field', () => {
@@ -125,10 +131,14 @@ describe('trace file format', () => {
   it('rejects an unknown bug and two expectations for one bug set', () => {
     const json = sampleJson();
     json.expectations[0].bugs = ['no-such-bug'];
-    expect(errorOf(JSON.stringify(json))).toBe("cases/t.json: expectations[0].bugs[0]: unknown bug 'no-such-bug'");
+    expect(errorOf(JSON.stringify(json))).toBe(
+      "cases/t.json: expectations[0].bugs[0]: unknown bug 'no-such-bug'",
+    );
     const twice = sampleJson();
     twice.expectations[1].bugs = ['vote-no-log-check'];
-    expect(errorOf(JSON.stringify(twice))).toMatch(/expectations\[1\]\.bugs: the bug set \[vote-no-log-check\] has two/);
+    expect(errorOf(JSON.stringify(twice))).toMatch(
+      /expectations\[1\]\.bugs: the bug set \[vote-no-log-check\] has two/,
+    );
   });
 
   it('formats zod paths like JSON paths', () => {

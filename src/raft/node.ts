@@ -6,6 +6,7 @@ import {
   type AppendEntries,
   type AppendEntriesReply,
   type Command,
+  DEFAULT_LEASE_DRIFT_PPM,
   type DurableState,
   type Entry,
   type HardState,
@@ -16,6 +17,8 @@ import {
   type ProposeResult,
   type RaftConfig,
   type Random,
+  type ReadReady,
+  type ReadResult,
   type Ready,
   type RequestVote,
   type RequestVoteReply,
@@ -43,6 +46,11 @@ const LOG_CLEAN = Number.POSITIVE_INFINITY;
 const EMPTY_ENTRIES: readonly Entry[] = Object.freeze([]);
 const EMPTY_MESSAGES: readonly Message[] = Object.freeze([]);
 const NOOP: Command = Object.freeze({ kind: 'noop' });
+const EMPTY_READS: readonly ReadReady[] = Object.freeze([]);
+/** Bound on reads a leader holds while it confirms its leadership; past it, read() refuses. */
+export const MAX_PENDING_READS = 4096;
+/** Send times of this many recent heartbeat rounds are kept for lease bookkeeping. */
+const ROUND_RING = 64;
 
 /** What `ready()` returns when nothing happened: shared, so an idle node allocates nothing. */
 export const EMPTY_READY: Ready = Object.freeze({
@@ -51,6 +59,7 @@ export const EMPTY_READY: Ready = Object.freeze({
   messages: EMPTY_MESSAGES,
   firstApplyIndex: 0,
   toApply: EMPTY_ENTRIES,
+  readsReady: EMPTY_READS,
 });
 
 /** Messages a node handles by role, after the term comparison (RequestVote is answered by every role). */
@@ -70,6 +79,9 @@ function isSafePolicy(policy: Policy): boolean {
   if (policy === correctPolicy) return true;
   for (const key of Object.keys(correctPolicy) as (keyof Policy)[]) {
     if (key === 'electionTimeoutMs') continue;
+    // Read and pre-vote decisions touch neither the log nor votes: the node's invariants still hold.
+    if (key === 'readWaitsForTermCommit' || key === 'leaseNeedsCheckQuorum' || key === 'preVoteHonoursLeader')
+      continue;
     if (policy[key] !== correctPolicy[key]) return false;
   }
   return true;
@@ -129,11 +141,38 @@ export class RaftNode implements RaftProcess {
   // Leader. Indexed by node id.
   private readonly nextIndex: number[];
   private readonly matchIndex: number[];
+  /** Where the last probe after a rejection started (0: none since the last success). */
+  private readonly probeFrom: number[];
   /** CheckQuorum: which peers were heard from since the last check. */
   private readonly recentActive: Uint8Array;
   /** Heartbeat round, echoed by followers. */
   private round = 0;
   private readonly quorumScratch: number[] = [];
+
+  // Reads (ReadIndex, leases). Untouched in 'log' mode, where gets go through the log.
+  private readonly readMode: RaftConfig['readMode'];
+  /** Lease length in local ms; see `leaseValid`. */
+  private readonly leaseMs: number;
+  /** Highest heartbeat round each peer acknowledged in this term (any reply of our term counts). */
+  private readonly ackedRound: number[];
+  /** Highest round a majority acknowledged in this term: leadership confirmed as of its send time. */
+  private confirmedRound = 0;
+  /** Local send time of round r at slot r % ROUND_RING. */
+  private readonly roundSentMs = new Float64Array(ROUND_RING);
+  /** Lease reads: local send time of the latest round a majority acknowledged in this term. */
+  private leaseStartMs = Number.NEGATIVE_INFINITY;
+  /** Index of this term's no-op, 0 when none was appended (see `readGuardPasses`). */
+  private termNoopIndex = 0;
+  /**
+   * Reads waiting for their round to be confirmed (and for the term's no-op to commit), in the
+   * order they arrived; rounds along the queue never decrease. Parallel arrays, consumed from
+   * `pendingReadHead`, so that a read allocates nothing beyond its output record.
+   */
+  private readonly pendingReadId: number[] = [];
+  private readonly pendingReadIndex: number[] = [];
+  private readonly pendingReadRound: number[] = [];
+  private pendingReadHead = 0;
+  private readsOut: ReadReady[] = [];
 
   /** The vote this incarnation granted most recently (its own included), to assert one vote per term. */
   private grantedTerm = 0;
@@ -178,7 +217,21 @@ export class RaftNode implements RaftProcess {
 
     this.nextIndex = new Array<number>(maxId + 1).fill(1);
     this.matchIndex = new Array<number>(maxId + 1).fill(0);
+    this.probeFrom = new Array<number>(maxId + 1).fill(0);
     this.recentActive = new Uint8Array(maxId + 1);
+    this.ackedRound = new Array<number>(maxId + 1).fill(0);
+    this.readMode = config.readMode;
+    const leaseDriftPpm = config.leaseDriftPpm ?? DEFAULT_LEASE_DRIFT_PPM;
+    assert(
+      Number.isSafeInteger(leaseDriftPpm) && leaseDriftPpm >= 0 && leaseDriftPpm < 1_000_000,
+      () => `leaseDriftPpm ${leaseDriftPpm} outside 0..999999`,
+    );
+    // The lease: electionTimeoutMsMin × (1 − leaseDriftPpm / 10^6), rounded down. Followers that
+    // acknowledged a round sent at local time s heard it at or after s and refuse votes for
+    // electionTimeoutMsMin of their own clocks; as long as no clock runs more than leaseDriftPpm
+    // faster than ours, that window outlasts s + leaseMs on our clock, so no other leader can be
+    // elected (let alone commit) while we serve from the lease.
+    this.leaseMs = Math.floor((config.electionTimeoutMsMin * (1_000_000 - leaseDriftPpm)) / 1_000_000);
 
     const hard = durable.hardState;
     assert(hard.currentTerm >= 0, 'negative durable term');
@@ -271,6 +324,7 @@ export class RaftNode implements RaftProcess {
     assert(this.isVoter[m.from] === 1, () => `S${this.id} received a message from unknown S${m.from}`);
     assert(Number.isSafeInteger(m.term) && m.term >= 0, () => `message term ${m.term} is not a term`);
 
+    if (m.type === 'RequestVote' && this.ignoresVoteInLease(nowMs, m)) return;
     if (m.term > this.term) {
       // PreVote traffic speaks of a term nobody has entered yet: it must not move ours.
       if (!this.isPreVoteTraffic(m)) {
@@ -314,12 +368,42 @@ export class RaftNode implements RaftProcess {
     return { ok: true, index, term: this.term };
   }
 
+  /**
+   * A read without a log entry (thesis §6.4). 'read-index': note commitIndex as the read index,
+   * confirm leadership with a heartbeat round a majority acknowledges, wait for this term's no-op
+   * to commit, then release the read. 'lease': release at once while the lease holds, else as
+   * 'read-index' (whose round also renews the lease). 'unsafe-local': release at once at
+   * lastApplied, trusting our own belief that we lead — the stale-read demonstration. 'log' mode
+   * sends gets through the log; a read offered anyway is served as 'read-index'.
+   */
+  read(nowMs: number, requestId: number): ReadResult {
+    this.advanceClock(nowMs);
+    if (this.roleNow !== 'leader') return { ok: false, leaderHint: this.leader };
+    switch (this.readMode) {
+      case 'unsafe-local':
+        this.readsOut.push({ requestId, index: this.applied });
+        return { ok: true };
+      case 'lease':
+        if (this.leaseUsable() && this.leaseValid(nowMs) && this.readGuardPasses()) {
+          this.readsOut.push({ requestId, index: this.commit });
+          return { ok: true };
+        }
+        return this.startReadIndex(nowMs, requestId);
+      case 'read-index':
+      case 'log':
+        return this.startReadIndex(nowMs, requestId);
+      default:
+        return unreachable(this.readMode);
+    }
+  }
+
   ready(): Ready {
     if (
       !this.hardStateDirty &&
       this.logDirtyFrom === LOG_CLEAN &&
       this.outbox.length === 0 &&
-      !this.applyCheck
+      !this.applyCheck &&
+      this.readsOut.length === 0
     ) {
       return EMPTY_READY;
     }
@@ -365,10 +449,111 @@ export class RaftNode implements RaftProcess {
 
     const messages = this.outbox.length === 0 ? EMPTY_MESSAGES : this.outbox;
     if (this.outbox.length !== 0) this.outbox = [];
-    if (hardState === null && logWrite === null && messages.length === 0 && toApply.length === 0) {
+    const readsReady = this.readsOut.length === 0 ? EMPTY_READS : this.readsOut;
+    if (this.readsOut.length !== 0) this.readsOut = [];
+    if (
+      hardState === null &&
+      logWrite === null &&
+      messages.length === 0 &&
+      toApply.length === 0 &&
+      readsReady.length === 0
+    ) {
       return EMPTY_READY;
     }
-    return { hardState, logWrite, messages, firstApplyIndex, toApply };
+    return { hardState, logWrite, messages, firstApplyIndex, toApply, readsReady };
+  }
+
+  // ---- Reads (thesis §6.4). ----
+
+  private startReadIndex(nowMs: number, requestId: number): ReadResult {
+    const pending = this.pendingReadId.length - this.pendingReadHead;
+    if (pending >= MAX_PENDING_READS) return { ok: false, leaderHint: this.leader };
+    // A fresh round: only acknowledgements of messages sent after the read arrived prove that we
+    // still led when it did. A single-node cluster confirms it at once.
+    this.broadcastHeartbeat(nowMs);
+    this.pendingReadId.push(requestId);
+    this.pendingReadIndex.push(this.commit);
+    this.pendingReadRound.push(this.round);
+    if (this.others.length === 0) this.confirmRound(this.round);
+    this.releaseReads();
+    return { ok: true };
+  }
+
+  /**
+   * Reads are served only once the no-op of this term has committed: before that, our commitIndex
+   * may lag entries an earlier leader committed and acknowledged (§8). Under a policy that skips the
+   * no-op there is nothing to wait for (termNoopIndex 0), which is why skipping it breaks reads.
+   */
+  private readGuardPasses(): boolean {
+    if (!this.policy.readWaitsForTermCommit) return true;
+    return this.commit >= this.termNoopIndex;
+  }
+
+  /** Lease reads need followers that refuse votes while they hear from us: CheckQuorum's stickiness. */
+  private leaseUsable(): boolean {
+    return this.config.checkQuorum || !this.policy.leaseNeedsCheckQuorum;
+  }
+
+  /** Valid while nowMs < leaseStartMs + leaseMs, with leaseMs = electionTimeoutMsMin × (1 − drift bound). */
+  private leaseValid(nowMs: number): boolean {
+    return nowMs < this.leaseStartMs + this.leaseMs;
+  }
+
+  /** Any reply of our term to round `round` shows `peer` followed us when that round was sent. */
+  private noteRoundAck(peer: NodeId, round: number): void {
+    if (round <= this.ackedRound[peer]!) return;
+    this.ackedRound[peer] = round;
+    if (round <= this.confirmedRound) return;
+    this.ackedRound[this.id] = this.round;
+    const confirmed = committedIndex(this.ackedRound, this.voters, this.quorumScratch);
+    if (confirmed > this.confirmedRound) {
+      this.confirmRound(confirmed);
+      this.releaseReads();
+    }
+  }
+
+  private confirmRound(round: number): void {
+    this.confirmedRound = round;
+    // Older rounds' send times are gone from the ring; such a confirmation renews no lease.
+    if (this.round - round < ROUND_RING) {
+      const sentMs = this.roundSentMs[round % ROUND_RING]!;
+      if (sentMs > this.leaseStartMs) this.leaseStartMs = sentMs;
+    }
+  }
+
+  /** Moves confirmed reads to the output, oldest first, while the term's no-op has committed. */
+  private releaseReads(): void {
+    let head = this.pendingReadHead;
+    const ids = this.pendingReadId;
+    if (head === ids.length) return;
+    if (!this.readGuardPasses()) return;
+    while (head < ids.length && this.pendingReadRound[head]! <= this.confirmedRound) {
+      // The read index is the commitIndex noted on arrival, raised to the current one if the
+      // guard was waiting: a later index is as linearizable and what the guard requires.
+      let index = this.pendingReadIndex[head]!;
+      if (index < this.termNoopIndex && this.policy.readWaitsForTermCommit) index = this.commit;
+      this.readsOut.push({ requestId: ids[head]!, index });
+      head++;
+    }
+    if (head === ids.length) {
+      this.clearPendingReads();
+    } else if (head >= 1024 && head * 2 >= ids.length) {
+      // Drop the consumed prefix now and then, so the queue stays as long as what is pending.
+      ids.splice(0, head);
+      this.pendingReadIndex.splice(0, head);
+      this.pendingReadRound.splice(0, head);
+      this.pendingReadHead = 0;
+    } else {
+      this.pendingReadHead = head;
+    }
+  }
+
+  /** On losing leadership: unconfirmed reads are dropped; their clients time out and retry elsewhere. */
+  private clearPendingReads(): void {
+    this.pendingReadId.length = 0;
+    this.pendingReadIndex.length = 0;
+    this.pendingReadRound.length = 0;
+    this.pendingReadHead = 0;
   }
 
   // ---- Term comparison (Figure 2, "Rules for all servers"). ----
@@ -406,6 +591,7 @@ export class RaftNode implements RaftProcess {
     this.recentActive[m.from] = 1;
     switch (m.type) {
       case 'AppendEntriesReply':
+        if (this.readMode !== 'log') this.noteRoundAck(m.from, m.round);
         this.handleAppendReply(m);
         return;
       case 'AppendEntries':
@@ -468,12 +654,18 @@ export class RaftNode implements RaftProcess {
       assert(term === this.term, () => `S${this.id} asked to follow term ${term} from term ${this.term}`);
       if (this.policy.clearVoteWithinTerm) this.clearVote();
     }
+    // Figure 2 resets the election timer only on hearing from the leader, on granting a vote and
+    // on starting an election, not on learning a higher term: otherwise candidates with stale logs,
+    // which cannot win, keep pushing back the timer of the one node that could.
+    if (this.roleNow === 'leader') {
+      this.drawElectionTimeout();
+      this.electionDeadlineMs = nowMs + this.electionTimeoutMs;
+      this.clearPendingReads();
+    }
     this.roleNow = 'follower';
     this.leader = leader;
     if (leader !== NONE) this.leaderContactMs = nowMs;
     this.heartbeatDueMs = NEVER;
-    this.drawElectionTimeout();
-    this.electionDeadlineMs = nowMs + this.electionTimeoutMs;
   }
 
   /** PreVote (Raft thesis §9.6): ask whether we could win before disturbing anyone's term. */
@@ -521,13 +713,22 @@ export class RaftNode implements RaftProcess {
       const peer = this.others[k]!;
       this.nextIndex[peer] = next;
       this.matchIndex[peer] = 0;
+      this.probeFrom[peer] = 0;
       this.recentActive[peer] = 0;
+      this.ackedRound[peer] = 0;
     }
+    this.confirmedRound = 0;
+    this.leaseStartMs = Number.NEGATIVE_INFINITY;
+    this.clearPendingReads();
     this.matchIndex[this.id] = this.log.length;
     // A leader only waits on elections to check its quorum.
     this.electionDeadlineMs = this.config.checkQuorum ? nowMs + this.config.electionTimeoutMsMin : NEVER;
     // §5.4.2/§8: a no-op of the new term lets earlier entries commit without waiting for a client.
-    if (this.policy.appendNoopOnElection) this.appendAsLeader({ term: this.term, command: NOOP });
+    this.termNoopIndex = 0;
+    if (this.policy.appendNoopOnElection) {
+      this.appendAsLeader({ term: this.term, command: NOOP });
+      this.termNoopIndex = this.log.length;
+    }
     this.broadcastHeartbeat(nowMs);
     this.maybeCommit();
   }
@@ -566,7 +767,7 @@ export class RaftNode implements RaftProcess {
       // (so a node that rejoins after a partition cannot unseat a working leader).
       const grant =
         m.term > this.term &&
-        !this.inLeaderLease(nowMs) &&
+        (!this.policy.preVoteHonoursLeader || !this.inLeaderLease(nowMs)) &&
         this.policy.logUpToDate(m.lastLogTerm, m.lastLogIndex, this.lastTerm(), this.log.length);
       this.send(this.voteReply(m.from, grant ? m.term : this.term, grant, true));
       return;
@@ -592,6 +793,16 @@ export class RaftNode implements RaftProcess {
       if (this.roleNow !== 'leader') this.electionDeadlineMs = nowMs + this.electionTimeoutMs;
     }
     this.send(this.voteReply(m.from, this.term, grant, false));
+  }
+
+  /**
+   * CheckQuorum's stickiness (as in etcd): while a node hears from a live leader it ignores real
+   * vote requests of later terms, neither granting nor adopting the term. Lease reads rest on it:
+   * the majority that acknowledged the leader cannot elect another leader inside the lease.
+   */
+  private ignoresVoteInLease(nowMs: number, m: RequestVote): boolean {
+    if (!this.config.checkQuorum || m.preVote || m.term <= this.term) return false;
+    return this.inLeaderLease(nowMs);
   }
 
   private inLeaderLease(nowMs: number): boolean {
@@ -706,6 +917,7 @@ export class RaftNode implements RaftProcess {
 
   private broadcastHeartbeat(nowMs: number): void {
     this.round++;
+    this.roundSentMs[this.round % ROUND_RING] = nowMs;
     for (let k = 0; k < this.others.length; k++) this.sendAppend(this.others[k]!);
     this.heartbeatDueMs = nowMs + this.config.heartbeatMs;
   }
@@ -751,6 +963,7 @@ export class RaftNode implements RaftProcess {
       if (match > last) match = last;
       assert(match >= 0, 'negative matchIndex');
       this.matchIndex[peer] = match;
+      this.probeFrom[peer] = 0;
       if (this.nextIndex[peer]! <= match) this.nextIndex[peer] = match + 1;
       if (match > this.commit) this.maybeCommit();
       // Entries beyond one message's worth were not sent yet: keep the stream going.
@@ -764,8 +977,13 @@ export class RaftNode implements RaftProcess {
     }
     const floor = this.matchIndex[peer]! + 1;
     if (next < floor) next = floor;
-    if (next > last + 1) next = last + 1;
+    if (next >= this.nextIndex[peer]!) return;
     this.nextIndex[peer] = next;
+    // Probe at once, unless we already probed from exactly here: a duplicated rejection, or one we
+    // cannot get past (under a bug, a follower missing entries below matchIndex), is retried by
+    // the heartbeat instead of bouncing between the two nodes at network speed.
+    if (this.probeFrom[peer] === next) return;
+    this.probeFrom[peer] = next;
     this.sendAppend(peer);
   }
 
@@ -776,6 +994,8 @@ export class RaftNode implements RaftProcess {
     if (!this.policy.mayCommitByCounting(this.termAt(n)!, this.term)) return;
     this.commit = n;
     this.applyCheck = true;
+    // Reads held back only by the no-op's commit may go now.
+    if (this.pendingReadHead !== this.pendingReadId.length) this.releaseReads();
   }
 
   private checkQuorum(nowMs: number): void {

@@ -42,6 +42,24 @@ export interface Policy {
   electionTimeoutMs(rng: Random, minMs: number, maxMs: number): number;
   /** Does a new leader append a no-op of its term? */
   appendNoopOnElection: boolean;
+  /**
+   * ReadIndex and lease reads (thesis §6.4): does a leader wait until the no-op of its term has
+   * committed before it serves a read? Until then its commitIndex may lag what earlier leaders
+   * committed, and a read at that index can miss an acknowledged write.
+   */
+  readWaitsForTermCommit: boolean;
+  /**
+   * Lease reads: does a leader serve from its lease only when CheckQuorum is on? CheckQuorum is
+   * what makes followers refuse votes while they hear from a leader; without that, a majority can
+   * elect a new leader inside the old one's lease, and the lease proves nothing.
+   */
+  leaseNeedsCheckQuorum: boolean;
+  /**
+   * PreVote (thesis §9.6): does a node refuse a pre-vote while it hears from a live leader? If not,
+   * a node cut off from the leader alone wins pre-votes from nodes that still follow it, and its
+   * real campaign then unseats a working leader.
+   */
+  preVoteHonoursLeader: boolean;
 }
 
 export const correctPolicy: Policy = {
@@ -61,4 +79,7 @@ export const correctPolicy: Policy = {
   applyLimit: (commitIndex) => commitIndex,
   electionTimeoutMs: (rng, minMs, maxMs) => minMs + Math.floor(rng() * (maxMs - minMs + 1)),
   appendNoopOnElection: true,
+  readWaitsForTermCommit: true,
+  leaseNeedsCheckQuorum: true,
+  preVoteHonoursLeader: true,
 };

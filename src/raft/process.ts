@@ -1,4 +1,4 @@
-import type { Entry, Message, NodeId, ProposeResult, Ready, Role } from './types.ts';
+import type { Entry, Message, NodeId, ProposeResult, ReadResult, Ready, Role } from './types.ts';
 
 /**
  * The one small interface the simulator drives. The reference node implements it; another
@@ -26,6 +26,14 @@ export interface RaftProcess {
    * timeouts happen to tell the story. Implementations without it cannot replay such scenarios.
    */
   campaign?(nowMs: number): void;
+  /**
+   * Optional: a linearizable read without a log entry (config.raft.readMode 'read-index', 'lease'
+   * or 'unsafe-local'). Only a leader accepts. An accepted read comes out later in
+   * `Ready.readsReady` with the index the caller must have applied before answering it — or
+   * never, if the node stops leading first (the client then times out and retries).
+   * `requestId` is the caller's, echoed back; the node never interprets it.
+   */
+  read?(nowMs: number, requestId: number): ReadResult;
 
   // Read-only views for the harness's checkers. Must be O(1).
   readonly role: Role;

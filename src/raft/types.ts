@@ -104,7 +104,23 @@ export interface Ready {
   readonly messages: readonly Message[];
   readonly firstApplyIndex: number;
   readonly toApply: readonly Entry[];
+  /**
+   * Reads (see `RaftProcess.read`) the node has cleared, in the order it cleared them. The caller
+   * answers each from its state machine once it has applied at least `index`. Optional so that
+   * implementations without a read path need not mention it; the reference node always sets it
+   * (a shared empty frozen array when there is nothing).
+   */
+  readonly readsReady?: readonly ReadReady[];
 }
+
+/** A read the node has cleared: answer it from the state machine once lastApplied >= `index`. */
+export interface ReadReady {
+  readonly requestId: number;
+  readonly index: number;
+}
+
+/** The result of offering a read to a node: accepted (it will come out in `Ready.readsReady`, or never). */
+export type ReadResult = { readonly ok: true } | { readonly ok: false; readonly leaderHint: NodeId };
 
 export type ReadMode = 'log' | 'read-index' | 'lease' | 'unsafe-local';
 
@@ -117,7 +133,17 @@ export interface RaftConfig {
   readonly preVote: boolean;
   readonly checkQuorum: boolean;
   readonly readMode: ReadMode;
+  /**
+   * Lease reads: the bound, in parts per million, on how much faster any node's clock may run
+   * than the leader's (rate difference, not offset). The leader shortens its lease by this much.
+   * Optional so that saved configs from before lease reads stay valid; absent means
+   * DEFAULT_LEASE_DRIFT_PPM.
+   */
+  readonly leaseDriftPpm?: number;
 }
+
+/** 1%: what `leaseDriftPpm` is when a config does not say. */
+export const DEFAULT_LEASE_DRIFT_PPM = 10_000;
 
 export const DEFAULT_RAFT_CONFIG: RaftConfig = {
   electionTimeoutMsMin: 150,

@@ -8,7 +8,10 @@ import { figure8 } from './figure8.ts';
 import { fixedElectionTimeout } from './fixed-election-timeout.ts';
 import { forgetTerm } from './forget-term.ts';
 import { forgetVote } from './forget-vote.ts';
+import { leaseWithoutCheckQuorum } from './lease-without-check-quorum.ts';
 import { matchFromLogLength } from './match-from-log-length.ts';
+import { noNoopOnElection } from './no-noop-on-election.ts';
+import { readIndexBeforeNoopCommit } from './read-index-before-noop-commit.ts';
 import { revoteSameTerm } from './revote-same-term.ts';
 import { truncateOnStaleAppend } from './truncate-on-stale-append.ts';
 import { voteNoLogCheck } from './vote-no-log-check.ts';
@@ -29,6 +32,9 @@ export const BUGS: readonly Bug[] = Object.freeze([
   revoteSameTerm,
   applyUncommitted,
   fixedElectionTimeout,
+  readIndexBeforeNoopCommit,
+  leaseWithoutCheckQuorum,
+  noNoopOnElection,
 ]);
 
 export function findBug(name: string): Bug | undefined {

@@ -1,0 +1,107 @@
+// Rebuilds scenarios/bugs/<bug>.json for every catalogue bug that seed sweeps find:
+//
+//   npx tsx scenarios/make-bug-traces.ts [bug ...]
+//
+// For each bug: sweep seeds (swarm profile, then fixed) until a few fail — preferring failures
+// of the property the catalogue names — shrink each with a run budget, and keep the smallest.
+// Each file records the one CLI command that makes exactly that trace again. Bugs that sweeps
+// have not found yet (figure8, forget-vote) are built from scripts by scenarios/build.ts.
+//
+// Run it again whenever the node or the simulator changes behaviour on purpose: a saved trace
+// replays one implementation's behaviour exactly, so it goes stale when that behaviour changes.
+
+import { readFileSync } from 'node:fs';
+import { configFor, type ProfileMode } from '../sim/profile.ts';
+import { runForOutcome } from '../sim/replay.ts';
+import { generateSchedule } from '../sim/schedule.ts';
+import { type ShrinkResult, shrinkSchedule } from '../sim/shrink.ts';
+import { makeTraceFile, writeTraceFile } from '../sim/trace-file.ts';
+import { BUGS, findBug } from '../src/raft/bugs/index.ts';
+
+const SCRIPTED = new Set(['figure8', 'forget-vote']);
+const SEEDS = 300;
+const CANDIDATES = 4;
+const SHRINK_RUNS = 1000;
+/** A seed that floods the event queue is not a good start for a small trace; stop it early. */
+const MAX_STEPS = 2_000_000;
+
+interface Pick {
+  readonly seed: number;
+  readonly mode: ProfileMode;
+  readonly result: ShrinkResult;
+}
+
+function failingSeeds(bug: string, mode: ProfileMode, property: string): number[] {
+  const preferred: number[] = [];
+  const other: number[] = [];
+  for (let seed = 1; seed <= SEEDS && preferred.length < CANDIDATES; seed++) {
+    const schedule = generateSchedule(seed, configFor(seed, mode, {}));
+    const o = runForOutcome(schedule, { bugs: [bug], recentEvents: 0, maxSteps: MAX_STEPS }).outcome;
+    if (o.status !== 'violation') continue;
+    (o.property === property ? preferred : other).push(seed);
+  }
+  return preferred.length > 0 ? preferred : other.slice(0, CANDIDATES);
+}
+
+function size(r: ShrinkResult): number {
+  return r.after.faults + r.after.ops;
+}
+
+function best(bug: string): Pick | null {
+  const property = findBug(bug)!.property;
+  for (const mode of ['swarm', 'fixed'] as const) {
+    let pick: Pick | null = null;
+    for (const seed of failingSeeds(bug, mode, property)) {
+      const schedule = generateSchedule(seed, configFor(seed, mode, {}));
+      const result = shrinkSchedule(schedule, { bugs: [bug], budget: { kind: 'runs', runs: SHRINK_RUNS } });
+      const better =
+        pick === null ||
+        size(result) < size(pick.result) ||
+        (size(result) === size(pick.result) && result.after.events < pick.result.after.events);
+      if (better) pick = { seed, mode, result };
+    }
+    if (pick !== null) return pick;
+  }
+  return null;
+}
+
+function main(): void {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  const asked = process.argv.slice(2);
+  for (const bug of BUGS.map((b) => b.name)) {
+    if (SCRIPTED.has(bug) || (asked.length > 0 && !asked.includes(bug))) continue;
+    const pick = best(bug);
+    if (pick === null) {
+      process.stdout.write(`${bug}: no failing seed in 1..${SEEDS}\n`);
+      continue;
+    }
+    const out = `scenarios/bugs/${bug}.json`;
+    const r = pick.result;
+    const command =
+      `npm run sim -- --seed ${pick.seed} --profile ${pick.mode} --bug ${bug} ` +
+      `--out ${out} --shrink-budget ${SHRINK_RUNS}`;
+    writeTraceFile(
+      new URL(`../${out}`, import.meta.url).pathname,
+      makeTraceFile({
+        schedule: r.schedule,
+        expectations: [{ bugs: [bug], outcome: r.outcome }],
+        meta: {
+          raftsimVersion: pkg.version,
+          command,
+          shrink: { before: r.before, after: r.after, runs: r.runs, complete: r.complete },
+        },
+      }),
+    );
+    const b = r.before;
+    const a = r.after;
+    process.stdout.write(
+      `${bug}: seed ${pick.seed} (${pick.mode}) ${r.outcome.property}: ` +
+        `${b.faults} faults, ${b.ops} ops, ${b.events} events → ${a.faults} faults, ${a.ops} ops, ${a.events} events ` +
+        `(${a.nodes} nodes, ${a.timeMs} ms; ${r.runs} runs)\n`,
+    );
+  }
+}
+
+main();

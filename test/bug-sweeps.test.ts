@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { PropertyId } from '../properties/types.ts';
+import type { SeedOutcome, SweepSettings } from '../sim/seed-job.ts';
+import { runSweep } from '../sim/sweep.ts';
+import { BUGS } from '../src/raft/bugs/index.ts';
+
+/**
+ * Every bug of the catalogue is found by an ordinary swarm sweep — the same seeds and profiles
+ * `npm run sim -- --seeds a..b --bug NAME` runs — and reported with the property the catalogue
+ * names, while the very same seeds pass with the bug off. The seed ranges were found by searching
+ * from seed 1 and are fixed here: if a bug module stopped biting (a no-op policy), or the swarm
+ * profile stopped reaching the faults it needs, its sweep would pass and this test would fail.
+ */
+const RANGES: Readonly<Record<string, readonly [lo: number, hi: number]>> = {
+  'vote-no-log-check': [1, 1],
+  'forget-vote': [1, 1],
+  'forget-term': [1, 1],
+  'truncate-on-stale-append': [1, 1],
+  'commit-not-min': [1, 1],
+  'count-duplicate-votes': [1, 1],
+  'accept-stale-term-append': [1, 1],
+  'match-from-log-length': [1, 1],
+  'revote-same-term': [1, 1],
+  'apply-uncommitted': [1, 1],
+  'fixed-election-timeout': [1, 1],
+};
+
+/**
+ * Bugs no swarm seed in 1..2000 finds yet, with the reason. Figure 8 needs an old-term entry
+ * counted onto a majority *without* the new leader's no-op (only possible when a lagging follower
+ * receives it in a small batch), the leader lost inside that catch-up window, and a node with a
+ * later but shorter log elected by the nodes that took the entry; scenarios/figure8.json scripts it.
+ */
+const NOT_FOUND_BY_SWEEP: Readonly<Record<string, string>> = {
+  figure8: 'needs a scripted schedule (scenarios/figure8.json); no swarm seed in 1..2000 reaches it',
+};
+
+async function sweep(lo: number, hi: number, bugs: readonly string[]): Promise<SeedOutcome[]> {
+  const settings: SweepSettings = { mode: 'swarm', overrides: {}, bugs };
+  const result = await runSweep({ lo, hi, workers: 0, settings, stopOnFailure: false });
+  return result.outcomes;
+}
+
+function propertiesOf(outcomes: readonly SeedOutcome[]): (PropertyId | 'assertion' | null)[] {
+  return outcomes.map((o) => o.property);
+}
+
+describe('bug sweeps: each catalogue bug is caught by a small swarm sweep', () => {
+  it('covers every bug of the catalogue, and only those', () => {
+    const covered = [...Object.keys(RANGES), ...Object.keys(NOT_FOUND_BY_SWEEP)].sort();
+    expect(covered).toEqual(BUGS.map((b) => b.name).sort());
+  });
+
+  for (const bug of BUGS) {
+    const range = RANGES[bug.name];
+    if (range === undefined) continue;
+    const [lo, hi] = range;
+    it(`${bug.name}: seeds ${lo}..${hi} report ${bug.property}, and pass with the bug off`, async () => {
+      const withBug = await sweep(lo, hi, [bug.name]);
+      expect(withBug).toHaveLength(hi - lo + 1);
+      expect(propertiesOf(withBug)).toContain(bug.property);
+
+      const withoutBug = await sweep(lo, hi, []);
+      const failures = withoutBug.filter((o) => !o.ok).map((o) => `seed ${o.seed}: ${o.message}`);
+      expect(failures).toEqual([]);
+    });
+  }
+});
