@@ -6,6 +6,7 @@ import cliProgress from 'cli-progress';
 import { Command, CommanderError, Option } from 'commander';
 import { createSafetyCheckers } from '../properties/index.ts';
 import { BUGS, findBug } from '../src/raft/bugs/index.ts';
+import type { ReadMode } from '../src/raft/types.ts';
 import { validateConfig } from './config.ts';
 import { runSeed } from './index.ts';
 import {
@@ -75,6 +76,9 @@ interface CliOptions {
   partitions?: string;
   crashes?: string;
   pauses?: string;
+  readMode?: ReadMode;
+  prevote?: boolean;
+  checkQuorum?: boolean;
   trace?: string;
   json?: boolean;
   color: boolean;
@@ -116,6 +120,19 @@ function program(): Command {
     .option('--partitions <rate|off>', 'partitions per virtual minute (default 2)')
     .option('--crashes <rate|off>', 'crashes per virtual minute (default 1)')
     .option('--pauses <rate|off>', 'stop-the-world pauses per virtual minute (default 1)')
+    .addOption(
+      new Option('--read-mode <mode>', 'how gets are served (default log)').choices([
+        'log',
+        'read-index',
+        'lease',
+        'unsafe-local',
+      ]),
+    )
+    .option('--prevote', 'nodes run a PreVote round before campaigning')
+    .option(
+      '--check-quorum',
+      'a leader that has not heard from a majority within an election timeout steps down',
+    )
     .option('--trace <file>', 'write every event as JSON Lines to file (one run)')
     .option('--replay <file>', 're-run a saved trace and check it shows what it expects')
     .addOption(
@@ -158,6 +175,9 @@ function overridesFrom(o: CliOptions): ConfigOverrides {
   if (o.partitions !== undefined) out.partitionsPerMin = parseRate('--partitions', o.partitions);
   if (o.crashes !== undefined) out.crashesPerMin = parseRate('--crashes', o.crashes);
   if (o.pauses !== undefined) out.pausesPerMin = parseRate('--pauses', o.pauses);
+  if (o.readMode !== undefined) out.readMode = o.readMode;
+  if (o.prevote === true) out.preVote = true;
+  if (o.checkQuorum === true) out.checkQuorum = true;
   return out;
 }
 
@@ -174,6 +194,9 @@ function flagsOf(o: ConfigOverrides): string[] {
   if (o.partitionsPerMin !== undefined) flags.push('--partitions', rate(o.partitionsPerMin));
   if (o.crashesPerMin !== undefined) flags.push('--crashes', rate(o.crashesPerMin));
   if (o.pausesPerMin !== undefined) flags.push('--pauses', rate(o.pausesPerMin));
+  if (o.readMode !== undefined) flags.push('--read-mode', o.readMode);
+  if (o.preVote === true) flags.push('--prevote');
+  if (o.checkQuorum === true) flags.push('--check-quorum');
   return flags;
 }
 
@@ -466,6 +489,7 @@ function runOne(
       faults: result.faults,
       messages: result.messages,
       liveness: result.liveness,
+      linearizability: result.linearizability,
       traceHash: result.traceHash,
       replay: v === null ? null : replayCommand(seed, settings),
       shrunk: shrinkJson(saved),
