@@ -398,6 +398,35 @@ function viewOf(format: ViewFormat, schedule: Schedule, bugs: readonly string[])
 // ---------------------------------------------------------------------------------------------
 // One seed
 
+/**
+ * Where a run's trace lines go: the `--trace` file (written atomically) and, for `--format`, a
+ * buffer for the view. Lines for a view are kept only when one is asked for.
+ */
+function openTraceSinks(o: CliOptions): {
+  writer: AtomicLineWriter | null;
+  viewLines: string[] | null;
+  onTrace: ((line: string) => void) | undefined;
+} {
+  let writer: AtomicLineWriter | null = null;
+  if (o.trace !== undefined) {
+    try {
+      writer = new AtomicLineWriter(o.trace);
+    } catch (error) {
+      throw new UsageError(`--trace: cannot write '${o.trace}': ${(error as Error).message}`);
+    }
+  }
+  const viewLines: string[] | null = o.format !== undefined ? [] : null;
+  const sink = writer;
+  const onTrace =
+    sink === null && viewLines === null
+      ? undefined
+      : (line: string): void => {
+          sink?.line(line);
+          viewLines?.push(line);
+        };
+  return { writer, viewLines, onTrace };
+}
+
 function runOne(
   seed: number,
   settings: SweepSettings,
@@ -408,23 +437,7 @@ function runOne(
   const config = configFor(seed, settings.mode, settings.overrides);
   const invalid = validateConfig(config);
   if (invalid !== null) throw new UsageError(invalid);
-  let writer: AtomicLineWriter | null = null;
-  if (o.trace !== undefined) {
-    try {
-      writer = new AtomicLineWriter(o.trace);
-    } catch (error) {
-      throw new UsageError(`--trace: cannot write '${o.trace}': ${(error as Error).message}`);
-    }
-  }
-  // Lines for a view are kept only when one is asked for and there may be nothing shrunk to show.
-  const viewLines: string[] | null = o.format !== undefined ? [] : null;
-  const onTrace =
-    writer === null && viewLines === null
-      ? undefined
-      : (line: string): void => {
-          writer?.line(line);
-          viewLines?.push(line);
-        };
+  const { writer, viewLines, onTrace } = openTraceSinks(o);
   let result: RunResult;
   const startMs = performance.now();
   try {
@@ -525,22 +538,7 @@ function runReplay(file: string, o: CliOptions, c: ChalkInstance, shrink: Shrink
   const trace: TraceFile = readTraceFile(file);
   const chosen = selectExpectation(trace, file, o.bug.length > 0 ? o.bug : undefined);
   if (typeof chosen === 'string') throw new UsageError(chosen);
-  let writer: AtomicLineWriter | null = null;
-  if (o.trace !== undefined) {
-    try {
-      writer = new AtomicLineWriter(o.trace);
-    } catch (error) {
-      throw new UsageError(`--trace: cannot write '${o.trace}': ${(error as Error).message}`);
-    }
-  }
-  const viewLines: string[] | null = o.format !== undefined ? [] : null;
-  const onTrace =
-    writer === null && viewLines === null
-      ? undefined
-      : (line: string): void => {
-          writer?.line(line);
-          viewLines?.push(line);
-        };
+  const { writer, viewLines, onTrace } = openTraceSinks(o);
   let report: ReturnType<typeof replayExpectation>;
   try {
     report = replayExpectation(trace, file, chosen, onTrace === undefined ? {} : { onTrace });
