@@ -74,8 +74,8 @@ function drawSwarm(seed: number, base: SimConfig): SimConfig {
  * an extreme that the mix above almost never reaches, because several classic bugs need one:
  *
  * - crash storms with short down times: a node that crashes right after voting and is back within
- *   the same election (a vote that was not made durable is forgotten only then), or the
- *   crash–elect–crash sequence of Figure 8;
+ *   the same election (a vote that was not made durable is forgotten only then), and the
+ *   leader churn that splits votes and leaves followers behind;
  * - short, frequent partitions and pauses: many elections with lagging nodes and deposed leaders
  *   that come back in an old term;
  * - heavy duplication: a vote reply delivered twice;
@@ -87,8 +87,8 @@ function drawSwarm(seed: number, base: SimConfig): SimConfig {
  * are all off runs exactly the profile it ran before they existed.
  */
 function drawExtremes(rng: Random, c: SimConfig): SimConfig {
-  // Chaos: every storm at once with the smallest batches — the long, lossy catch-ups during leader
-  // churn that Figure 8 needs (an old entry counted onto a majority, then the leader lost).
+  // Chaos: every storm at once with one entry per AppendEntries — long catch-ups during leader
+  // churn, the only window in which Figure 8 can bite while leaders append a no-op (it stays rare).
   const chaos = chance(rng, 0.1);
   const crashStorm = chaos || chance(rng, 0.3);
   const crashStormPerMin = 20 + 130 * rng();

@@ -1,5 +1,10 @@
 import type { Bug } from './bug.ts';
 
+/**
+ * The minority winner is often missing entries the real majority has committed, so in busy runs
+ * leader completeness is reported at the moment it takes office, before a second leader of the
+ * same term appears; election safety shows when logs are level (few clients, many elections).
+ */
 export const countDuplicateVotes: Bug = {
   name: 'count-duplicate-votes',
   property: 'election-safety',
