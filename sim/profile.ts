@@ -66,7 +66,8 @@ function drawSwarm(seed: number, base: SimConfig): SimConfig {
       pausesPerMin: pausesOn ? round3(pausesPerMin) : 0,
     },
   };
-  return drawExtremes(stream(seed, 'profile', 'extremes'), drawn);
+  const extreme = drawExtremes(stream(seed, 'profile', 'extremes'), drawn);
+  return drawFigure8(stream(seed, 'profile', 'figure8'), extreme);
 }
 
 /**
@@ -132,6 +133,60 @@ function drawExtremes(rng: Random, c: SimConfig): SimConfig {
   };
 }
 
+/**
+ * The third layer: on about one seed in eight, a leader-churn profile in which Figure 8 (§5.4.2)
+ * becomes reachable. Committing an earlier term's entry by counting replicas goes wrong only when
+ * (1) a leader counts an old entry onto a majority before its own no-op gets there, (2) it loses
+ * leadership inside that one round trip, and (3) a node whose log ends in a later term, but
+ * without that entry, wins the next election. One entry per AppendEntries makes (1) happen at every
+ * catch-up; election timeouts shorter than the heartbeat, message loss, and short crashes and
+ * partitions make (2) and (3) routine; busy clients keep uncommitted entries in flight, so there
+ * are old entries to count and minority-only entries of intermediate terms.
+ *
+ * Loss stays below 0.18 and the election timeout at 40 ms or more, so that the cluster still
+ * commits within the liveness bound once the faults stop (30 ms with 0.18 loss once left a
+ * 5-node cluster without a stable leader for longer than that). PreVote and CheckQuorum damp exactly the churn this layer is after, so it turns
+ * them off. The no-op on election stays: the point is to find the bug despite it. Its own stream
+ * leaves every other seed's profile as it was.
+ */
+function drawFigure8(rng: Random, c: SimConfig): SimConfig {
+  const on = chance(rng, 0.125);
+  const nodes = pick(rng, [3, 5, 5]);
+  const clients = intBetween(rng, 2, 6);
+  const electionTimeoutMsMin = pick(rng, [40, 40, 50]);
+  const dropRate = 0.1 + 0.08 * rng();
+  const crashesPerMin = 60 + 90 * rng();
+  const downMsMax = pick(rng, [50, 100, 200]);
+  const partitionsPerMin = 30 + 60 * rng();
+  const partitionMsMax = pick(rng, [150, 300]);
+  if (!on) return c;
+  return {
+    ...c,
+    nodes,
+    clients,
+    raft: {
+      ...c.raft,
+      electionTimeoutMsMin,
+      electionTimeoutMsMax: 2 * electionTimeoutMsMin,
+      maxEntriesPerAppend: 1,
+      preVote: false,
+      checkQuorum: false,
+    },
+    network: { ...c.network, delayMsMin: 1, delayMsMax: 10, dropRate: round3(dropRate), dupRate: 0 },
+    faults: {
+      ...c.faults,
+      crashesPerMin: round3(crashesPerMin),
+      downMsMin: 5,
+      downMsMax,
+      partitionsPerMin: round3(partitionsPerMin),
+      partitionMsMin: 20,
+      partitionMsMax,
+      pausesPerMin: 0,
+    },
+    clientsCfg: { ...c.clientsCfg, opIntervalMsMean: 50 },
+  };
+}
+
 /** Rates are kept to 3 decimals so that a profile prints and saves exactly as it runs. */
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
@@ -194,6 +249,11 @@ export function describeProfile(c: SimConfig): string {
     `crashes=${rate(f.crashesPerMin)}${span(f.crashesPerMin > 0, f.downMsMin, f.downMsMax)} ` +
     `pauses=${rate(f.pausesPerMin)}${span(f.pausesPerMin > 0, f.pauseMsMin, f.pauseMsMax)}`;
   // Raft options only when they differ from the defaults, to keep the common line short.
+  if (
+    r.electionTimeoutMsMin !== DEFAULT_RAFT_CONFIG.electionTimeoutMsMin ||
+    r.electionTimeoutMsMax !== DEFAULT_RAFT_CONFIG.electionTimeoutMsMax
+  )
+    line += ` election=${r.electionTimeoutMsMin}-${r.electionTimeoutMsMax}ms`;
   if (r.maxEntriesPerAppend !== DEFAULT_RAFT_CONFIG.maxEntriesPerAppend)
     line += ` batch=${r.maxEntriesPerAppend}`;
   if (r.preVote) line += ' prevote';

@@ -8,8 +8,9 @@ import type { Bug } from './bug.ts';
  * Our leaders append a no-op on election (§8), and every AppendEntries of a term carries the log up
  * to that no-op, so a majority acknowledging an old entry has almost always acknowledged the no-op
  * too and the commit is correct by accident. The bug bites only when a lagging follower receives
- * the old entry in a batch that stops short of the no-op and the leader is lost in that window:
- * random sweeps very rarely get there, scenarios/figure8.json scripts it.
+ * the old entry in a batch that stops short of the no-op and the leader is lost in that window.
+ * The swarm profile has a layer shaped for that window (frequent leader changes, one entry per
+ * AppendEntries, loss); scenarios/figure8.json scripts the paper's story step by step.
  */
 export const figure8: Bug = {
   name: 'figure8',
