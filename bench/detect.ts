@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { configFor } from '../sim/profile.ts';
 import { generateSchedule } from '../sim/schedule.ts';
 import { runSeedJob, type SeedOutcome } from '../sim/seed-job.ts';
-import { shrinkSchedule } from '../sim/shrink.ts';
+import { DEFAULT_SHRINK_BUDGET, describeBudget, shrinkSchedule } from '../sim/shrink.ts';
 import type { ScheduleSize } from '../sim/trace-file.ts';
 import { BUGS, type Bug } from '../src/raft/bugs/index.ts';
 import { fmtInt, type GroupResult, median, round } from './lib.ts';
@@ -168,10 +168,11 @@ export function benchDetect(opts: DetectOptions = DEFAULT_DETECT): GroupResult {
     workload:
       `for each bug in src/raft/bugs, ${n} seed ranges starting at ${opts.rangeStarts.join(', ')}, ` +
       `seeds run in order until the first failure, at most ${opts.cap} per range; swarm profile, ` +
-      `60 s virtual per seed, every safety checker and the liveness probe on, one thread; ` +
-      `medians over ranges (a range without a failure counts as more than the cap). Shrink: wall ` +
-      `time of shrinkSchedule (sim/shrink.ts, default budget of 300 runs) on each bug's first ` +
-      `failing seed.`,
+      `60 s virtual per seed, every safety checker, the liveness probe and the end-of-run ` +
+      `linearizability check on (runSeedJob, as a sweep runs a seed), one thread; medians over ` +
+      `ranges (a range without a failure counts as more than the cap). Shrink: wall time of ` +
+      `shrinkSchedule (sim/shrink.ts, its default budget of ${describeBudget(DEFAULT_SHRINK_BUDGET)}) ` +
+      `on each bug's first failing seed.`,
     tables: [
       {
         columns: [

@@ -146,6 +146,7 @@ async function runGroup(name: GroupName, s: Settings): Promise<GroupResult> {
 interface SavedGroup {
   readonly measuredAt: string;
   readonly seconds: number;
+  /** The machine when the group started (its load average then). */
   readonly machine: MachineInfo;
   readonly result: GroupResult;
 }
@@ -193,6 +194,7 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   const failed: GroupName[] = [];
   for (const name of args.groups) {
+    const machineAtStart = machineInfo();
     const g0 = performance.now();
     let result: GroupResult;
     try {
@@ -206,7 +208,7 @@ async function main(): Promise<number> {
     }
     const seconds = (performance.now() - g0) / 1000;
     console.log(`${formatGroup(result, seconds).join('\n')}\n`);
-    saved[name] = { measuredAt: new Date().toISOString(), seconds, machine: machineInfo(), result };
+    saved[name] = { measuredAt: new Date().toISOString(), seconds, machine: machineAtStart, result };
     for (const check of result.targets) targets.push({ group: name, check });
     // Saved after every group, so that an interrupted suite keeps what it measured.
     const file: ResultsFile = { version: 1, updatedAt: new Date().toISOString(), groups: saved };

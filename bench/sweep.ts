@@ -35,6 +35,8 @@ interface SweepRun {
   /** From the first outcome to the last: the pool's rate without its start-up. */
   readonly steadyMs: number;
   readonly firstOutcomeMs: number;
+  /** CPU time of the whole process (workers, main thread, GC helpers) over wall time. */
+  readonly coresBusy: number;
 }
 
 async function sweepOnce(seeds: number, workers: number): Promise<SweepRun> {
@@ -43,6 +45,7 @@ async function sweepOnce(seeds: number, workers: number): Promise<SweepRun> {
   let firstOutcomeMs = -1;
   let lastOutcomeMs = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await runSweep({
     lo: 1,
     hi: seeds,
@@ -59,6 +62,7 @@ async function sweepOnce(seeds: number, workers: number): Promise<SweepRun> {
     },
   });
   const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   return {
     workers,
     seeds,
@@ -67,6 +71,7 @@ async function sweepOnce(seeds: number, workers: number): Promise<SweepRun> {
     wallMs,
     steadyMs: lastOutcomeMs - firstOutcomeMs,
     firstOutcomeMs,
+    coresBusy: (cpu.user + cpu.system) / 1000 / wallMs,
   };
 }
 
@@ -101,6 +106,7 @@ export async function benchSweep(opts: SweepBenchOptions = DEFAULT_SWEEP): Promi
           'events/s',
           'first outcome',
           'seeds/s after start-up',
+          'cores busy',
         ],
         rows: runs.map((r) => [
           r.workers,
@@ -110,6 +116,7 @@ export async function benchSweep(opts: SweepBenchOptions = DEFAULT_SWEEP): Promi
           fmtInt(r.events / (r.wallMs / 1000)),
           `${(r.firstOutcomeMs / 1000).toFixed(2)} s`,
           steadyRate(r).toFixed(1),
+          r.coresBusy.toFixed(2),
         ]),
       },
     ],
@@ -124,6 +131,10 @@ export async function benchSweep(opts: SweepBenchOptions = DEFAULT_SWEEP): Promi
     notes: [
       `scaling needs idle cores: the 1-minute load average was ${loadBefore.toFixed(2)} on ` +
         `${availableParallelism()} cores when this group started.`,
+      `cores busy = the process's CPU time over wall time. One worker already keeps ` +
+        `${base.coresBusy.toFixed(2)} cores busy (V8 marks and scavenges on helper threads), so on ` +
+        `${availableParallelism()} cores the most a second worker can add is ` +
+        `${(availableParallelism() / base.coresBusy).toFixed(2)}x.`,
       `${base.seeds} seeds ran ${fmtInt(base.events)} events; ${base.failures.length} seeds failed` +
         (base.failures.length === 0
           ? '.'
