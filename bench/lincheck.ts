@@ -15,6 +15,7 @@ import seedrandom from 'seedrandom';
 import { parseEdnHistory } from '../properties/edn.ts';
 import type { History, HistoryOp } from '../properties/history.ts';
 import { checkLinearizability } from '../properties/linearizability.ts';
+import { applyKvOp } from '../src/raft/kv.ts';
 import type { KvOp, KvResult } from '../src/raft/types.ts';
 
 export type LincheckBenchRow = {
@@ -97,29 +98,14 @@ export function generateLinearizableHistory(config: GeneratedHistoryConfig): His
     if (!p.takesEffect) continue;
     const o = p.op;
     const current = store.get(o.op.key) ?? '';
-    let result: KvResult;
-    switch (o.op.type) {
-      case 'get':
-        result = { type: 'get', value: current };
-        break;
-      case 'put':
-        store.set(o.op.key, o.op.value);
-        result = { type: 'put' };
-        break;
-      case 'append':
-        store.set(o.op.key, current + o.op.value);
-        result = { type: 'append' };
-        break;
-      case 'cas': {
-        // Expect a value that was recently current somewhere, so that some cas succeed.
-        const expected = recentValues[Math.floor(rng() * recentValues.length)]!;
-        o.op = { ...o.op, expected };
-        const ok = current === expected;
-        if (ok) store.set(o.op.key, o.op.value);
-        result = { type: 'cas', ok };
-        break;
-      }
+    if (o.op.type === 'cas') {
+      // Expect a value that was recently current somewhere, so that some cas succeed.
+      o.op = { ...o.op, expected: recentValues[Math.floor(rng() * recentValues.length)]! };
     }
+    // The store's own model decides every result, so the history is linearizable by construction.
+    const step = applyKvOp(current, o.op);
+    store.set(o.op.key, step.value ?? '');
+    const result: KvResult = step.result;
     recentValues[Math.floor(rng() * RECENT_VALUES)] = store.get(o.op.key) ?? '';
     if (o.status === 'ok') o.result = result;
   }

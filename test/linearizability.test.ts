@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryOp } from '../properties/history.ts';
 import type { LinResult } from '../properties/linearizability.ts';
 import { checkLinearizability } from '../properties/linearizability.ts';
+import { applyKvOp } from '../src/raft/kv.ts';
 import type { KvOp, KvResult } from '../src/raft/types.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -294,27 +295,10 @@ function buildHistory(plans: readonly Plan[]): HistoryOp[] {
     const plan = plans[i]!;
     if (plan.fate === 'fail' || plan.fate === 'info-lost') continue;
     const current = store.get(o.op.key) ?? '';
-    let result: KvResult;
-    switch (o.op.type) {
-      case 'get':
-        result = { type: 'get', value: current };
-        break;
-      case 'put':
-        store.set(o.op.key, o.op.value);
-        result = { type: 'put' };
-        break;
-      case 'append':
-        store.set(o.op.key, current + o.op.value);
-        result = { type: 'append' };
-        break;
-      case 'cas': {
-        const expected = plan.casHit ? current : `${current}?`;
-        o.op = { ...o.op, expected };
-        if (plan.casHit) store.set(o.op.key, o.op.value);
-        result = { type: 'cas', ok: plan.casHit };
-        break;
-      }
-    }
+    if (o.op.type === 'cas') o.op = { ...o.op, expected: plan.casHit ? current : `${current}?` };
+    const step = applyKvOp(current, o.op);
+    store.set(o.op.key, step.value ?? '');
+    const result: KvResult = step.result;
     if (o.status === 'ok') o.result = result;
   }
   return ops;
