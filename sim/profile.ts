@@ -1,4 +1,4 @@
-import { DEFAULT_RAFT_CONFIG, type ReadMode } from '../src/raft/types.ts';
+import { DEFAULT_LEASE_DRIFT_PPM, DEFAULT_RAFT_CONFIG, type ReadMode } from '../src/raft/types.ts';
 import { defaultConfig, type SimConfig } from './config.ts';
 import { chance, intBetween, pick, type Random, stream } from './rng.ts';
 
@@ -67,7 +67,8 @@ function drawSwarm(seed: number, base: SimConfig): SimConfig {
     },
   };
   const extreme = drawExtremes(stream(seed, 'profile', 'extremes'), drawn);
-  return drawFigure8(stream(seed, 'profile', 'figure8'), extreme);
+  const figure8 = drawFigure8(stream(seed, 'profile', 'figure8'), extreme);
+  return drawReads(stream(seed, 'profile', 'reads'), figure8);
 }
 
 /**
@@ -187,6 +188,67 @@ function drawFigure8(rng: Random, c: SimConfig): SimConfig {
   };
 }
 
+/**
+ * The fourth layer: on about three seeds in ten, gets bypass the log and are served by ReadIndex
+ * or a leader lease (thesis §6.4). The read-path bugs only bite there, and only around a change of
+ * leader: a new leader whose commitIndex still lags a write its predecessor committed, or an old
+ * leader still trusting its lease while a majority elects another. So most of these seeds also get
+ * frequent, short crashes and partitions — many failovers with clients retrying right after each.
+ *
+ * A correct lease needs CheckQuorum (followers that hear from a leader do not vote it out): half
+ * the lease seeds turn it on, so leases are really used; the other half leave it off, where a
+ * correct leader falls back to ReadIndex and only a leader that ignores the rule serves from a
+ * lease, with PreVote off so that a returning node can depose it at once (no seed in 1..300 finds
+ * that bug yet: test/bug-sweeps.test.ts says why). Lease seeds' clock drift stays within the
+ * lease's own bound (each clock at most leaseDriftPpm / 2 off, so two clocks differ by at most
+ * leaseDriftPpm, the default DEFAULT_LEASE_DRIFT_PPM). 'unsafe-local' is never
+ * drawn: it is stale by design and would fail every such seed. Every draw happens whatever the
+ * outcome, and the stream is its own, so seeds with this layer off keep their profiles exactly.
+ */
+function drawReads(rng: Random, c: SimConfig): SimConfig {
+  const on = chance(rng, 0.3);
+  const lease = chance(rng, 0.5);
+  const churn = chance(rng, 0.7);
+  const crashesPerMin = 20 + 60 * rng();
+  const downMsMax = pick(rng, [100, 300, 1000]);
+  const partitionsPerMin = 10 + 40 * rng();
+  const partitionMsMax = pick(rng, [300, 600, 1500]);
+  const clients = intBetween(rng, 3, 8);
+  const clockDriftPpmMax = pick(rng, [0, 0, DEFAULT_LEASE_DRIFT_PPM / 4, DEFAULT_LEASE_DRIFT_PPM / 2]);
+  const checkQuorum = chance(rng, 0.5);
+  const smallBatches = chance(rng, 0.5);
+  if (!on) return c;
+  const readMode: ReadMode = lease ? 'lease' : 'read-index';
+  const f = c.faults;
+  return {
+    ...c,
+    clients: Math.max(c.clients, clients),
+    clockDriftPpmMax: lease ? clockDriftPpmMax : c.clockDriftPpmMax,
+    raft: {
+      ...c.raft,
+      readMode,
+      // Without CheckQuorum a correct leader never trusts its lease and serves lease reads as
+      // ReadIndex; only the lease bug ignores that, so half the lease seeds leave it as drawn.
+      checkQuorum: (lease && checkQuorum) || c.raft.checkQuorum,
+      preVote: lease && !checkQuorum ? false : c.raft.preVote,
+      // One entry per AppendEntries: a new leader's no-op reaches a lagging follower only after
+      // the catch-up, while that follower already acknowledges the read's heartbeat round.
+      maxEntriesPerAppend: smallBatches ? 1 : c.raft.maxEntriesPerAppend,
+    },
+    faults: churn
+      ? {
+          ...f,
+          crashesPerMin: Math.max(f.crashesPerMin, round3(crashesPerMin)),
+          downMsMin: Math.min(f.downMsMin, 20),
+          downMsMax: Math.min(f.downMsMax, downMsMax),
+          partitionsPerMin: Math.max(f.partitionsPerMin, round3(partitionsPerMin)),
+          partitionMsMin: Math.min(f.partitionMsMin, 50),
+          partitionMsMax: Math.min(f.partitionMsMax, partitionMsMax),
+        }
+      : f,
+  };
+}
+
 /** Rates are kept to 3 decimals so that a profile prints and saves exactly as it runs. */
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
@@ -258,5 +320,7 @@ export function describeProfile(c: SimConfig): string {
     line += ` batch=${r.maxEntriesPerAppend}`;
   if (r.preVote) line += ' prevote';
   if (r.checkQuorum) line += ' checkquorum';
+  if (r.readMode !== DEFAULT_RAFT_CONFIG.readMode) line += ` reads=${r.readMode}`;
+  if (c.clockDriftPpmMax !== 0) line += ` drift=${c.clockDriftPpmMax}ppm`;
   return line;
 }
