@@ -1,29 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../sim/config.ts';
 import { runForOutcome } from '../sim/replay.ts';
 import type { Schedule } from '../sim/schedule.ts';
 import { mermaidSafe, parseTraceLines, renderMermaid, renderText, type ViewInput } from '../sim/views.ts';
+import { cutOffCandidate } from './support/schedules.ts';
 
-/** S1 cut off until 780 ms; with vote-no-log-check it wins an election with an empty log. */
+/** The cut-off candidate, with one client write so that the views show a client too. */
 function schedule(): Schedule {
-  const base = defaultConfig();
-  return {
-    version: 1,
-    seed: 1,
-    config: {
-      ...base,
-      nodes: 3,
-      clients: 1,
-      timeMs: 798,
-      quietMs: 0,
-      network: { ...base.network, delayMsMin: 1, delayMsMax: 1, dropRate: 0, dupRate: 0, longDelayRate: 0 },
-    },
-    faults: [
-      { atMs: 1, type: 'partition', groups: [[1], [3, 2]] },
-      { atMs: 780, type: 'heal' },
-    ],
-    ops: [{ client: 1, atMs: 300, op: { type: 'put', key: 'k', value: 'the end' } }],
-  };
+  return cutOffCandidate([{ client: 1, atMs: 300, op: { type: 'put', key: 'k', value: 'the end' } }]);
 }
 
 function input(): ViewInput {

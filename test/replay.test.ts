@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../sim/config.ts';
 import {
   compareOutcome,
   countMatchingReplays,
@@ -7,34 +6,8 @@ import {
   runForOutcome,
   selectExpectation,
 } from '../sim/replay.ts';
-import type { Schedule } from '../sim/schedule.ts';
 import { type ExpectedOutcome, makeTraceFile, type TraceFile } from '../sim/trace-file.ts';
-
-/**
- * The smallest vote-no-log-check failure: S1 is cut off and campaigns alone, raising its term,
- * while S2 and S3 elect a leader and commit its no-op; after the heal S1's higher term wins it
- * the election although its log is empty.
- */
-function cutOffCandidate(): Schedule {
-  const base = defaultConfig();
-  return {
-    version: 1,
-    seed: 1,
-    config: {
-      ...base,
-      nodes: 3,
-      clients: 0,
-      timeMs: 798,
-      quietMs: 0,
-      network: { ...base.network, delayMsMin: 1, delayMsMax: 1, dropRate: 0, dupRate: 0, longDelayRate: 0 },
-    },
-    faults: [
-      { atMs: 1, type: 'partition', groups: [[1], [3, 2]] },
-      { atMs: 780, type: 'heal' },
-    ],
-    ops: [],
-  };
-}
+import { cutOffCandidate } from './support/schedules.ts';
 
 const LC = (step: number, timeMs: number): Extract<ExpectedOutcome, { status: 'violation' }> => ({
   status: 'violation',

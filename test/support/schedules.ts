@@ -1,0 +1,28 @@
+import { defaultConfig } from '../../sim/config.ts';
+import type { Schedule, ScheduledOp } from '../../sim/schedule.ts';
+
+/**
+ * The smallest vote-no-log-check failure: S1 is cut off and campaigns alone, raising its term,
+ * while S2 and S3 elect a leader and commit its no-op; after the heal at 780 ms S1's higher term
+ * wins it the election although its log is empty. Without the bug every property holds.
+ */
+export function cutOffCandidate(ops: ScheduledOp[] = []): Schedule {
+  const base = defaultConfig();
+  return {
+    version: 1,
+    seed: 1,
+    config: {
+      ...base,
+      nodes: 3,
+      clients: ops.length === 0 ? 0 : 1,
+      timeMs: 798,
+      quietMs: 0,
+      network: { ...base.network, delayMsMin: 1, delayMsMax: 1, dropRate: 0, dupRate: 0, longDelayRate: 0 },
+    },
+    faults: [
+      { atMs: 1, type: 'partition', groups: [[1], [3, 2]] },
+      { atMs: 780, type: 'heal' },
+    ],
+    ops,
+  };
+}
