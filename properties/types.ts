@@ -10,6 +10,7 @@ export const PROPERTY_IDS = [
   'state-machine-safety',
   'durability',
   'liveness',
+  'leader-stability',
   'linearizability',
 ] as const;
 export type PropertyId = (typeof PROPERTY_IDS)[number];

@@ -502,6 +502,7 @@ function runOne(
       faults: result.faults,
       messages: result.messages,
       liveness: result.liveness,
+      leaderStability: result.leaderStability,
       linearizability: result.linearizability,
       traceHash: result.traceHash,
       replay: v === null ? null : replayCommand(seed, settings),

@@ -68,7 +68,8 @@ function drawSwarm(seed: number, base: SimConfig): SimConfig {
   };
   const extreme = drawExtremes(stream(seed, 'profile', 'extremes'), drawn);
   const figure8 = drawFigure8(stream(seed, 'profile', 'figure8'), extreme);
-  return drawReads(stream(seed, 'profile', 'reads'), figure8);
+  const reads = drawReads(stream(seed, 'profile', 'reads'), figure8);
+  return drawStickiness(stream(seed, 'profile', 'stickiness'), reads);
 }
 
 /**
@@ -246,6 +247,39 @@ function drawReads(rng: Random, c: SimConfig): SimConfig {
           partitionMsMax: Math.min(f.partitionMsMax, partitionMsMax),
         }
       : f,
+  };
+}
+
+/**
+ * The fifth layer: on about one seed in ten, the conditions under which leader stability is judged
+ * (sim/stability.ts) and can be broken — PreVote on, a loss-free network with short delays, and
+ * frequent partial partitions (one-way links, a node that hears but cannot speak) that cut single
+ * nodes off from the leader while the rest still follow it. A cut-off node can only win a pre-vote
+ * with a log as long as its voters', so the workload is slow: one to three clients, with seconds
+ * between ops, leave the log idle long enough. CheckQuorum is on for half of them. Its own stream
+ * leaves every other seed's profile as it was.
+ */
+function drawStickiness(rng: Random, c: SimConfig): SimConfig {
+  const on = chance(rng, 0.1);
+  const checkQuorum = chance(rng, 0.5);
+  const clients = intBetween(rng, 1, 3);
+  const opIntervalMsMean = pick(rng, [300, 1000, 3000]);
+  const partitionsPerMin = 20 + 40 * rng();
+  const partitionMsMax = pick(rng, [600, 1500, 3000]);
+  const delayMsMax = pick(rng, [5, 10, 20]);
+  if (!on) return c;
+  return {
+    ...c,
+    clients,
+    raft: { ...c.raft, preVote: true, checkQuorum },
+    network: { ...c.network, dropRate: 0, longDelayRate: 0, delayMsMin: 1, delayMsMax },
+    faults: {
+      ...c.faults,
+      partitionsPerMin: round3(partitionsPerMin),
+      partitionMsMin: 100,
+      partitionMsMax,
+    },
+    clientsCfg: { ...c.clientsCfg, opIntervalMsMean },
   };
 }
 

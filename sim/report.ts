@@ -90,6 +90,14 @@ export function formatSummary(r: RunResult, wallMs: number, profile: string, c: 
           ? 'violated'
           : 'not reached (the run stopped first)';
   lines.push(`${label('liveness')}${liveText}`);
+  const st = r.leaderStability;
+  const stText =
+    st.status === 'skipped'
+      ? st.reason
+      : r.violation?.property === 'leader-stability'
+        ? 'violated'
+        : 'judged: no election started against a leader connected to a majority';
+  lines.push(`${label('stable')}${stText}`);
   const lin = r.linearizability;
   const linText =
     lin === null

@@ -24,6 +24,7 @@ import { Network } from './network.ts';
 import { EventQueue } from './queue.ts';
 import { intBetween, stream } from './rng.ts';
 import { generateSchedule, type Schedule, validateSchedule } from './schedule.ts';
+import { LeaderStability } from './stability.ts';
 import type { StateMachine } from './storage.ts';
 import { describeStep, faultFields, messageFields, Outcome, type TraceRecord, Tracer } from './trace.ts';
 
@@ -56,6 +57,8 @@ export interface RunOptions {
   readonly fence?: boolean;
   /** Run the liveness probe (default true). */
   readonly liveness?: boolean;
+  /** Judge leader stability where the config allows it (default true; see sim/stability.ts). */
+  readonly leaderStability?: boolean;
   /**
    * Check the clients' history for linearizability when the run ends without another violation
    * (default true), with this search budget in steps; past it the verdict is 'unknown', never a guess.
@@ -126,6 +129,10 @@ export interface RunResult {
   };
   readonly messages: { sent: number; delivered: number; dropped: number; duplicated: number };
   readonly liveness: LivenessOutcome;
+  /** Whether leader stability was judged in this run (sim/stability.ts), and if not, why. */
+  readonly leaderStability:
+    | { readonly status: 'judged' }
+    | { readonly status: 'skipped'; readonly reason: string };
   /** The end-of-run linearizability check: its verdict and search steps, or null when not run. */
   readonly linearizability: {
     readonly verdict: 'ok' | 'violation' | 'unknown';
@@ -264,6 +271,9 @@ class Simulation {
   private readonly livenessSkip: string | null;
   private readonly probeDeadlineMs: number;
   private leaderSinceFaultsEnd = false;
+  /** Leader stability: null when switched off or not judged in this config (then the reason). */
+  private readonly stability: LeaderStability | null;
+  private readonly stabilitySkip: string | null;
 
   // Linearizability, checked once at the end over the whole client history.
   private readonly checkHistory: boolean;
@@ -327,6 +337,10 @@ class Simulation {
     this.livenessSkip =
       opts.liveness === false ? 'liveness not checked: switched off' : livenessSkipReason(config);
     this.probeDeadlineMs = this.faultsEndMs + config.livenessBoundMs;
+    const stability = opts.leaderStability === false ? null : new LeaderStability(config);
+    this.stabilitySkip =
+      stability === null ? 'leader stability not checked: switched off' : stability.skipReason;
+    this.stability = this.stabilitySkip === null ? stability : null;
   }
 
   run(): RunResult {
@@ -503,6 +517,18 @@ class Simulation {
     const term = p.currentTerm;
     if (role === 'leader' && (ns.roleBefore !== 'leader' || ns.termBefore !== term))
       this.noteLeader(term, h.id);
+    if (
+      role === 'candidate' &&
+      this.stability !== null &&
+      (ns.roleBefore !== 'candidate' || ns.termBefore !== term)
+    ) {
+      const processes = this.hosts.map((x) => x.process);
+      const v = this.stability.onElection(h.id, term, processes, this.nowMs);
+      if (v !== null) {
+        this.fail(v);
+        return;
+      }
+    }
     if (p.commitIndex > this.maxCommitIndex) this.maxCommitIndex = p.commitIndex;
 
     const storage = h.storage;
@@ -621,6 +647,7 @@ class Simulation {
 
   private noteLeader(term: number, id: NodeId): void {
     if (!this.leaderOfTerm.has(term)) this.leaderOfTerm.set(term, id);
+    this.stability?.onLeader(id, this.nowMs);
     if (this.nowMs >= this.faultsEndMs) this.leaderSinceFaultsEnd = true;
   }
 
@@ -689,6 +716,7 @@ class Simulation {
   private onResume(id: NodeId): void {
     const h = this.host(id);
     h.paused = false;
+    this.stability?.onRunning(id, this.nowMs);
     if (this.rec !== null) this.rec.node = id;
     const p = this.capture(h);
     p.tick(h.localMs(this.nowMs));
@@ -766,14 +794,17 @@ class Simulation {
     switch (f.type) {
       case 'partition':
         this.network.partition(f.groups);
+        this.stability?.onLinks(this.network, this.nowMs);
         counts.partitions++;
         return;
       case 'heal':
         this.network.heal();
+        this.stability?.onLinks(this.network, this.nowMs);
         counts.heals++;
         return;
       case 'link':
         this.network.setLink(f.from, f.to, f.up);
+        this.stability?.onLinks(this.network, this.nowMs);
         counts.links++;
         return;
       case 'crash': {
@@ -787,6 +818,7 @@ class Simulation {
           else this.requestsLost++;
         }
         h.crash();
+        this.stability?.onStopped(h.id);
         counts.crashes++;
         return;
       }
@@ -797,6 +829,7 @@ class Simulation {
           return;
         }
         counts.restarts++;
+        this.stability?.onRunning(h.id, this.nowMs);
         this.restartNode(h);
         return;
       }
@@ -812,6 +845,7 @@ class Simulation {
           return;
         }
         h.paused = true;
+        this.stability?.onStopped(h.id);
         h.pausedUntilMs = untilMs;
         h.pauseGen++;
         this.queue.push(untilMs, { kind: 'resume', node: h.id, gen: h.pauseGen });
@@ -1056,6 +1090,10 @@ class Simulation {
         duplicated: net.duplicated,
       },
       liveness: this.livenessOutcome(),
+      leaderStability:
+        this.stabilitySkip === null
+          ? { status: 'judged' }
+          : { status: 'skipped', reason: this.stabilitySkip },
       linearizability: this.linearizability,
       history: this.clients.history,
       traceHash: this.tracer === null ? null : this.tracer.digest(),

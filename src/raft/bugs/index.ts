@@ -11,6 +11,7 @@ import { forgetVote } from './forget-vote.ts';
 import { leaseWithoutCheckQuorum } from './lease-without-check-quorum.ts';
 import { matchFromLogLength } from './match-from-log-length.ts';
 import { noNoopOnElection } from './no-noop-on-election.ts';
+import { preVoteWithoutStickiness } from './prevote-without-stickiness.ts';
 import { readIndexBeforeNoopCommit } from './read-index-before-noop-commit.ts';
 import { revoteSameTerm } from './revote-same-term.ts';
 import { truncateOnStaleAppend } from './truncate-on-stale-append.ts';
@@ -35,6 +36,7 @@ export const BUGS: readonly Bug[] = Object.freeze([
   readIndexBeforeNoopCommit,
   leaseWithoutCheckQuorum,
   noNoopOnElection,
+  preVoteWithoutStickiness,
 ]);
 
 export function findBug(name: string): Bug | undefined {

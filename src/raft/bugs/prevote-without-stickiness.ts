@@ -3,10 +3,11 @@ import type { Bug } from './bug.ts';
 /** Thesis §9.6: a pre-vote is refused while the voter still hears from a leader. */
 export const preVoteWithoutStickiness: Bug = {
   name: 'prevote-without-stickiness',
-  property: 'liveness',
+  property: 'leader-stability',
   description:
-    'Nodes grant pre-votes even while they hear from a live leader. Under a partial partition a node ' +
-    'cut off from the leader alone wins the pre-vote from nodes that still follow it, campaigns for ' +
-    'real and unseats the leader — again and again, so client commands stop committing.',
+    'Nodes grant pre-votes even while they hear from a live leader. A node that cannot hear the ' +
+    'leader (cut off from it alone, or rejoining after a partition) with a log as long as theirs wins ' +
+    "the pre-vote from the leader's own followers and starts a real election that unseats a leader " +
+    'connected to a majority.',
   policy: (base) => ({ ...base, preVoteHonoursLeader: false }),
 };
