@@ -4,8 +4,9 @@
 //
 // For each bug: sweep seeds (swarm profile, then fixed) until a few fail — preferring failures
 // of the property the catalogue names — shrink each with a run budget, and keep the smallest.
-// Each file records the one CLI command that makes exactly that trace again. Bugs that sweeps
-// have not found yet (figure8, forget-vote) are built from scripts by scenarios/build.ts.
+// Each file records the one CLI command that makes exactly that trace again. figure8 and
+// forget-vote keep the scripts of scenarios/build.ts, which tell their story step by step (sweeps
+// find both too: test/bug-sweeps.test.ts).
 //
 // Run it again whenever the node or the simulator changes behaviour on purpose: a saved trace
 // replays one implementation's behaviour exactly, so it goes stale when that behaviour changes.

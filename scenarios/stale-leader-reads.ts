@@ -199,7 +199,8 @@ function bugSeed(first1: number, first2: number, nodes: number): number {
 }
 
 /**
- * Failover reads: used by read-index-before-noop-commit and no-noop-on-election. S1's heartbeat
+ * Failover reads, scripted for test/reads.test.ts (the saved bug traces in scenarios/bugs come from
+ * seed sweeps, scenarios/make-bug-traces.ts): used by read-index-before-noop-commit and no-noop-on-election. S1's heartbeat
  * of 130 ms would tell S2 and S3 that the write (index 2) committed; the partition at 131 ms stops
  * it. S2's no-op (sent at 170 ms) does not reach S3 (link down 165..181 ms), so S3 rejects S2's next
  * heartbeat — still an acknowledgement of S2's leadership. The read that arrives at S2 at 185 ms is
@@ -222,7 +223,7 @@ export function failoverReadSchedule(): Schedule {
 }
 
 /**
- * Lease reads without CheckQuorum: S1 leads, is cut off at 300 ms, and S3 campaigns at once; S2,
+ * Lease reads without CheckQuorum, scripted for test/reads.test.ts: S1 leads, is cut off at 300 ms, and S3 campaigns at once; S2,
  * which heard from S1 moments ago, votes for it anyway (nothing makes it refuse). S3 commits a
  * write while S1's lease still runs, and S1 answers a read from its lease with the old value.
  */
@@ -238,19 +239,6 @@ export function leaseNoCheckQuorumSchedule(): Schedule {
   ];
   return { version: 1, seed: bugSeed(1, 3, 3), config: bugConfig('lease', false), faults, ops };
 }
-
-const BUG_COMMENTS = {
-  'read-index-before-noop-commit':
-    'Scripted (scenarios/stale-leader-reads.ts, failoverReadSchedule): S2 becomes leader without knowing ' +
-    'that S1 committed and acknowledged k=new, and serves a ReadIndex read before its no-op commits.',
-  'no-noop-on-election':
-    'Scripted (scenarios/stale-leader-reads.ts, failoverReadSchedule): S2 becomes leader without knowing ' +
-    'that S1 committed and acknowledged k=new, appends no no-op, and so has nothing to wait for before ' +
-    'serving a ReadIndex read at its stale commit index.',
-  'lease-without-check-quorum':
-    'Scripted (scenarios/stale-leader-reads.ts, leaseNoCheckQuorumSchedule): without CheckQuorum S2 votes ' +
-    "for S3 inside S1's lease; S3 commits k=new and S1 answers a read from its lease with the old value.",
-} as const;
 
 function expectationFor(schedule: Schedule, bugs: readonly string[]): Expectation {
   return { bugs: [...bugs], outcome: runForOutcome(schedule, { bugs, recentEvents: 0 }).outcome };
@@ -268,22 +256,6 @@ export function buildReadScenarios(raftsimVersion: string, command: string): Map
         comment: READS_COMMENTS[variant],
         schedule,
         expectations: [expectationFor(schedule, [])],
-        meta,
-      }),
-    );
-  }
-  const bugTraces: [keyof typeof BUG_COMMENTS, Schedule][] = [
-    ['read-index-before-noop-commit', failoverReadSchedule()],
-    ['no-noop-on-election', failoverReadSchedule()],
-    ['lease-without-check-quorum', leaseNoCheckQuorumSchedule()],
-  ];
-  for (const [bug, schedule] of bugTraces) {
-    files.set(
-      `scenarios/bugs/${bug}.json`,
-      makeTraceFile({
-        comment: BUG_COMMENTS[bug],
-        schedule,
-        expectations: [expectationFor(schedule, [bug])],
         meta,
       }),
     );

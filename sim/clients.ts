@@ -78,11 +78,13 @@ export class ClientPool {
   private readonly queue: EventQueue<SimEvent>;
   private readonly nodes: number;
   private readonly config: SimConfig;
+  private readonly randomRouting: boolean;
 
   constructor(seed: number, config: SimConfig, ops: readonly ScheduledOp[], queue: EventQueue<SimEvent>) {
     this.queue = queue;
     this.nodes = config.nodes;
     this.config = config;
+    this.randomRouting = config.clientsCfg.routing === 'random';
     for (let c = 0; c <= config.clients; c++) {
       this.clients.push(new ClientState(c, stream(seed, 'client', c), config.nodes));
     }
@@ -151,6 +153,8 @@ export class ClientPool {
     c.op = scheduled.op;
     c.uncertain = false;
     c.attempt++;
+    // Behind a load balancer a new op starts anywhere; the probe always asks the leader it knows.
+    if (this.randomRouting && id !== PROBE_CLIENT) c.leader = intBetween(c.rng, 1, this.nodes);
     if (id !== PROBE_CLIENT) {
       const record: HistoryOp = {
         id: this.history.length,

@@ -14,6 +14,22 @@ export interface NetworkConfig {
   readonly longDelayMsMax: number;
 }
 
+/**
+ * Shapes a generated partition can take: a minority/majority split, one node cut off from all, a
+ * three-way split, a few one-way links down, one node that hears but cannot speak, and one link
+ * down both ways (two nodes that cannot talk while each still reaches everyone else).
+ */
+export const PARTITION_SHAPES = ['split', 'isolate', 'three-way', 'one-way', 'mute', 'link'] as const;
+export type PartitionShape = (typeof PARTITION_SHAPES)[number];
+/** The shapes drawn when a config names none, in the order the draw indexes them. */
+export const DEFAULT_PARTITION_SHAPES: readonly PartitionShape[] = [
+  'split',
+  'isolate',
+  'three-way',
+  'one-way',
+  'mute',
+];
+
 /** How often faults happen before the quiet period, and how long they last. */
 export interface FaultConfig {
   /** Mean arrival rate of network partitions (any shape, one-way links included), per virtual minute. */
@@ -31,6 +47,8 @@ export interface FaultConfig {
   /** Length of a pause, uniform in [min, max] ms. */
   readonly pauseMsMin: number;
   readonly pauseMsMax: number;
+  /** The shapes partitions are drawn from, uniformly (default DEFAULT_PARTITION_SHAPES). */
+  readonly partitionShapes?: readonly PartitionShape[];
 }
 
 /** The clients' workload and patience. */
@@ -45,6 +63,12 @@ export interface ClientConfig {
   readonly keys: number;
   /** Pause before retrying after a NotLeader answer, in ms. */
   readonly retryBackoffMs: number;
+  /**
+   * Where a client sends a new op: to the node it believes leads ('leader', the default), or to a
+   * node drawn at random, as a client behind a load balancer does ('random'). Retries follow the
+   * NotLeader hints either way.
+   */
+  readonly routing?: 'leader' | 'random';
 }
 
 /** Everything a run depends on besides the seed. Plain data: it is saved in every schedule. */
@@ -281,6 +305,14 @@ export function validateConfig(c: SimConfig): string | null {
   for (const [field, ok, what, value] of checks) {
     if (!ok) return `config.${field} must be ${what}, got ${show(value)}`;
   }
+  const shapes = f.partitionShapes;
+  if (shapes !== undefined) {
+    const known = (x: unknown) => (PARTITION_SHAPES as readonly unknown[]).includes(x);
+    if (!Array.isArray(shapes) || shapes.length === 0 || !shapes.every(known))
+      return `config.faults.partitionShapes must be a non-empty list of ${PARTITION_SHAPES.join(', ')}, got ${show(shapes)}`;
+  }
+  if (k.routing !== undefined && k.routing !== 'leader' && k.routing !== 'random')
+    return `config.clientsCfg.routing must be 'leader' or 'random', got ${show(k.routing)}`;
   return null;
 }
 

@@ -1,5 +1,11 @@
 import { DEFAULT_LEASE_DRIFT_PPM, DEFAULT_RAFT_CONFIG, type ReadMode } from '../src/raft/types.ts';
-import { defaultConfig, type SimConfig } from './config.ts';
+import {
+  DEFAULT_CLIENT_CONFIG,
+  DEFAULT_PARTITION_SHAPES,
+  defaultConfig,
+  defaultLivenessBoundMs,
+  type SimConfig,
+} from './config.ts';
 import { chance, intBetween, pick, type Random, stream } from './rng.ts';
 
 /**
@@ -69,7 +75,8 @@ function drawSwarm(seed: number, base: SimConfig): SimConfig {
   const extreme = drawExtremes(stream(seed, 'profile', 'extremes'), drawn);
   const figure8 = drawFigure8(stream(seed, 'profile', 'figure8'), extreme);
   const reads = drawReads(stream(seed, 'profile', 'reads'), figure8);
-  return drawStickiness(stream(seed, 'profile', 'stickiness'), reads);
+  const sticky = drawStickiness(stream(seed, 'profile', 'stickiness'), reads);
+  return drawLeaseFailover(stream(seed, 'profile', 'lease-failover'), sticky);
 }
 
 /**
@@ -283,6 +290,58 @@ function drawStickiness(rng: Random, c: SimConfig): SimConfig {
   };
 }
 
+/**
+ * The sixth layer: on about three seeds in twenty, a failover inside a leader lease. A lease is safe
+ * only while the followers that granted it refuse to elect anyone else; without CheckQuorum (and
+ * without PreVote) they do not refuse, so a node that stops hearing the leader — here a single
+ * link down both ways, the classic partial partition — wins their votes while the old leader's
+ * lease still runs. A stale read then needs a write through the new leader and a read through the
+ * old one before the old leader's next heartbeat tells it the new term. The layer makes that
+ * window wide and busy: heartbeats 200-300 ms apart with the election timeout just above them,
+ * 1-5 ms delays, no loss, clients behind a load balancer (a new op starts at a random node) on
+ * one hot key. Three quarters of these seeds leave CheckQuorum off, where a correct leader falls
+ * back to ReadIndex; the rest turn it on, where leases are really used under partial partitions. Its
+ * own stream leaves every other seed's profile as it was.
+ */
+function drawLeaseFailover(rng: Random, c: SimConfig): SimConfig {
+  const on = chance(rng, 0.15);
+  const checkQuorum = chance(rng, 0.25);
+  const nodes = pick(rng, [3, 3, 5]);
+  const clients = intBetween(rng, 5, 8);
+  const heartbeatMs = pick(rng, [200, 300]);
+  const opIntervalMsMean = pick(rng, [300, 400]);
+  const partitionsPerMin = 30 + 30 * rng();
+  if (!on) return c;
+  const raft = {
+    ...c.raft,
+    heartbeatMs,
+    electionTimeoutMsMin: heartbeatMs + 20,
+    electionTimeoutMsMax: heartbeatMs + 60,
+    readMode: 'lease' as const,
+    preVote: false,
+    checkQuorum,
+  };
+  return {
+    ...c,
+    nodes,
+    clients,
+    livenessBoundMs: defaultLivenessBoundMs(raft),
+    clockDriftPpmMax: 0,
+    raft,
+    network: { ...c.network, delayMsMin: 1, delayMsMax: 5, dropRate: 0, dupRate: 0, longDelayRate: 0 },
+    faults: {
+      ...c.faults,
+      partitionsPerMin: round3(partitionsPerMin),
+      partitionMsMin: 300,
+      partitionMsMax: 1500,
+      partitionShapes: ['link'],
+      crashesPerMin: 0,
+      pausesPerMin: 0,
+    },
+    clientsCfg: { ...c.clientsCfg, opIntervalMsMean, keys: 1, routing: 'random' },
+  };
+}
+
 /** Rates are kept to 3 decimals so that a profile prints and saves exactly as it runs. */
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
@@ -356,5 +415,14 @@ export function describeProfile(c: SimConfig): string {
   if (r.checkQuorum) line += ' checkquorum';
   if (r.readMode !== DEFAULT_RAFT_CONFIG.readMode) line += ` reads=${r.readMode}`;
   if (c.clockDriftPpmMax !== 0) line += ` drift=${c.clockDriftPpmMax}ppm`;
+  if (r.heartbeatMs !== DEFAULT_RAFT_CONFIG.heartbeatMs) line += ` heartbeat=${r.heartbeatMs}ms`;
+  const shapes = f.partitionShapes;
+  if (shapes !== undefined && shapes.join() !== DEFAULT_PARTITION_SHAPES.join())
+    line += ` shapes=${shapes.join('+')}`;
+  const k = c.clientsCfg;
+  if (k.opIntervalMsMean !== DEFAULT_CLIENT_CONFIG.opIntervalMsMean)
+    line += ` op-gap=${k.opIntervalMsMean}ms`;
+  if (k.keys !== DEFAULT_CLIENT_CONFIG.keys) line += ` keys=${k.keys}`;
+  if (k.routing === 'random') line += ' routing=random';
   return line;
 }

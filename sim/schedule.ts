@@ -1,5 +1,5 @@
 import type { KvOp, NodeId } from '../src/raft/types.ts';
-import { faultsEndMs, type SimConfig, validateConfig } from './config.ts';
+import { DEFAULT_PARTITION_SHAPES, faultsEndMs, type SimConfig, validateConfig } from './config.ts';
 import type { Random } from './rng.ts';
 import { expMs, intBetween, shuffled, stream } from './rng.ts';
 
@@ -89,40 +89,41 @@ function nodeIds(n: number): NodeId[] {
 
 /**
  * Partitions arrive one after another (the next arrival is counted from the previous heal), so
- * that a heal never cuts another partition short. Shapes: a minority/majority split, one node
- * cut off, a three-way split, a few one-way links down, one node that can hear but not speak.
+ * that a heal never cuts another partition short. The shape is drawn from the config's list
+ * (PartitionShape in config.ts); the default list draws exactly as before the list existed.
  */
 function generatePartitions(rng: Random, config: SimConfig, endMs: number, out: Fault[]): void {
   const f = config.faults;
   if (f.partitionsPerMin <= 0) return;
   const meanGapMs = MS_PER_MIN / f.partitionsPerMin;
   const n = config.nodes;
+  const shapes = f.partitionShapes ?? DEFAULT_PARTITION_SHAPES;
   let t = 0;
   for (;;) {
     t += expMs(rng, meanGapMs);
     if (t >= endMs) return;
     const durationMs = intBetween(rng, f.partitionMsMin, f.partitionMsMax);
     const healMs = t + durationMs;
-    const shape = intBetween(rng, 0, 4);
+    const shape = shapes[intBetween(rng, 0, shapes.length - 1)]!;
     const ids = shuffled(rng, nodeIds(n));
     const links: [NodeId, NodeId][] = [];
     switch (shape) {
-      case 0: {
+      case 'split': {
         const minority = intBetween(rng, 1, Math.max(1, n >> 1));
         out.push({ atMs: t, type: 'partition', groups: [ids.slice(0, minority), ids.slice(minority)] });
         break;
       }
-      case 1:
+      case 'isolate':
         // The first node is in no group: cut off from everyone.
         out.push({ atMs: t, type: 'partition', groups: [ids.slice(1)] });
         break;
-      case 2: {
+      case 'three-way': {
         const a = intBetween(rng, 1, Math.max(1, n - 2));
         const b = intBetween(rng, a + 1, Math.max(a + 1, n - 1));
         out.push({ atMs: t, type: 'partition', groups: [ids.slice(0, a), ids.slice(a, b), ids.slice(b)] });
         break;
       }
-      case 3: {
+      case 'one-way': {
         const count = intBetween(rng, 1, 3);
         for (let k = 0; k < count && n > 1; k++) {
           const from = intBetween(rng, 1, n);
@@ -131,11 +132,14 @@ function generatePartitions(rng: Random, config: SimConfig, endMs: number, out: 
         }
         break;
       }
-      case 4: {
+      case 'mute': {
         const mute = ids[0]!;
         for (const other of ids) if (other !== mute) links.push([mute, other]);
         break;
       }
+      case 'link':
+        if (n > 1) links.push([ids[0]!, ids[1]!], [ids[1]!, ids[0]!]);
+        break;
     }
     for (const [from, to] of links) out.push({ atMs: t, type: 'link', from, to, up: false });
     if (healMs >= endMs) return; // the recovery heal at endMs repairs it

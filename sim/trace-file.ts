@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { kvOpSchema } from '../properties/history.ts';
 import { PROPERTY_IDS, type PropertyId } from '../properties/types.ts';
 import { findBug } from '../src/raft/bugs/index.ts';
-import type { SimConfig } from './config.ts';
+import { PARTITION_SHAPES, type SimConfig } from './config.ts';
 import { type Fault, type Schedule, type ScheduledOp, validateSchedule } from './schedule.ts';
 import { UsageError } from './usage.ts';
 
@@ -136,6 +136,7 @@ const simConfigSchema: z.ZodType<SimConfig> = z.strictObject({
     partitionMsMax: int(),
     pauseMsMin: int(),
     pauseMsMax: int(),
+    partitionShapes: z.array(z.enum(PARTITION_SHAPES)).min(1).optional(),
   }),
   clientsCfg: z.strictObject({
     opIntervalMsMean: z.number(),
@@ -143,6 +144,7 @@ const simConfigSchema: z.ZodType<SimConfig> = z.strictObject({
     opDeadlineMs: int(),
     keys: int(),
     retryBackoffMs: int(),
+    routing: z.enum(['leader', 'random']).optional(),
   }),
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Checker, NodeStep, Violation } from '../properties/types.ts';
 import { DEFAULT_NETWORK_CONFIG, defaultConfig, type NetworkConfig, type SimConfig } from '../sim/config.ts';
 import { type NodeArgs, type RunOptions, runSchedule, simErrorContext } from '../sim/runner.ts';
-import type { Fault, Schedule } from '../sim/schedule.ts';
+import { type Fault, generateSchedule, type Schedule } from '../sim/schedule.ts';
 import type { RaftProcess } from '../src/raft/process.ts';
 import type {
   DurableState,
@@ -355,6 +355,36 @@ describe('clients', () => {
     ]);
     expect(result.clientRequests.timeouts).toBeGreaterThanOrEqual(6);
     expect(result.clientRequests.lost).toBe(result.clientRequests.sent);
+  });
+});
+
+describe('client routing', () => {
+  /** The reference node, no faults, 4 clients on 5 nodes, 10 s. */
+  function routed(routing: 'leader' | 'random' | undefined) {
+    const base = defaultConfig();
+    const cfg: SimConfig = {
+      ...base,
+      clients: 4,
+      timeMs: 10_000,
+      quietMs: 10_000,
+      faults: { ...base.faults, partitionsPerMin: 0, crashesPerMin: 0, pausesPerMin: 0 },
+      network: { ...base.network, dropRate: 0, dupRate: 0, longDelayRate: 0 },
+      clientsCfg: { ...base.clientsCfg, routing },
+    };
+    return runSchedule(generateSchedule(3, cfg), { liveness: false });
+  }
+
+  it('sends each new op to a random node with routing random, which then redirects it to the leader', () => {
+    const sticky = routed(undefined);
+    const spread = routed('random');
+    expect(sticky.ok && spread.ok).toBe(true);
+    const ops = spread.clientOps.ok;
+    expect(ops).toBeGreaterThan(500);
+    // Four of five nodes are not the leader: most new ops start with a redirect.
+    expect(spread.clientRequests.redirects).toBeGreaterThan(ops / 2);
+    // Clients that stick to the leader are redirected only while they learn who it is.
+    expect(sticky.clientRequests.redirects).toBeLessThan(ops / 10);
+    expect(routed('leader').clientRequests).toEqual(sticky.clientRequests);
   });
 });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, faultsEndMs, type SimConfig, validateConfig } from '../sim/config.ts';
+import {
+  DEFAULT_PARTITION_SHAPES,
+  defaultConfig,
+  faultsEndMs,
+  type PartitionShape,
+  type SimConfig,
+  validateConfig,
+} from '../sim/config.ts';
 import {
   type Fault,
   generateSchedule,
@@ -128,6 +135,31 @@ describe('generateSchedule', () => {
 });
 
 describe('validation', () => {
+  it("draws partitions from the config's shapes; the default list draws as if none were named", () => {
+    const c = busy();
+    const shaped = (shapes: readonly PartitionShape[]): SimConfig => ({
+      ...c,
+      faults: { ...c.faults, partitionShapes: shapes },
+    });
+    for (let seed = 1; seed <= 5; seed++) {
+      expect(generateSchedule(seed, shaped(DEFAULT_PARTITION_SHAPES)).faults).toEqual(
+        generateSchedule(seed, c).faults,
+      );
+      // 'link': one link down both ways, both directions coming back together.
+      const faults = generateSchedule(seed, shaped(['link'])).faults.filter(
+        (f) => f.type !== 'crash' && f.type !== 'restart' && f.type !== 'pause',
+      );
+      const links = faults.filter((f) => f.type === 'link');
+      expect(links.length).toBeGreaterThan(4);
+      expect(faults.filter((f) => f.type === 'partition')).toEqual([]);
+      for (let i = 0; i + 1 < links.length; i += 2) {
+        const [a, b] = [links[i]!, links[i + 1]!];
+        if (a.type !== 'link' || b.type !== 'link') throw new Error('not a link fault');
+        expect([a.atMs, a.up, a.from, a.to]).toEqual([b.atMs, b.up, b.to, b.from]);
+      }
+    }
+  });
+
   it('names the bad config field', () => {
     const c = defaultConfig();
     expect(validateConfig(c)).toBeNull();
@@ -140,6 +172,11 @@ describe('validation', () => {
       /config\.faults\.downMsMax/,
     );
     expect(() => generateSchedule(1, { ...c, clients: -1 })).toThrow(/config\.clients/);
+    const badShapes = { ...c.faults, partitionShapes: ['ring'] } as unknown as SimConfig['faults'];
+    expect(validateConfig({ ...c, faults: badShapes })).toMatch(/^config\.faults\.partitionShapes must be/);
+    expect(validateConfig({ ...c, faults: { ...c.faults, partitionShapes: [] } })).toMatch(/partitionShapes/);
+    const badRouting = { ...c.clientsCfg, routing: 'nearest' } as unknown as SimConfig['clientsCfg'];
+    expect(validateConfig({ ...c, clientsCfg: badRouting })).toMatch(/^config\.clientsCfg\.routing must be/);
   });
 
   it('names the bad schedule field', () => {
