@@ -360,7 +360,28 @@ class Shrinker {
       progress = this.tryCandidate(cutTime(s, Math.min(timeMs, s.config.timeMs), this.target, endMs));
     }
     if (this.target === 'liveness') progress = this.moveFaultsEnd() || progress;
+    if (this.target === 'linearizability') progress = this.endAfterLastOp() || progress;
     return progress;
+  }
+
+  /**
+   * Linearizability is judged at the end of the run, so the violation's time says nothing of
+   * when the history went wrong. Every op has its answer (or its deadline) soon after the last
+   * op or fault; try ending the run there, nearest first.
+   */
+  private endAfterLastOp(): boolean {
+    const s = this.best;
+    let lastMs = 0;
+    for (const f of s.faults) if (f.atMs > lastMs) lastMs = f.atMs;
+    for (const o of s.ops) if (o.atMs > lastMs) lastMs = o.atMs;
+    const k = s.config.clientsCfg;
+    const afters = [100, k.requestTimeoutMs, k.opDeadlineMs].sort((a, b) => a - b);
+    for (const after of afters) {
+      const timeMs = lastMs + after + 1;
+      if (timeMs >= s.config.timeMs) return false;
+      if (this.tryCandidate(cutTime(s, timeMs, this.target, faultsEndMs(s.config)))) return true;
+    }
+    return false;
   }
 
   /** Liveness: end the faulty period right after the last remaining fault, so the probe starts sooner. */

@@ -166,4 +166,19 @@ describe('shrinkSchedule', () => {
     expect(c.timeMs - c.quietMs + c.livenessBoundMs).toBeLessThanOrEqual(c.timeMs);
     expect(r.after.events).toBeLessThan(r.before.events);
   });
+
+  it('ends a shrunk linearizability failure soon after its last op, not where the original run ended', () => {
+    // Seed 163 of the swarm's lease-failover layer: a stale lease read (scenarios/bugs).
+    const schedule = generateSchedule(163, configFor(163, 'swarm', {}));
+    const r = shrinkSchedule(schedule, {
+      bugs: ['lease-without-check-quorum'],
+      budget: { kind: 'runs', runs: 1000 },
+    });
+    expect(r.outcome.property).toBe('linearizability');
+    const s = r.schedule;
+    let lastMs = 0;
+    for (const x of [...s.faults, ...s.ops]) lastMs = Math.max(lastMs, x.atMs);
+    expect(s.config.timeMs).toBeLessThanOrEqual(lastMs + s.config.clientsCfg.opDeadlineMs + 1);
+    expect(s.config.timeMs).toBeLessThan(schedule.config.timeMs / 2);
+  });
 });
