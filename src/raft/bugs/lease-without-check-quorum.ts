@@ -6,7 +6,7 @@ export const leaseWithoutCheckQuorum: Bug = {
   property: 'linearizability',
   description:
     'A leader serves lease reads although CheckQuorum is off, so followers grant votes while they ' +
-    'still hear from it. A majority elects a new leader that commits writes inside the old lease, ' +
-    'and the old leader, cut off in a minority, answers reads from its stale state.',
+    'still hear from it. A node cut off from the leader wins them, commits writes inside the old ' +
+    'lease, and the old leader, until it hears of the new term, answers reads from its stale state.',
   policy: (base) => ({ ...base, leaseNeedsCheckQuorum: false }),
 };
