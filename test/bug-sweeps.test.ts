@@ -26,10 +26,11 @@ const RANGES: Readonly<Record<string, readonly [lo: number, hi: number]>> = {
   // Found through the swarm's Figure 8 layer (sim/profile.ts, drawFigure8); seed 58 is the first
   // since later layers (drawReads, drawLeaseFailover) reshaped some of its seeds, 14 and 44 among them.
   figure8: [58, 59],
-  // Found through the swarm's read layer (sim/profile.ts, drawReads): ReadIndex and lease reads
-  // around frequent failovers.
-  'read-index-before-noop-commit': [281, 282],
-  'no-noop-on-election': [89, 90],
+  // Found through the swarm's read layers (sim/profile.ts): seed 7 by drawReads (lease reads around
+  // frequent failovers), seed 9 by drawLeaseFailover (lease reads without CheckQuorum fall back to
+  // ReadIndex, which is where these two bugs bite).
+  'read-index-before-noop-commit': [7, 8],
+  'no-noop-on-election': [9, 10],
   // Found through the swarm's stickiness layer (sim/profile.ts, drawStickiness): PreVote, a loss-free
   // network, partial partitions and an idle log, where leader stability is judged.
   'prevote-without-stickiness': [4, 5],
