@@ -13,7 +13,11 @@ import { intBetween, stream } from '../sim/rng.ts';
 import type { Fault, Schedule, ScheduledOp } from '../sim/schedule.ts';
 import { shrinkSchedule } from '../sim/shrink.ts';
 import { type Expectation, makeTraceFile, type TraceFile, writeTraceFile } from '../sim/trace-file.ts';
-import { buildReadScenarios } from './stale-leader-reads.ts';
+import {
+  buildReadScenarios,
+  STALE_ROUND_ACK_COMMENT,
+  staleRoundAckSchedule,
+} from './stale-leader-reads.ts';
 
 /** One-way delay of every message, node to node and client to node. */
 export const DELAY_MS = 10;
@@ -262,6 +266,26 @@ export function buildScenarios(raftsimVersion: string): Map<string, TraceFile> {
       forgetVoteSchedule(),
       'Shrunk from a scripted schedule (seed sweeps have not found this bug): S2 votes for S1, ' +
         'crashes and restarts without its vote, and votes for S3 in the same term.',
+      raftsimVersion,
+    ),
+  );
+  const staleRounds = staleRoundAckSchedule();
+  files.set(
+    'scenarios/stale-round-ack.json',
+    makeTraceFile({
+      comment: STALE_ROUND_ACK_COMMENT,
+      schedule: staleRounds,
+      expectations: [expectationFor(staleRounds, ['stale-round-ack']), expectationFor(staleRounds, [])],
+      meta,
+    }),
+  );
+  files.set(
+    'scenarios/bugs/stale-round-ack.json',
+    shrunkBugTrace(
+      'stale-round-ack',
+      staleRounds,
+      'Shrunk from scenarios/stale-round-ack.json with the stale-round-ack bug on (a clean sweep of ' +
+        'the reference node found it at swarm seed 23281, whose shrink keeps hundreds of operations).',
       raftsimVersion,
     ),
   );

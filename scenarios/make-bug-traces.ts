@@ -19,7 +19,7 @@ import { type ShrinkResult, shrinkSchedule } from '../sim/shrink.ts';
 import { makeTraceFile, writeTraceFile } from '../sim/trace-file.ts';
 import { BUGS, findBug } from '../src/raft/bugs/index.ts';
 
-const SCRIPTED = new Set(['figure8', 'forget-vote']);
+const SCRIPTED = new Set(['figure8', 'forget-vote', 'stale-round-ack']);
 const SEEDS = 300;
 const CANDIDATES = 4;
 const SHRINK_RUNS = 1000;

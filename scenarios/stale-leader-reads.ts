@@ -262,3 +262,75 @@ export function buildReadScenarios(raftsimVersion: string, command: string): Map
   }
   return files;
 }
+
+/**
+ * A restarted leader and its old rounds (the stale-round-ack bug). S1 leads term 1 for two seconds,
+ * so its heartbeat round counter passes 40; the network duplicates and delays messages for up to
+ * 1.5 s. S1 crashes, restarts (its round counter back at 0) and wins term 2. Late copies of its
+ * term-1 AppendEntries then reach S2 and S3, now in term 2, and each rejects one with its term (2)
+ * and the old round it echoes. S1 is cut off at 2600 ms, S2 wins term 3 and client 2's write k=new
+ * commits there. Client 1 then reads k at S1. The correct node ignores replies to another term's
+ * requests, cannot confirm its leadership and never answers; the client retries at the new leader.
+ * Under the bug S1 took those echoes as acknowledgements of rounds it has not yet sent, so its new
+ * rounds are "confirmed" without a reply and it answers from its stale state: k is missing.
+ */
+export function staleRoundAckSchedule(): Schedule {
+  const base = defaultConfig();
+  const config: SimConfig = {
+    ...base,
+    nodes: 3,
+    clients: 2,
+    timeMs: 4000,
+    quietMs: 0,
+    clockDriftPpmMax: 0,
+    raft: {
+      ...base.raft,
+      electionTimeoutMsMin: 300,
+      electionTimeoutMsMax: 400,
+      heartbeatMs: 50,
+      preVote: false,
+      checkQuorum: false,
+      readMode: 'read-index',
+    },
+    network: {
+      ...base.network,
+      delayMsMin: 5,
+      delayMsMax: 10,
+      dropRate: 0,
+      dupRate: 0.3,
+      longDelayRate: 0.3,
+      longDelayMsMax: 1500,
+    },
+    faults: { ...base.faults, partitionsPerMin: 0, crashesPerMin: 0, pausesPerMin: 0 },
+    clientsCfg: { ...base.clientsCfg, requestTimeoutMs: 400, opDeadlineMs: 400 },
+  };
+  const faults: Fault[] = [
+    { atMs: 10, type: 'campaign', node: 1 },
+    { atMs: 2000, type: 'crash', node: 1 },
+    { atMs: 2050, type: 'restart', node: 1 },
+    { atMs: 2100, type: 'campaign', node: 1 },
+    { atMs: 2600, type: 'partition', groups: [[1], [2, 3]] },
+    { atMs: 2700, type: 'campaign', node: 2 },
+  ];
+  const ops: ScheduledOp[] = [
+    { client: 2, atMs: 2900, op: { type: 'put', key: 'k', value: 'new' } },
+    { client: 1, atMs: 3300, op: { type: 'get', key: 'k' } },
+  ];
+  return { version: 1, seed: STALE_ROUND_ACK_SEED, config, faults, ops };
+}
+
+/**
+ * The first seed whose streams send client 1 to S1 and client 2 elsewhere, and whose network
+ * delivers late copies of S1's term-1 AppendEntries to both followers after term 2 began
+ * (test/reads.test.ts checks that the story plays out on it).
+ */
+export const STALE_ROUND_ACK_SEED = 28;
+
+export const STALE_ROUND_ACK_COMMENT =
+  "A restarted leader and its old rounds: S1 leads term 1 long enough to count 40 heartbeat rounds, " +
+  'crashes, restarts with its round counter at 0 and wins term 2. Late duplicates of its term-1 ' +
+  'AppendEntries reach S2 and S3 in term 2; each rejects one with its term and the old round it ' +
+  'echoes. S1 is cut off, S2 wins term 3 and commits k=new; client 1 then reads k at S1. With ' +
+  'stale-round-ack, S1 took the echoes as acknowledgements of rounds it had not sent yet and answers ' +
+  'the read at once from stale state (linearizability); the correct node ignores replies to another ' +
+  "term's requests, the read times out at S1 and is served by the new leader.";

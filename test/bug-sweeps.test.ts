@@ -13,19 +13,18 @@ import { BUGS } from '../src/raft/bugs/index.ts';
  */
 const RANGES: Readonly<Record<string, readonly [lo: number, hi: number]>> = {
   'vote-no-log-check': [1, 2],
-  'forget-vote': [44, 45],
+  'forget-vote': [48, 49],
   'forget-term': [1, 2],
   'truncate-on-stale-append': [1, 3],
   'commit-not-min': [1, 2],
-  'count-duplicate-votes': [1, 2],
+  'count-duplicate-votes': [66, 67],
   'accept-stale-term-append': [1, 3],
   'match-from-log-length': [1, 2],
   'revote-same-term': [1, 2],
   'apply-uncommitted': [1, 2],
   'fixed-election-timeout': [1, 2],
-  // Found through the swarm's Figure 8 layer (sim/profile.ts, drawFigure8); seed 58 is the first
-  // since later layers (drawReads, drawLeaseFailover) reshaped some of its seeds, 14 and 44 among them.
-  figure8: [58, 59],
+  // Found through the swarm's Figure 8 layer (sim/profile.ts, drawFigure8).
+  figure8: [50, 51],
   // Found through the swarm's read layers (sim/profile.ts): seed 7 by drawReads (lease reads around
   // frequent failovers), seed 9 by drawLeaseFailover (lease reads without CheckQuorum fall back to
   // ReadIndex, which is where these two bugs bite).
@@ -39,8 +38,14 @@ const RANGES: Readonly<Record<string, readonly [lo: number, hi: number]>> = {
   'lease-without-check-quorum': [9, 10],
 };
 
-/** Bugs no swarm seed of the measured range finds yet, with the reason (none at present). */
-const NOT_FOUND_BY_SWEEP: Readonly<Record<string, string>> = {};
+/** Bugs no swarm seed of a small range finds, with the reason. */
+const NOT_FOUND_BY_SWEEP: Readonly<Record<string, string>> = {
+  // It needs a leader that restarts and wins again while late duplicates of its old term's
+  // AppendEntries are in flight, ReadIndex or lease reads, and a partition after that: the swarm
+  // found it on the clean node once in 20,000 seeds (23281), and swarm 1..4000 with the bug on
+  // finds nothing. test/reads.test.ts catches it with a scripted schedule (scenarios/stale-round-ack.json).
+  'stale-round-ack': 'a restarted leader, late duplicates and reads in one seed: about 1 in 20,000',
+};
 
 async function sweep(lo: number, hi: number, bugs: readonly string[]): Promise<SeedOutcome[]> {
   const settings: SweepSettings = { mode: 'swarm', overrides: {}, bugs };

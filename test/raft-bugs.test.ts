@@ -624,7 +624,12 @@ describe('the bug catalogue under random faults', () => {
 
   it('every bug has a test that catches it', () => {
     // The read bugs are caught by scripted scenarios in test/reads.test.ts.
-    const readBugs = ['read-index-before-noop-commit', 'lease-without-check-quorum', 'no-noop-on-election'];
+    const readBugs = [
+      'read-index-before-noop-commit',
+      'lease-without-check-quorum',
+      'no-noop-on-election',
+      'stale-round-ack',
+    ];
     // prevote-without-stickiness: by a scripted partial partition in test/leader-stability.test.ts.
     const covered = new Set([
       ...cases.map((c) => c.name),
@@ -665,7 +670,7 @@ describe('the bug catalogue', () => {
   it('has unique names, each found by name, and policyFor([]) is the correct policy', () => {
     const names = BUGS.map((bug) => bug.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toHaveLength(16);
+    expect(names).toHaveLength(17);
     for (const bug of BUGS) expect(findBug(bug.name)).toBe(bug);
     expect(findBug('no-such-bug')).toBeUndefined();
     expect(policyFor([])).toBe(correctPolicy);

@@ -133,6 +133,7 @@ const aer = (
   conflictTerm: 0,
   conflictIndex: 0,
   round: 0,
+  requestTerm: term,
 });
 
 /** Step one message and return what the node sent in answer. */

@@ -13,12 +13,17 @@ import {
   type ReadsVariant,
   readsFileOf,
   readsSchedule,
+  STALE_ROUND_ACK_SEED,
+  staleRoundAckSchedule,
 } from '../scenarios/stale-leader-reads.ts';
 import { runForOutcome } from '../sim/replay.ts';
+import { intBetween, stream } from '../sim/rng.ts';
 import { runSchedule } from '../sim/runner.ts';
 import type { Schedule } from '../sim/schedule.ts';
 import { parseTraceLines } from '../sim/views.ts';
+import { policyFor } from '../src/raft/bugs/index.ts';
 import { RaftNode } from '../src/raft/node.ts';
+import { correctPolicy, type Policy } from '../src/raft/policy.ts';
 import {
   type AppendEntries,
   DEFAULT_LEASE_DRIFT_PPM,
@@ -31,11 +36,12 @@ import {
 // ---------------------------------------------------------------------------------------------
 // The node's read API, driven by hand.
 
-function leader3(config: Partial<RaftConfig>): RaftNode {
+function leader3(config: Partial<RaftConfig>, policy: Policy = correctPolicy): RaftNode {
   const node = new RaftNode({
     id: 1,
     peers: [1, 2, 3],
     config: { ...DEFAULT_RAFT_CONFIG, ...config },
+    policy,
     rng: () => 0,
     durable: { hardState: { currentTerm: 0, votedFor: 0 }, log: [], lastApplied: 0 },
     nowMs: 0,
@@ -61,6 +67,7 @@ function acks(ready: Ready, from: number, success = true): Message[] {
       conflictTerm: 0,
       conflictIndex: success ? 0 : 1,
       round: m.round,
+      requestTerm: m.term,
     }));
 }
 
@@ -93,6 +100,30 @@ describe('RaftProcess.read on the reference node', () => {
     // A rejection of the new round still acknowledges our leadership.
     for (const m of acks(round, 3, false)) node.step(30, m);
     expect(node.ready().readsReady).toEqual([{ requestId: 42, index: 1 }]);
+  });
+
+  it("read-index: a rejection of an older term's request confirms no round, however far ahead the round it echoes", () => {
+    // Both followers reject a late copy of an earlier term's request: the reply's term is ours, the
+    // round it echoes is an earlier incarnation's, far ahead of ours.
+    const staleRejections = (round: Ready): Message[] =>
+      [...acks(round, 2, false), ...acks(round, 3, false)].map(
+        (m) => ({ ...m, requestTerm: m.term - 1, round: 500 }) as Message,
+      );
+    const correct = leader3({ readMode: 'read-index' });
+    for (const m of acks(correct.ready(), 2)) correct.step(10, m);
+    correct.ready();
+    expect(correct.read(20, 42)).toEqual({ ok: true });
+    for (const m of staleRejections(correct.ready())) correct.step(25, m);
+    expect(correct.ready().readsReady).toEqual([]);
+    // Under stale-round-ack the echoes confirm the read's round, and every later one.
+    const buggy = leader3({ readMode: 'read-index' }, policyFor(['stale-round-ack']));
+    for (const m of acks(buggy.ready(), 2)) buggy.step(10, m);
+    buggy.ready();
+    expect(buggy.read(20, 42)).toEqual({ ok: true });
+    for (const m of staleRejections(buggy.ready())) buggy.step(25, m);
+    expect(buggy.ready().readsReady).toEqual([{ requestId: 42, index: 1 }]);
+    expect(buggy.read(30, 43)).toEqual({ ok: true });
+    expect(buggy.ready().readsReady).toEqual([{ requestId: 43, index: 1 }]);
   });
 
   it("read-index: waits for the term's no-op to commit before releasing", () => {
@@ -244,6 +275,7 @@ describe('read bugs', () => {
     ['read-index-before-noop-commit', failoverReadSchedule()],
     ['no-noop-on-election', failoverReadSchedule()],
     ['lease-without-check-quorum', leaseNoCheckQuorumSchedule()],
+    ['stale-round-ack', staleRoundAckSchedule()],
   ] as const)('%s serves a stale read; the correct node does not', (bug, schedule) => {
     const buggy = runTraced(schedule, [bug]);
     const read = buggy.result.history.find((op) => op.op.type === 'get')!;
@@ -254,5 +286,30 @@ describe('read bugs', () => {
     const correct = runTraced(schedule, []);
     expect(checkLinearizability(correct.result.history).verdict).toBe('ok');
     expect(correct.outcome).toEqual({ status: 'ok' });
+  });
+});
+
+describe('stale-round-ack: a restarted leader and its old rounds', () => {
+  it('the scripted seed sends client 1 to S1 and client 2 elsewhere, as the story needs', () => {
+    expect(intBetween(stream(STALE_ROUND_ACK_SEED, 'client', 1), 1, 3)).toBe(1);
+    expect(intBetween(stream(STALE_ROUND_ACK_SEED, 'client', 2), 1, 3)).not.toBe(1);
+  });
+
+  it('under the bug the read starts after the write returned ok, and misses it', () => {
+    const { result } = runTraced(staleRoundAckSchedule(), ['stale-round-ack']);
+    const read = result.history.find((op) => op.op.type === 'get')!;
+    const write = result.history.find((op) => op.op.type === 'put')!;
+    expect(write.status).toBe('ok');
+    expect(read.invokeMs).toBeGreaterThan(write.returnMs!);
+    expect(read.result).toEqual({ type: 'get', value: null });
+  });
+
+  it('is deterministic: same schedule, same trace hash, bug on or off', () => {
+    for (const bugs of [[], ['stale-round-ack']]) {
+      const a = runSchedule(staleRoundAckSchedule(), { bugs, onTrace: () => {} });
+      const b = runSchedule(staleRoundAckSchedule(), { bugs, onTrace: () => {} });
+      expect(a.traceHash).not.toBeNull();
+      expect(a.traceHash).toBe(b.traceHash);
+    }
   });
 });

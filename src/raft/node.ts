@@ -501,6 +501,12 @@ export class RaftNode implements RaftProcess {
 
   /** Any reply of our term to round `round` shows `peer` followed us when that round was sent. */
   private noteRoundAck(peer: NodeId, round: number): void {
+    if (this.safe) {
+      assert(
+        round <= this.round,
+        () => `S${peer} acknowledges round ${round}; S${this.id} has sent ${this.round}`,
+      );
+    }
     if (round <= this.ackedRound[peer]!) return;
     this.ackedRound[peer] = round;
     if (round <= this.confirmedRound) return;
@@ -571,7 +577,10 @@ export class RaftNode implements RaftProcess {
       case 'AppendEntries':
         // Correct policy: never. A buggy one treats it as if from the current leader.
         if (this.policy.acceptAppendTerm(m.term, this.term)) return true;
-        this.send(this.appendReply(m.from, false, 0, 0, 0, m.round));
+        // The reply carries our term so the sender steps down; requestTerm says it answers an
+        // older term's request, so that a later leader with the same id cannot mistake it for an
+        // answer to its own rounds (see stepLeader).
+        this.send(this.appendReply(m.from, false, 0, 0, 0, m.round, m.term));
         return false;
       case 'RequestVote':
         this.send(this.voteReply(m.from, this.term, false, m.preVote));
@@ -591,6 +600,15 @@ export class RaftNode implements RaftProcess {
     this.recentActive[m.from] = 1;
     switch (m.type) {
       case 'AppendEntriesReply':
+        assert(
+          m.requestTerm <= m.term,
+          () => `S${m.from} answers a request of term ${m.requestTerm} in term ${m.term}`,
+        );
+        // A reply to a request of an earlier term (ours, before a crash, or another leader's)
+        // echoes a round, a match and hints that say nothing about this term's messages: only
+        // replies to our own requests of this term prove anything. Rounds restart with each
+        // incarnation, so an old round can be far ahead of this one's.
+        if (m.requestTerm !== this.term && !this.policy.trustReplyToOlderTerm) return;
         if (this.readMode !== 'log') this.noteRoundAck(m.from, m.round);
         this.handleAppendReply(m);
         return;
@@ -858,7 +876,7 @@ export class RaftNode implements RaftProcess {
     assert(Number.isSafeInteger(prev) && prev >= 0, () => `prevLogIndex ${prev}`);
     if (prev > this.log.length) {
       // Too short: the leader should resume right after our last entry.
-      this.send(this.appendReply(m.from, false, 0, 0, this.log.length + 1, m.round));
+      this.send(this.appendReply(m.from, false, 0, 0, this.log.length + 1, m.round, m.term));
       return;
     }
     const ownPrevTerm = this.termAt(prev)!;
@@ -867,7 +885,7 @@ export class RaftNode implements RaftProcess {
       // Fast backtracking: name the conflicting term and where it starts here, so the leader can
       // skip the whole term in one round trip.
       const conflictIndex = this.runStart[this.runAt(prev)]!;
-      this.send(this.appendReply(m.from, false, 0, ownPrevTerm, conflictIndex, m.round));
+      this.send(this.appendReply(m.from, false, 0, ownPrevTerm, conflictIndex, m.round, m.term));
       return;
     }
 
@@ -903,7 +921,7 @@ export class RaftNode implements RaftProcess {
     if (this.safe) {
       assert(this.commit <= this.log.length, () => `S${this.id} commitIndex ${this.commit} past its log`);
     }
-    this.send(this.appendReply(m.from, true, requestEnd, 0, 0, m.round));
+    this.send(this.appendReply(m.from, true, requestEnd, 0, 0, m.round, m.term));
   }
 
   private learnLeader(leader: NodeId): void {
@@ -1121,6 +1139,7 @@ export class RaftNode implements RaftProcess {
     conflictTerm: number,
     conflictIndex: number,
     round: number,
+    requestTerm: number,
   ): AppendEntriesReply {
     return {
       type: 'AppendEntriesReply',
@@ -1132,6 +1151,7 @@ export class RaftNode implements RaftProcess {
       conflictTerm,
       conflictIndex,
       round,
+      requestTerm,
     };
   }
 }

@@ -60,6 +60,14 @@ export interface Policy {
    * real campaign then unseats a working leader.
    */
   preVoteHonoursLeader: boolean;
+  /**
+   * Does a leader act on an AppendEntries reply that answers a request of an earlier term? Such a
+   * reply (a follower's rejection of a late, stale request) carries the follower's current term,
+   * which can equal the leader's, but its echoed heartbeat round belongs to an earlier leader or an
+   * earlier incarnation of this one. Taken as an acknowledgement, it confirms rounds this leader
+   * never sent, and ReadIndex and lease reads are then served by a leader that was deposed.
+   */
+  trustReplyToOlderTerm: boolean;
 }
 
 export const correctPolicy: Policy = {
@@ -82,4 +90,5 @@ export const correctPolicy: Policy = {
   readWaitsForTermCommit: true,
   leaseNeedsCheckQuorum: true,
   preVoteHonoursLeader: true,
+  trustReplyToOlderTerm: false,
 };

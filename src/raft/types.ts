@@ -71,7 +71,15 @@ export interface AppendEntriesReply extends MessageBase {
   readonly conflictTerm: number;
   /** On failure: first index the leader should try next (fast backtracking hint). */
   readonly conflictIndex: number;
+  /** The heartbeat round of the request this answers, echoed. */
   readonly round: number;
+  /**
+   * The term of the request this answers. `term` is the replier's current term, which can be
+   * later than the request's: a reply to an older term's request only tells its sender about a
+   * newer term. Its echoed fields (round, matchIndex, conflict hints) belong to another leader's
+   * messages, so a leader uses them only when requestTerm is its own term.
+   */
+  readonly requestTerm: number;
 }
 
 export type Message = RequestVote | RequestVoteReply | AppendEntries | AppendEntriesReply;

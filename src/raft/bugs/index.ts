@@ -14,6 +14,7 @@ import { noNoopOnElection } from './no-noop-on-election.ts';
 import { preVoteWithoutStickiness } from './prevote-without-stickiness.ts';
 import { readIndexBeforeNoopCommit } from './read-index-before-noop-commit.ts';
 import { revoteSameTerm } from './revote-same-term.ts';
+import { staleRoundAck } from './stale-round-ack.ts';
 import { truncateOnStaleAppend } from './truncate-on-stale-append.ts';
 import { voteNoLogCheck } from './vote-no-log-check.ts';
 
@@ -37,6 +38,7 @@ export const BUGS: readonly Bug[] = Object.freeze([
   leaseWithoutCheckQuorum,
   noNoopOnElection,
   preVoteWithoutStickiness,
+  staleRoundAck,
 ]);
 
 export function findBug(name: string): Bug | undefined {
