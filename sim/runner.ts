@@ -137,6 +137,8 @@ export interface RunResult {
   readonly linearizability: {
     readonly verdict: 'ok' | 'violation' | 'unknown';
     readonly steps: number;
+    /** The key whose history could not be linearized (a violation only). */
+    readonly key?: string;
   } | null;
   readonly history: HistoryOp[];
   readonly traceHash: string | null;
@@ -1034,9 +1036,12 @@ class Simulation {
   private checkLinearizable(): void {
     const opts = this.linBudgetSteps === undefined ? {} : { budgetSteps: this.linBudgetSteps };
     const r = checkLinearizability(this.clients.history, opts);
-    this.linearizability = { verdict: r.verdict, steps: r.steps };
-    if (r.verdict !== 'violation') return;
+    if (r.verdict !== 'violation') {
+      this.linearizability = { verdict: r.verdict, steps: r.steps };
+      return;
+    }
     const w = r.witness;
+    this.linearizability = { verdict: r.verdict, steps: r.steps, key: w.key };
     this.fail({
       property: 'linearizability',
       message: `client history is not linearizable: ${w.message}`,

@@ -274,6 +274,8 @@ class Shrinker {
   best: Schedule;
   bestOutcome: ViolationOutcome;
   bestEvents: number;
+  /** Linearizability: the key the best schedule's history could not linearize (null: unknown). */
+  bestKey: string | null = null;
   runs = 0;
   pass = 'start';
   /** Runs allowed to the current pass, counted in total runs; Infinity outside capped passes. */
@@ -335,6 +337,7 @@ class Shrinker {
       this.best = candidate;
       this.bestOutcome = o;
       this.bestEvents = run.result?.events ?? o.step;
+      this.bestKey = run.result?.linearizability?.key ?? null;
     } else {
       this.rejected.add(key);
     }
@@ -398,6 +401,9 @@ class Shrinker {
   dropOps(): boolean {
     this.pass = 'drop operations';
     const before = this.best.ops.length;
+    // A linearizability violation is about one key: the ops on every other key are background
+    // traffic, and one run can drop all of them (a history of hundreds of ops becomes a few).
+    if (this.bestKey !== null) this.keepOnlyKey(this.bestKey);
     // Whole clients first (the highest first): a client's ops share its stream, so they tend to
     // matter or not together, and this costs one run per client where ddmin may cost many.
     for (let client = this.best.config.clients; client >= 1; client--) {
@@ -407,6 +413,17 @@ class Shrinker {
     const base = this.best;
     ddmin(base.ops, (ops) => this.tryCandidate({ ...base, ops }));
     return this.best.ops.length < before;
+  }
+
+  /** Ops on `key` only; failing that, half of the other keys' ops at a time (ddmin on keys). */
+  private keepOnlyKey(key: string): void {
+    const others = [...new Set(this.best.ops.map((o) => o.op.key))].filter((k) => k !== key).sort();
+    if (others.length === 0) return;
+    const base = this.best;
+    ddmin(others, (kept) => {
+      const keys = new Set([key, ...kept]);
+      return this.tryCandidate({ ...base, ops: base.ops.filter((o) => keys.has(o.op.key)) });
+    });
   }
 
   dropFaults(): boolean {
@@ -602,6 +619,7 @@ export function shrinkSchedule(schedule: Schedule, opts: ShrinkOptions): ShrinkR
   if (o.status !== 'violation') throw new RangeError('nothing to shrink: every property held');
   const events = first.result?.events ?? o.step;
   const shrinker = new Shrinker(schedule, o, events, 1, opts);
+  shrinker.bestKey = first.result?.linearizability?.key ?? null;
   const complete = shrinker.run();
   return {
     schedule: shrinker.best,
