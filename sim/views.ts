@@ -17,6 +17,8 @@ interface StepRecord {
   seq?: number;
   op?: string;
   accepted?: number | false;
+  /** A get served outside the log: true when the node took it (its reply comes once confirmed). */
+  read?: boolean;
   result?: string;
   status?: string;
   msg?: Record<string, unknown> & { type: string; from: number; to: number; term: number };
@@ -100,7 +102,15 @@ function describeRecord(r: StepRecord): string {
     case 'client-send':
       return `client ${r.client} resends`;
     case 'request': {
-      const accepted = r.accepted === false ? 'refused (not leader)' : `appended at ${r.accepted}`;
+      // A read served outside the log records `read` (true: waiting for confirmation), not `accepted`.
+      const accepted =
+        r.read !== undefined
+          ? r.read === true
+            ? 'read started'
+            : 'read refused (not leader)'
+          : r.accepted === false
+            ? 'refused (not leader)'
+            : `appended at ${r.accepted}`;
       return `request c${r.client}/${r.seq} ${r.op} reaches S${r.node}: ${accepted}`;
     }
     case 'reply':

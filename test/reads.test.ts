@@ -20,7 +20,7 @@ import { runForOutcome } from '../sim/replay.ts';
 import { intBetween, stream } from '../sim/rng.ts';
 import { runSchedule } from '../sim/runner.ts';
 import type { Schedule } from '../sim/schedule.ts';
-import { parseTraceLines } from '../sim/views.ts';
+import { parseTraceLines, renderText } from '../sim/views.ts';
 import { policyFor } from '../src/raft/bugs/index.ts';
 import { RaftNode } from '../src/raft/node.ts';
 import { correctPolicy, type Policy } from '../src/raft/policy.ts';
@@ -302,6 +302,21 @@ describe('stale-round-ack: a restarted leader and its old rounds', () => {
     expect(write.status).toBe('ok');
     expect(read.invokeMs).toBeGreaterThan(write.returnMs!);
     expect(read.result).toEqual({ type: 'get', value: null });
+  });
+
+  it('the text view says the get at S1 started a read, not that it was appended', () => {
+    const schedule = staleRoundAckSchedule();
+    const lines: string[] = [];
+    const run = runForOutcome(schedule, { bugs: ['stale-round-ack'], onTrace: (l) => lines.push(l) });
+    const text = renderText({
+      schedule,
+      bugs: ['stale-round-ack'],
+      lines,
+      outcome: run.outcome,
+      violation: null,
+    });
+    expect(text).toMatch(/request c1\/1 get reaches S1: read started/);
+    expect(text).not.toContain('appended at undefined');
   });
 
   it('is deterministic: same schedule, same trace hash, bug on or off', () => {
