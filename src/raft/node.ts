@@ -1,7 +1,9 @@
 import { AssertionError, assert } from '../assert.ts';
 import { correctPolicy, type Policy } from './policy.ts';
 import type { RaftProcess } from './process.ts';
-import { committedIndex, majority, voteResult } from './quorum.ts';
+import { committedIndex, resultOfCounts, VOTE_NO, VOTE_YES, type VoteResult } from './quorum.ts';
+import { MAX_PENDING_READS, ReadOnly } from './read-only.ts';
+import { ProgressTracker } from './tracker.ts';
 import {
   type AppendEntries,
   type AppendEntriesReply,
@@ -47,10 +49,8 @@ const EMPTY_ENTRIES: readonly Entry[] = Object.freeze([]);
 const EMPTY_MESSAGES: readonly Message[] = Object.freeze([]);
 const NOOP: Command = Object.freeze({ kind: 'noop' });
 const EMPTY_READS: readonly ReadReady[] = Object.freeze([]);
-/** Bound on reads a leader holds while it confirms its leadership; past it, read() refuses. */
-export const MAX_PENDING_READS = 4096;
-/** Send times of this many recent heartbeat rounds are kept for lease bookkeeping. */
-const ROUND_RING = 64;
+
+export { MAX_PENDING_READS } from './read-only.ts';
 
 /** What `ready()` returns when nothing happened: shared, so an idle node allocates nothing. */
 export const EMPTY_READY: Ready = Object.freeze({
@@ -95,10 +95,10 @@ function isSafePolicy(policy: Policy): boolean {
  */
 export class RaftNode implements RaftProcess {
   readonly id: NodeId;
-  private readonly voters: readonly NodeId[];
-  /** Voters other than this node, in the order given: the order messages are sent in. */
+  /** The configuration and what this node knows of each peer (replication, activity, votes, rounds). */
+  private readonly tracker: ProgressTracker;
+  /** Members other than this node, in the order given: the order messages are sent in. */
   private readonly others: readonly NodeId[];
-  private readonly isVoter: Uint8Array;
   private readonly config: RaftConfig;
   private readonly rng: Random;
   private readonly policy: Policy;
@@ -132,47 +132,19 @@ export class RaftNode implements RaftProcess {
   /** Last time an AppendEntries from the current leader arrived (PreVote stickiness). */
   private leaderContactMs = Number.NEGATIVE_INFINITY;
 
-  // Candidate and precandidate.
-  /** Distinct voters whose grant was counted. */
-  private readonly votes = new Set<NodeId>();
-  private votesGranted = 0;
-  private readonly rejections = new Set<NodeId>();
+  // Candidate and precandidate: who answered what lives in the tracker.
+  /** Granted replies received in this election, our own vote included: what a buggy tally counts. */
+  private grantReplies = 0;
 
-  // Leader. Indexed by node id.
-  private readonly nextIndex: number[];
-  private readonly matchIndex: number[];
-  /** Where the last probe after a rejection started (0: none since the last success). */
-  private readonly probeFrom: number[];
-  /** CheckQuorum: which peers were heard from since the last check. */
-  private readonly recentActive: Uint8Array;
-  /** Heartbeat round, echoed by followers. */
-  private round = 0;
+  // Leader. Per-peer progress lives in the tracker.
   private readonly quorumScratch: number[] = [];
 
   // Reads (ReadIndex, leases). Untouched in 'log' mode, where gets go through the log.
   private readonly readMode: RaftConfig['readMode'];
-  /** Lease length in local ms; see `leaseValid`. */
-  private readonly leaseMs: number;
-  /** Highest heartbeat round each peer acknowledged in this term (any reply of our term counts). */
-  private readonly ackedRound: number[];
-  /** Highest round a majority acknowledged in this term: leadership confirmed as of its send time. */
-  private confirmedRound = 0;
-  /** Local send time of round r at slot r % ROUND_RING. */
-  private readonly roundSentMs = new Float64Array(ROUND_RING);
-  /** Lease reads: local send time of the latest round a majority acknowledged in this term. */
-  private leaseStartMs = Number.NEGATIVE_INFINITY;
+  /** Heartbeat rounds, their confirmation, the lease and the reads waiting on them. */
+  private readonly reads: ReadOnly;
   /** Index of this term's no-op, 0 when none was appended (see `readGuardPasses`). */
   private termNoopIndex = 0;
-  /**
-   * Reads waiting for their round to be confirmed (and for the term's no-op to commit), in the
-   * order they arrived; rounds along the queue never decrease. Parallel arrays, consumed from
-   * `pendingReadHead`, so that a read allocates nothing beyond its output record.
-   */
-  private readonly pendingReadId: number[] = [];
-  private readonly pendingReadIndex: number[] = [];
-  private readonly pendingReadRound: number[] = [];
-  private pendingReadHead = 0;
-  private readsOut: ReadReady[] = [];
 
   /** The vote this incarnation granted most recently (its own included), to assert one vote per term. */
   private grantedTerm = 0;
@@ -197,29 +169,13 @@ export class RaftNode implements RaftProcess {
     this.safe = isSafePolicy(this.policy);
 
     assert(Number.isInteger(id) && id >= 1, () => `node id ${id} is not a positive integer`);
-    assert(peers.includes(id), () => `S${id} is not among its own peers [${peers.join(', ')}]`);
-    const maxId = peers.length;
-    this.isVoter = new Uint8Array(maxId + 1);
-    for (const peer of peers) {
-      assert(
-        Number.isInteger(peer) && peer >= 1 && peer <= maxId,
-        () => `peer id ${peer} outside 1..${maxId}`,
-      );
-      assert(this.isVoter[peer] === 0, () => `peer S${peer} listed twice`);
-      this.isVoter[peer] = 1;
-    }
-    this.voters = peers.slice();
-    this.others = peers.filter((peer) => peer !== id);
+    this.tracker = new ProgressTracker(id, peers);
+    this.others = this.tracker.others;
     assert(config.electionTimeoutMsMin >= 1, 'election timeout must be at least 1 ms');
     assert(config.electionTimeoutMsMin <= config.electionTimeoutMsMax, 'election timeout min above max');
     assert(config.heartbeatMs >= 1, 'heartbeat interval must be at least 1 ms');
     assert(config.maxEntriesPerAppend >= 1, 'maxEntriesPerAppend must be at least 1');
 
-    this.nextIndex = new Array<number>(maxId + 1).fill(1);
-    this.matchIndex = new Array<number>(maxId + 1).fill(0);
-    this.probeFrom = new Array<number>(maxId + 1).fill(0);
-    this.recentActive = new Uint8Array(maxId + 1);
-    this.ackedRound = new Array<number>(maxId + 1).fill(0);
     this.readMode = config.readMode;
     const leaseDriftPpm = config.leaseDriftPpm ?? DEFAULT_LEASE_DRIFT_PPM;
     assert(
@@ -231,12 +187,14 @@ export class RaftNode implements RaftProcess {
     // electionTimeoutMsMin of their own clocks; as long as no clock runs more than leaseDriftPpm
     // faster than ours, that window outlasts s + leaseMs on our clock, so no other leader can be
     // elected (let alone commit) while we serve from the lease.
-    this.leaseMs = Math.floor((config.electionTimeoutMsMin * (1_000_000 - leaseDriftPpm)) / 1_000_000);
+    this.reads = new ReadOnly(
+      Math.floor((config.electionTimeoutMsMin * (1_000_000 - leaseDriftPpm)) / 1_000_000),
+    );
 
     const hard = durable.hardState;
     assert(hard.currentTerm >= 0, 'negative durable term');
     assert(
-      hard.votedFor === NONE || this.isVoter[hard.votedFor] === 1,
+      hard.votedFor === NONE || this.tracker.isMember(hard.votedFor),
       () => `durable vote for S${hard.votedFor}`,
     );
     this.term = hard.currentTerm;
@@ -321,7 +279,7 @@ export class RaftNode implements RaftProcess {
     this.advanceClock(nowMs);
     assert(m.to === this.id, () => `S${this.id} was handed a message for S${m.to}`);
     assert(m.from !== this.id, () => `S${this.id} received a message from itself`);
-    assert(this.isVoter[m.from] === 1, () => `S${this.id} received a message from unknown S${m.from}`);
+    assert(this.tracker.isMember(m.from), () => `S${this.id} received a message from unknown S${m.from}`);
     assert(Number.isSafeInteger(m.term) && m.term >= 0, () => `message term ${m.term} is not a term`);
 
     if (m.type === 'RequestVote' && this.ignoresVoteInLease(nowMs, m)) return;
@@ -361,7 +319,7 @@ export class RaftNode implements RaftProcess {
     const index = this.log.length;
     for (let k = 0; k < this.others.length; k++) {
       const peer = this.others[k]!;
-      if (this.nextIndex[peer]! <= index) this.sendAppend(peer);
+      if (this.tracker.nextIndex[peer]! <= index) this.sendAppend(peer);
     }
     // A single-node cluster commits on its own.
     this.maybeCommit();
@@ -381,11 +339,11 @@ export class RaftNode implements RaftProcess {
     if (this.roleNow !== 'leader') return { ok: false, leaderHint: this.leader };
     switch (this.readMode) {
       case 'unsafe-local':
-        this.readsOut.push({ requestId, index: this.applied });
+        this.reads.serveNow(requestId, this.applied);
         return { ok: true };
       case 'lease':
-        if (this.leaseUsable() && this.leaseValid(nowMs) && this.readGuardPasses()) {
-          this.readsOut.push({ requestId, index: this.commit });
+        if (this.leaseUsable() && this.reads.leaseValid(nowMs) && this.readGuardPasses()) {
+          this.reads.serveNow(requestId, this.commit);
           return { ok: true };
         }
         return this.startReadIndex(nowMs, requestId);
@@ -403,7 +361,7 @@ export class RaftNode implements RaftProcess {
       this.logDirtyFrom === LOG_CLEAN &&
       this.outbox.length === 0 &&
       !this.applyCheck &&
-      this.readsOut.length === 0
+      !this.reads.hasReady()
     ) {
       return EMPTY_READY;
     }
@@ -449,8 +407,7 @@ export class RaftNode implements RaftProcess {
 
     const messages = this.outbox.length === 0 ? EMPTY_MESSAGES : this.outbox;
     if (this.outbox.length !== 0) this.outbox = [];
-    const readsReady = this.readsOut.length === 0 ? EMPTY_READS : this.readsOut;
-    if (this.readsOut.length !== 0) this.readsOut = [];
+    const readsReady = this.reads.takeReady();
     if (
       hardState === null &&
       logWrite === null &&
@@ -466,15 +423,12 @@ export class RaftNode implements RaftProcess {
   // ---- Reads (thesis §6.4). ----
 
   private startReadIndex(nowMs: number, requestId: number): ReadResult {
-    const pending = this.pendingReadId.length - this.pendingReadHead;
-    if (pending >= MAX_PENDING_READS) return { ok: false, leaderHint: this.leader };
+    if (this.reads.pendingCount >= MAX_PENDING_READS) return { ok: false, leaderHint: this.leader };
     // A fresh round: only acknowledgements of messages sent after the read arrived prove that we
     // still led when it did. A single-node cluster confirms it at once.
     this.broadcastHeartbeat(nowMs);
-    this.pendingReadId.push(requestId);
-    this.pendingReadIndex.push(this.commit);
-    this.pendingReadRound.push(this.round);
-    if (this.others.length === 0) this.confirmRound(this.round);
+    this.reads.enqueue(requestId, this.commit, this.reads.round);
+    if (this.others.length === 0) this.reads.confirm(this.reads.round);
     this.releaseReads();
     return { ok: true };
   }
@@ -494,72 +448,31 @@ export class RaftNode implements RaftProcess {
     return this.config.checkQuorum || !this.policy.leaseNeedsCheckQuorum;
   }
 
-  /** Valid while nowMs < leaseStartMs + leaseMs, with leaseMs = electionTimeoutMsMin × (1 − drift bound). */
-  private leaseValid(nowMs: number): boolean {
-    return nowMs < this.leaseStartMs + this.leaseMs;
-  }
-
-  /** Any reply of our term to round `round` shows `peer` followed us when that round was sent. */
+  /** A reply of our term to our own request of round `round` shows `peer` followed us when that round was sent. */
   private noteRoundAck(peer: NodeId, round: number): void {
+    const acked = this.tracker.ackedRound;
     if (this.safe) {
       assert(
-        round <= this.round,
-        () => `S${peer} acknowledges round ${round}; S${this.id} has sent ${this.round}`,
+        round <= this.reads.round,
+        () => `S${peer} acknowledges round ${round}; S${this.id} has sent ${this.reads.round}`,
       );
     }
-    if (round <= this.ackedRound[peer]!) return;
-    this.ackedRound[peer] = round;
-    if (round <= this.confirmedRound) return;
-    this.ackedRound[this.id] = this.round;
-    const confirmed = committedIndex(this.ackedRound, this.voters, this.quorumScratch);
-    if (confirmed > this.confirmedRound) {
-      this.confirmRound(confirmed);
+    if (round <= acked[peer]!) return;
+    acked[peer] = round;
+    if (round <= this.reads.confirmedRound) return;
+    acked[this.id] = this.reads.round;
+    const confirmed = committedIndex(this.tracker.voters, acked, this.quorumScratch);
+    if (confirmed > this.reads.confirmedRound) {
+      this.reads.confirm(confirmed);
       this.releaseReads();
-    }
-  }
-
-  private confirmRound(round: number): void {
-    this.confirmedRound = round;
-    // Older rounds' send times are gone from the ring; such a confirmation renews no lease.
-    if (this.round - round < ROUND_RING) {
-      const sentMs = this.roundSentMs[round % ROUND_RING]!;
-      if (sentMs > this.leaseStartMs) this.leaseStartMs = sentMs;
     }
   }
 
   /** Moves confirmed reads to the output, oldest first, while the term's no-op has committed. */
   private releaseReads(): void {
-    let head = this.pendingReadHead;
-    const ids = this.pendingReadId;
-    if (head === ids.length) return;
+    if (this.reads.pendingCount === 0) return;
     if (!this.readGuardPasses()) return;
-    while (head < ids.length && this.pendingReadRound[head]! <= this.confirmedRound) {
-      // The read index is the commitIndex noted on arrival, raised to the current one if the
-      // guard was waiting: a later index is as linearizable and what the guard requires.
-      let index = this.pendingReadIndex[head]!;
-      if (index < this.termNoopIndex && this.policy.readWaitsForTermCommit) index = this.commit;
-      this.readsOut.push({ requestId: ids[head]!, index });
-      head++;
-    }
-    if (head === ids.length) {
-      this.clearPendingReads();
-    } else if (head >= 1024 && head * 2 >= ids.length) {
-      // Drop the consumed prefix now and then, so the queue stays as long as what is pending.
-      ids.splice(0, head);
-      this.pendingReadIndex.splice(0, head);
-      this.pendingReadRound.splice(0, head);
-      this.pendingReadHead = 0;
-    } else {
-      this.pendingReadHead = head;
-    }
-  }
-
-  /** On losing leadership: unconfirmed reads are dropped; their clients time out and retry elsewhere. */
-  private clearPendingReads(): void {
-    this.pendingReadId.length = 0;
-    this.pendingReadIndex.length = 0;
-    this.pendingReadRound.length = 0;
-    this.pendingReadHead = 0;
+    this.reads.release(this.termNoopIndex, this.commit, this.policy.readWaitsForTermCommit);
   }
 
   // ---- Term comparison (Figure 2, "Rules for all servers"). ----
@@ -597,7 +510,7 @@ export class RaftNode implements RaftProcess {
 
   private stepLeader(nowMs: number, m: RoleMessage): void {
     // Any message of our term shows the sender is alive and following this term.
-    this.recentActive[m.from] = 1;
+    this.tracker.recentActive[m.from] = 1;
     switch (m.type) {
       case 'AppendEntriesReply':
         assert(
@@ -678,7 +591,7 @@ export class RaftNode implements RaftProcess {
     if (this.roleNow === 'leader') {
       this.drawElectionTimeout();
       this.electionDeadlineMs = nowMs + this.electionTimeoutMs;
-      this.clearPendingReads();
+      this.reads.clearPending();
     }
     this.roleNow = 'follower';
     this.leader = leader;
@@ -695,7 +608,7 @@ export class RaftNode implements RaftProcess {
     this.drawElectionTimeout();
     this.electionDeadlineMs = nowMs + this.electionTimeoutMs;
     this.startCount();
-    if (voteResult(this.votesGranted, 0, this.voters.length) === 'won') {
+    if (this.tallyVotes() === 'won') {
       this.becomeCandidate(nowMs);
       return;
     }
@@ -714,7 +627,7 @@ export class RaftNode implements RaftProcess {
     this.drawElectionTimeout();
     this.electionDeadlineMs = nowMs + this.electionTimeoutMs;
     this.startCount();
-    if (voteResult(this.votesGranted, 0, this.voters.length) === 'won') {
+    if (this.tallyVotes() === 'won') {
       this.becomeLeader(nowMs);
       return;
     }
@@ -726,19 +639,8 @@ export class RaftNode implements RaftProcess {
     assert(this.vote === this.id, 'a leader has voted for itself');
     this.roleNow = 'leader';
     this.leader = this.id;
-    const next = this.log.length + 1;
-    for (let k = 0; k < this.others.length; k++) {
-      const peer = this.others[k]!;
-      this.nextIndex[peer] = next;
-      this.matchIndex[peer] = 0;
-      this.probeFrom[peer] = 0;
-      this.recentActive[peer] = 0;
-      this.ackedRound[peer] = 0;
-    }
-    this.confirmedRound = 0;
-    this.leaseStartMs = Number.NEGATIVE_INFINITY;
-    this.clearPendingReads();
-    this.matchIndex[this.id] = this.log.length;
+    this.tracker.resetForLeader(this.log.length + 1, this.log.length);
+    this.reads.resetForTerm();
     // A leader only waits on elections to check its quorum.
     this.electionDeadlineMs = this.config.checkQuorum ? nowMs + this.config.electionTimeoutMsMin : NEVER;
     // §5.4.2/§8: a no-op of the new term lets earlier entries commit without waiting for a client.
@@ -762,11 +664,19 @@ export class RaftNode implements RaftProcess {
     else this.becomeCandidate(nowMs);
   }
 
+  /**
+   * The election's outcome: who voted what, over the configuration (a majority of each half
+   * while joint), unless the policy counts granted replies instead.
+   */
+  private tallyVotes(): VoteResult {
+    if (this.policy.countEachVoterOnce) return this.tracker.electionResult();
+    const voterCount = this.tracker.voters.incoming.length;
+    return resultOfCounts(this.grantReplies, this.tracker.countIncoming(VOTE_NO), voterCount);
+  }
+
   private startCount(): void {
-    this.votes.clear();
-    this.rejections.clear();
-    this.votes.add(this.id);
-    this.votesGranted = 1;
+    this.tracker.resetVotes();
+    this.grantReplies = 1;
   }
 
   private requestVotes(term: number, preVote: boolean): void {
@@ -839,15 +749,9 @@ export class RaftNode implements RaftProcess {
     } else {
       assert(m.term === this.term, 'vote reply not brought to our term');
     }
-    if (m.voteGranted) {
-      if (this.policy.countVote(this.votes, m.from, this.votesGranted)) {
-        this.votes.add(m.from);
-        this.votesGranted++;
-      }
-    } else {
-      this.rejections.add(m.from);
-    }
-    switch (voteResult(this.votesGranted, this.rejections.size, this.voters.length)) {
+    if (m.voteGranted) this.grantReplies++;
+    this.tracker.recordVote(m.from, m.voteGranted ? VOTE_YES : VOTE_NO);
+    switch (this.tallyVotes()) {
       case 'won':
         if (preVote) this.becomeCandidate(nowMs);
         else this.becomeLeader(nowMs);
@@ -934,8 +838,7 @@ export class RaftNode implements RaftProcess {
   // ---- Replication, leader side. ----
 
   private broadcastHeartbeat(nowMs: number): void {
-    this.round++;
-    this.roundSentMs[this.round % ROUND_RING] = nowMs;
+    this.reads.nextRound(nowMs);
     for (let k = 0; k < this.others.length; k++) this.sendAppend(this.others[k]!);
     this.heartbeatDueMs = nowMs + this.config.heartbeatMs;
   }
@@ -946,13 +849,13 @@ export class RaftNode implements RaftProcess {
    * shows up as a rejected consistency check and moves nextIndex back.
    */
   private sendAppend(peer: NodeId): void {
-    const prevLogIndex = this.nextIndex[peer]! - 1;
+    const prevLogIndex = this.tracker.nextIndex[peer]! - 1;
     const prevLogTerm = this.termAt(prevLogIndex);
     assert(prevLogTerm !== undefined, () => `nextIndex ${prevLogIndex + 1} for S${peer} past the log`);
     const last = this.log.length;
     const end = Math.min(last, prevLogIndex + this.config.maxEntriesPerAppend);
     const entries = end > prevLogIndex ? this.log.slice(prevLogIndex, end) : EMPTY_ENTRIES;
-    this.nextIndex[peer] = end + 1;
+    this.tracker.nextIndex[peer] = end + 1;
     this.send({
       type: 'AppendEntries',
       from: this.id,
@@ -962,15 +865,16 @@ export class RaftNode implements RaftProcess {
       prevLogTerm,
       entries,
       leaderCommit: this.commit,
-      round: this.round,
+      round: this.reads.round,
     });
   }
 
   private handleAppendReply(m: AppendEntriesReply): void {
     const peer = m.from;
+    const { nextIndex, matchIndex, probeFrom } = this.tracker;
     const last = this.log.length;
     if (m.success) {
-      let match = this.policy.matchIndexOnSuccess(m.matchIndex, last, this.matchIndex[peer]!);
+      let match = this.policy.matchIndexOnSuccess(m.matchIndex, last, matchIndex[peer]!);
       if (this.safe) {
         assert(
           match <= last,
@@ -980,12 +884,12 @@ export class RaftNode implements RaftProcess {
       // Only a second leader in this term (a bug elsewhere) can report more than we have.
       if (match > last) match = last;
       assert(match >= 0, 'negative matchIndex');
-      this.matchIndex[peer] = match;
-      this.probeFrom[peer] = 0;
-      if (this.nextIndex[peer]! <= match) this.nextIndex[peer] = match + 1;
+      matchIndex[peer] = match;
+      probeFrom[peer] = 0;
+      if (nextIndex[peer]! <= match) nextIndex[peer] = match + 1;
       if (match > this.commit) this.maybeCommit();
       // Entries beyond one message's worth were not sent yet: keep the stream going.
-      if (this.nextIndex[peer]! <= last) this.sendAppend(peer);
+      if (nextIndex[peer]! <= last) this.sendAppend(peer);
       return;
     }
     let next = m.conflictIndex;
@@ -993,37 +897,31 @@ export class RaftNode implements RaftProcess {
       const lastOfTerm = this.lastIndexOfTerm(m.conflictTerm);
       if (lastOfTerm !== 0) next = lastOfTerm + 1;
     }
-    const floor = this.matchIndex[peer]! + 1;
+    const floor = matchIndex[peer]! + 1;
     if (next < floor) next = floor;
-    if (next >= this.nextIndex[peer]!) return;
-    this.nextIndex[peer] = next;
+    if (next >= nextIndex[peer]!) return;
+    nextIndex[peer] = next;
     // Probe at once, unless we already probed from exactly here: a duplicated rejection, or one we
     // cannot get past (under a bug, a follower missing entries below matchIndex), is retried by
     // the heartbeat instead of bouncing between the two nodes at network speed.
-    if (this.probeFrom[peer] === next) return;
-    this.probeFrom[peer] = next;
+    if (probeFrom[peer] === next) return;
+    probeFrom[peer] = next;
     this.sendAppend(peer);
   }
 
   /** Advance commitIndex to what a majority stores, if the policy lets that entry commit by counting (§5.4.2). */
   private maybeCommit(): void {
-    const n = committedIndex(this.matchIndex, this.voters, this.quorumScratch);
+    const n = this.tracker.committed(this.quorumScratch);
     if (n <= this.commit) return;
     if (!this.policy.mayCommitByCounting(this.termAt(n)!, this.term)) return;
     this.commit = n;
     this.applyCheck = true;
     // Reads held back only by the no-op's commit may go now.
-    if (this.pendingReadHead !== this.pendingReadId.length) this.releaseReads();
+    this.releaseReads();
   }
 
   private checkQuorum(nowMs: number): void {
-    let active = 1;
-    for (let k = 0; k < this.others.length; k++) {
-      const peer = this.others[k]!;
-      if (this.recentActive[peer] === 1) active++;
-      this.recentActive[peer] = 0;
-    }
-    if (active >= majority(this.voters.length)) {
+    if (this.tracker.quorumActive()) {
       this.electionDeadlineMs = nowMs + this.config.electionTimeoutMsMin;
       return;
     }
@@ -1037,7 +935,7 @@ export class RaftNode implements RaftProcess {
     assert(this.roleNow === 'leader', 'only a leader appends on its own');
     assert(entry.term === this.term, 'a leader appends entries of its own term only');
     this.pushEntry(entry);
-    this.matchIndex[this.id] = this.log.length;
+    this.tracker.matchIndex[this.id] = this.log.length;
   }
 
   private pushEntry(entry: Entry): void {

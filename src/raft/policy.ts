@@ -1,4 +1,4 @@
-import type { NodeId, Random } from './types.ts';
+import type { Random } from './types.ts';
 
 /**
  * The decision points of the protocol where real implementations have gone wrong.
@@ -28,8 +28,11 @@ export interface Policy {
   truncateFrom(firstConflict: number, requestEnd: number, lastIndex: number): number;
   /** Figure 2, AppendEntries receiver step 5: the follower's new commitIndex. */
   followerCommitIndex(leaderCommit: number, lastNewIndex: number, commitIndex: number): number;
-  /** Does a candidate count this granted vote? `votes` holds the distinct voters so far. */
-  countVote(votes: ReadonlySet<NodeId>, voter: NodeId, votesCounted: number): boolean;
+  /**
+   * §5.2: does a candidate count each voter once (who voted what), or every granted reply it
+   * receives? A network that duplicates messages delivers some replies twice.
+   */
+  countEachVoterOnce: boolean;
   /** Does a node accept an AppendEntries of `messageTerm` while in `currentTerm`? Correct: messageTerm >= currentTerm. */
   acceptAppendTerm(messageTerm: number, currentTerm: number): boolean;
   /** A leader's new matchIndex for a follower after a successful reply. */
@@ -79,7 +82,7 @@ export const correctPolicy: Policy = {
   truncateFrom: (firstConflict) => firstConflict,
   followerCommitIndex: (leaderCommit, lastNewIndex, commitIndex) =>
     Math.max(commitIndex, Math.min(leaderCommit, lastNewIndex)),
-  countVote: (votes, voter) => !votes.has(voter),
+  countEachVoterOnce: true,
   acceptAppendTerm: (messageTerm, currentTerm) => messageTerm >= currentTerm,
   matchIndexOnSuccess: (replyMatchIndex, _leaderLastIndex, oldMatchIndex) =>
     Math.max(oldMatchIndex, replyMatchIndex),

@@ -11,5 +11,5 @@ export const countDuplicateVotes: Bug = {
   description:
     'A candidate counts every granted vote reply, so a reply the network duplicated counts twice: ' +
     'a candidate can "win" with a minority while another wins the same term with the real majority.',
-  policy: (base) => ({ ...base, countVote: () => true }),
+  policy: (base) => ({ ...base, countEachVoterOnce: false }),
 };
