@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Durability } from '../properties/durability.ts';
 import { ElectionSafety } from '../properties/election-safety.ts';
+import { createSafetyCheckers } from '../properties/index.ts';
 import { LeaderAppendOnly } from '../properties/leader-append-only.ts';
 import { LeaderCompleteness } from '../properties/leader-completeness.ts';
 import { LogMatching } from '../properties/log-matching.ts';
@@ -19,6 +20,24 @@ const grant = (from: number, to: number, term: number): Message => ({
   term,
   voteGranted: true,
   preVote: false,
+});
+
+describe('createSafetyCheckers', () => {
+  it('gives the six safety checkers production runs use, in the order a step reports them, fresh each call', () => {
+    const checkers = createSafetyCheckers();
+    // Figure 3's five and durability. The order decides which property a step that breaks several
+    // reports (a leader rewriting its entry breaks log matching too, and is reported as append-only).
+    expect(checkers.map((c) => c.property)).toEqual([
+      'election-safety',
+      'durability',
+      'leader-append-only',
+      'log-matching',
+      'leader-completeness',
+      'state-machine-safety',
+    ]);
+    const again = createSafetyCheckers();
+    for (let i = 0; i < checkers.length; i++) expect(again[i]).not.toBe(checkers[i]);
+  });
 });
 
 describe('election-safety', () => {
