@@ -179,7 +179,7 @@ function cutTime(s: Schedule, timeMs: number, target: FailureKind, faultsEndAtMs
 }
 
 /** Node `gone` removed; ids above it move down by one. Faults naming it are dropped. */
-function removeNode(s: Schedule, gone: NodeId): Schedule {
+export function removeNode(s: Schedule, gone: NodeId): Schedule {
   const map = (id: NodeId): NodeId => (id > gone ? id - 1 : id);
   const faults: Fault[] = [];
   for (const f of s.faults) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Durability } from '../properties/durability.ts';
 import { ElectionSafety } from '../properties/election-safety.ts';
+import { createSafetyCheckers } from '../properties/index.ts';
 import { LeaderAppendOnly } from '../properties/leader-append-only.ts';
 import { LeaderCompleteness } from '../properties/leader-completeness.ts';
 import { LogMatching } from '../properties/log-matching.ts';
@@ -19,6 +20,24 @@ const grant = (from: number, to: number, term: number): Message => ({
   term,
   voteGranted: true,
   preVote: false,
+});
+
+describe('createSafetyCheckers', () => {
+  it('gives the six safety checkers production runs use, in the order a step reports them, fresh each call', () => {
+    const checkers = createSafetyCheckers();
+    // Figure 3's five and durability. The order decides which property a step that breaks several
+    // reports (a leader rewriting its entry breaks log matching too, and is reported as append-only).
+    expect(checkers.map((c) => c.property)).toEqual([
+      'election-safety',
+      'durability',
+      'leader-append-only',
+      'log-matching',
+      'leader-completeness',
+      'state-machine-safety',
+    ]);
+    const again = createSafetyCheckers();
+    for (let i = 0; i < checkers.length; i++) expect(again[i]).not.toBe(checkers[i]);
+  });
 });
 
 describe('election-safety', () => {
@@ -45,13 +64,19 @@ describe('election-safety', () => {
   });
 });
 
+/** S1, leader of term 2, holding `log`. */
+function leaderOfTerm2(log: Entry[]): FakeProcess {
+  const a = new FakeProcess(1);
+  a.role = 'leader';
+  a.currentTerm = 2;
+  a.log = log;
+  return a;
+}
+
 describe('leader-append-only', () => {
   it('allows a leader to append and a follower to truncate', () => {
     const c = new LeaderAppendOnly();
-    const a = new FakeProcess(1);
-    a.role = 'leader';
-    a.currentTerm = 2;
-    a.log = [e(1), e(2)];
+    const a = leaderOfTerm2([e(1), e(2)]);
     expect(c.onNodeStep(stepOf(a, { appendFrom: 3, entries: [e(2, 'x')] }))).toBeNull();
     const f = new FakeProcess(2);
     f.currentTerm = 2;
@@ -60,13 +85,28 @@ describe('leader-append-only', () => {
   });
   it('catches a leader overwriting its own entry within its term', () => {
     const c = new LeaderAppendOnly();
-    const a = new FakeProcess(1);
-    a.role = 'leader';
-    a.currentTerm = 2;
-    a.log = [e(1), e(2), e(2, 'x')];
+    const a = leaderOfTerm2([e(1), e(2), e(2, 'x')]);
     const v = c.onNodeStep(stepOf(a, { appendFrom: 2, entries: [e(2, 'z')] }));
     expect(v?.property).toBe('leader-append-only');
     expect(v?.indices).toEqual([2, 3]);
+  });
+  it('catches a leader overwriting only its last entry (the write starts at its last index)', () => {
+    const c = new LeaderAppendOnly();
+    const a = leaderOfTerm2([e(1), e(2), e(2, 'x')]);
+    const v = c.onNodeStep(stepOf(a, { appendFrom: 3, entries: [e(2, 'z')] }));
+    expect(v?.property).toBe('leader-append-only');
+    expect(v?.indices).toEqual([3, 3]);
+    // The same write one index later is an append.
+    expect(new LeaderAppendOnly().onNodeStep(stepOf(a, { appendFrom: 4, entries: [e(2, 'w')] }))).toBeNull();
+  });
+  it('catches a leader whose log shrinks without any write', () => {
+    const c = new LeaderAppendOnly();
+    const a = leaderOfTerm2([e(1), e(2), e(2, 'x')]);
+    const v = c.onNodeStep(stepOf(a, { truncateTo: 2 }));
+    expect(v?.property).toBe('leader-append-only');
+    expect(v?.message).toBe(
+      'leader S1 of term 2 rewrote its own log from index 3 (last index 3 before, 2 after)',
+    );
   });
 });
 
@@ -96,6 +136,52 @@ describe('log-matching', () => {
     expect(v?.property).toBe('log-matching');
     expect(v?.indices).toEqual([2]);
   });
+  // Further terms at an index are kept apart by (index, term); a key packed from both into one
+  // number stops being exact past 2^53, where two pairs would be taken for one.
+  for (const k of [1024, 2 ** 22]) {
+    it(`does not take (1, ${k} + 2) and (2, 2) for one pair, as a key index * ${k} + term would`, () => {
+      const c = new LogMatching();
+      const [a, b, d] = [new FakeProcess(1), new FakeProcess(2), new FakeProcess(3)];
+      expect(c.onNodeStep(stepOf(a, { appendFrom: 1, entries: [e(1), e(1, 'a')] }))).toBeNull();
+      expect(c.onNodeStep(stepOf(b, { appendFrom: 1, entries: [e(k + 2, 'b')] }))).toBeNull();
+      expect(c.onNodeStep(stepOf(d, { appendFrom: 1, entries: [e(1), e(2, 'd')] }))).toBeNull();
+      // While a real mismatch at (2, 2) is still caught.
+      const v = c.onNodeStep(stepOf(new FakeProcess(4), { appendFrom: 1, entries: [e(1), e(2, 'x')] }));
+      expect(v?.nodes).toEqual([3, 4]);
+    });
+  }
+  for (const index of [1025, 5000, 2 ** 31, 2 ** 32 - 2]) {
+    it(`keeps the terms at index ${index} apart, and catches a mismatch there`, () => {
+      const c = new LogMatching();
+      const [a, b, d] = [new FakeProcess(1), new FakeProcess(2), new FakeProcess(3)];
+      // Three leaders wrote index `index` in terms 2, 3 and 4, each after a term-1 entry.
+      for (const [p, term] of [
+        [a, 2],
+        [b, 3],
+        [d, 4],
+      ] as const) {
+        p.log.length = index - 2;
+        expect(
+          c.onNodeStep(stepOf(p, { appendFrom: index - 1, entries: [e(1), e(term, `t${term}`)] })),
+        ).toBeNull();
+      }
+      // Followers copying each of them agree with the first holder of each (index, term).
+      for (const term of [4, 3, 2]) {
+        const f = new FakeProcess(10 + term);
+        f.log.length = index - 2;
+        expect(
+          c.onNodeStep(stepOf(f, { appendFrom: index - 1, entries: [e(1), e(term, `t${term}`)] })),
+        ).toBeNull();
+      }
+      // A different command at (index, 3) is caught, and compared with term 3's first holder.
+      const g = new FakeProcess(20);
+      g.log.length = index - 2;
+      const v = c.onNodeStep(stepOf(g, { appendFrom: index - 1, entries: [e(1), e(3, 'other')] }));
+      expect(v?.property).toBe('log-matching');
+      expect(v?.indices).toEqual([index]);
+      expect(v?.nodes).toEqual([2, 20]);
+    });
+  }
 });
 
 describe('leader-completeness', () => {
@@ -153,6 +239,17 @@ describe('state-machine-safety', () => {
     expect(v?.property).toBe('state-machine-safety');
     expect(v?.indices).toEqual([2]);
     expect(v?.message).toContain('committed as [t2 c1#1 put k x] by S1');
+  });
+  it('catches a node applying the same index twice', () => {
+    const c = new StateMachineSafety();
+    const a = new FakeProcess(1);
+    a.log = [e(1), e(1, 'x')];
+    expect(c.onNodeStep(stepOf(a, { commitIndex: 2, apply: 2 }))).toBeNull();
+    // The node hands index 2 out for applying again.
+    a.lastApplied = 1;
+    const v = c.onNodeStep(stepOf(a, { apply: 2 }));
+    expect(v?.property).toBe('state-machine-safety');
+    expect(v?.message).toBe('S1 applied index 2 right after index 2');
   });
   it('catches applying beyond the commit index', () => {
     const c = new StateMachineSafety();

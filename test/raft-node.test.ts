@@ -714,6 +714,35 @@ describe('§5.3 log replication', () => {
     expect(r2.hardState).toBeNull();
     expect(r2.logWrite).toEqual({ fromIndex: 1, entries: logOf(1) });
   });
+
+  it('a follower refuses an append whose prevLogTerm is not its own (skip-prev-log-term-check takes it)', () => {
+    // S2 holds index 2 of a deposed term-2 leader; S1, leading term 3, has term 1 there.
+    const request = ae(1, 2, 3, 2, 1, [entry(3, 'x')]);
+    const correct = mk(2, { disk: disk(2, logOf(1, 2)) });
+    expect(only(answer(correct, 10, request), 'AppendEntriesReply').success).toBe(false);
+    expect(termsOf(correct)).toEqual([1, 2]);
+    const buggy = mk(2, { disk: disk(2, logOf(1, 2)), policy: policyFor(['skip-prev-log-term-check']) });
+    expect(only(answer(buggy, 10, request), 'AppendEntriesReply').success).toBe(true);
+    expect(termsOf(buggy)).toEqual([1, 2, 3]);
+  });
+
+  it("a leader appends a proposal after its no-op (overwrite-uncommitted-noop takes the no-op's slot until it commits)", () => {
+    const correct = mk(1);
+    const t = electNode1(correct);
+    correct.ready();
+    expect(correct.propose(t + 1, cmd('a'))).toMatchObject({ ok: true, index: 2 });
+    expect(correct.ready().logWrite).toEqual({ fromIndex: 2, entries: [{ term: 1, command: cmd('a') }] });
+
+    const buggy = mk(1, { policy: policyFor(['overwrite-uncommitted-noop']) });
+    electNode1(buggy);
+    buggy.ready();
+    expect(buggy.propose(t + 1, cmd('a'))).toMatchObject({ ok: true, index: 1 });
+    expect(buggy.ready().logWrite).toEqual({ fromIndex: 1, entries: [{ term: 1, command: cmd('a') }] });
+    // Once its first entry has committed, the buggy leader appends like the correct one.
+    buggy.step(t + 2, aer(2, 1, 1, true, 1));
+    expect(buggy.commitIndex).toBe(1);
+    expect(buggy.propose(t + 3, cmd('b'))).toMatchObject({ ok: true, index: 2 });
+  });
 });
 
 describe('§5.4.1 election restriction', () => {

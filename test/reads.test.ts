@@ -147,14 +147,19 @@ describe('RaftProcess.read on the reference node', () => {
   });
 
   it('lease: served locally for electionTimeoutMsMin × (1 − leaseDriftPpm) after the acknowledged round was sent', () => {
-    const node = leader3({ readMode: 'lease', checkQuorum: true });
+    // 200 ms less a 5% drift bound: 190 ms, counted from when the round went out (5), not from
+    // when it was acknowledged (10).
+    const node = leader3({
+      readMode: 'lease',
+      checkQuorum: true,
+      electionTimeoutMsMin: 200,
+      electionTimeoutMsMax: 400,
+      leaseDriftPpm: 50_000,
+    });
     const election = node.ready(); // round sent at local time 5
     for (const m of acks(election, 2)) node.step(10, m);
     node.ready();
-    const leaseMs = Math.floor(
-      (DEFAULT_RAFT_CONFIG.electionTimeoutMsMin * (1_000_000 - DEFAULT_LEASE_DRIFT_PPM)) / 1_000_000,
-    );
-    expect(leaseMs).toBe(148);
+    const leaseMs = 190;
     expect(node.read(5 + leaseMs - 1, 1)).toEqual({ ok: true });
     expect(node.ready().readsReady).toEqual([{ requestId: 1, index: 1 }]);
     // Past the lease: a heartbeat round goes out instead and the read waits for it.

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../sim/config.ts';
 import { configFor } from '../sim/profile.ts';
 import { countMatchingReplays, runForOutcome } from '../sim/replay.ts';
-import { generateSchedule, type Schedule } from '../sim/schedule.ts';
+import { generateSchedule, type Schedule, validateSchedule } from '../sim/schedule.ts';
 import { runSeedJob } from '../sim/seed-job.ts';
-import { ddmin, parseShrinkBudget, type ShrinkResult, shrinkSchedule } from '../sim/shrink.ts';
+import { ddmin, parseShrinkBudget, removeNode, type ShrinkResult, shrinkSchedule } from '../sim/shrink.ts';
 import { makeTraceFile, serializeTraceFile } from '../sim/trace-file.ts';
+import { CUT_OFF_HEAL_MS, cutOffCandidate } from './support/schedules.ts';
 
 describe('ddmin', () => {
   it('finds the two elements a failure needs, in order, without trying everything', () => {
@@ -140,6 +141,64 @@ describe('shrinkSchedule', () => {
     expect(r.runs).toBeLessThanOrEqual(11);
   });
 
+  it('rejects a reduction that violates another property', () => {
+    // skip-prev-log-term-check, swarm seed 7, breaks leader completeness; the same faults without
+    // the client operations break state machine safety instead. The shrinker's first operation
+    // reductions offer it exactly such candidates, and must keep the property it started from.
+    const bugs = ['skip-prev-log-term-check'];
+    const schedule = generateSchedule(7, configFor(7, 'swarm', {}));
+    const original = runForOutcome(schedule, { bugs, recentEvents: 0 }).outcome;
+    expect(original).toMatchObject({ status: 'violation', property: 'leader-completeness' });
+    const noOps = runForOutcome({ ...schedule, ops: [] }, { bugs, recentEvents: 0 }).outcome;
+    expect(noOps.status, 'premise: dropping the operations breaks another property').toBe('violation');
+    expect(noOps.status === 'violation' && noOps.property).not.toBe('leader-completeness');
+    const r = shrinkSchedule(schedule, { bugs, budget: { kind: 'runs', runs: 60 } });
+    expect(r.outcome.property).toBe('leader-completeness');
+    expect(runForOutcome(r.schedule, { bugs, recentEvents: 0 }).outcome).toMatchObject({
+      property: 'leader-completeness',
+    });
+  });
+
+  it('calls a shrink complete only at a fixpoint, even after a round in which a cut-short pass made no progress', () => {
+    // forget-vote, swarm seed 58: the fault pass runs out of its share of the budget in a round
+    // where nothing else shrinks. That round is no fixpoint: a shrinker that stopped there would
+    // say complete while a second shrink of its result still removes faults.
+    const bugs = ['forget-vote'];
+    const schedule = generateSchedule(58, configFor(58, 'swarm', {}));
+    const r = shrinkSchedule(schedule, { bugs, budget: { kind: 'runs', runs: 400 } });
+    expect(r.outcome.property).toBe('durability');
+    expect(r.complete).toBe(true);
+    const again = shrinkSchedule(r.schedule, { bugs, budget: { kind: 'runs', runs: 400 } });
+    expect(again.after.faults, 'a complete shrink left faults that a second one removes').toBe(
+      r.after.faults,
+    );
+    expect(again.after.ops).toBe(r.after.ops);
+  });
+
+  it('says incomplete when its budget runs out before a fixpoint', () => {
+    // forget-vote, swarm seed 48: 251 faults, far more than 400 runs can take apart.
+    const bugs = ['forget-vote'];
+    const schedule = generateSchedule(48, configFor(48, 'swarm', {}));
+    const r = shrinkSchedule(schedule, { bugs, budget: { kind: 'runs', runs: 400 } });
+    expect(r.outcome.property).toBe('durability');
+    expect(r.runs).toBe(400);
+    expect(r.complete).toBe(false);
+  });
+
+  it('clears the quiet period when it cuts the run of a safety failure', () => {
+    // The cut-off candidate with its faults ending at the heal: the violation falls in the quiet
+    // period. Cut just past it, a quiet period would leave a liveness bound that cannot be judged.
+    const base = cutOffCandidate();
+    const schedule = { ...base, config: { ...base.config, quietMs: base.config.timeMs - CUT_OFF_HEAL_MS } };
+    const bugs = ['vote-no-log-check'];
+    const original = runForOutcome(schedule, { bugs, recentEvents: 0 }).outcome;
+    expect(original.status === 'violation' && original.timeMs).toBeGreaterThan(CUT_OFF_HEAL_MS);
+    const r = shrinkSchedule(schedule, { bugs, budget: { kind: 'runs', runs: 100 } });
+    expect(r.outcome.property).toBe('leader-completeness');
+    expect(r.schedule.config.timeMs).toBe(r.outcome.timeMs + 1);
+    expect(r.schedule.config.quietMs).toBe(0);
+  });
+
   it('refuses a schedule that violates nothing', () => {
     const config = { ...defaultConfig(), nodes: 3, timeMs: 2000, quietMs: 0 };
     expect(() => shrinkSchedule(generateSchedule(1, config), { bugs: [] })).toThrow(/nothing to shrink/);
@@ -180,5 +239,45 @@ describe('shrinkSchedule', () => {
     for (const x of [...s.faults, ...s.ops]) lastMs = Math.max(lastMs, x.atMs);
     expect(s.config.timeMs).toBeLessThanOrEqual(lastMs + s.config.clientsCfg.opDeadlineMs + 1);
     expect(s.config.timeMs).toBeLessThan(schedule.config.timeMs / 2);
+  });
+});
+
+describe('removeNode', () => {
+  it('drops the node and what names it, moves the ids above it down by one, and shrinks the cluster', () => {
+    const base = generateSchedule(1, { ...defaultConfig(), nodes: 5, timeMs: 2000, quietMs: 0 });
+    const s: Schedule = {
+      ...base,
+      faults: [
+        {
+          atMs: 1,
+          type: 'partition',
+          groups: [
+            [1, 3],
+            [2, 4, 5],
+          ],
+        },
+        { atMs: 2, type: 'link', from: 4, to: 1, up: false },
+        { atMs: 3, type: 'link', from: 3, to: 5, up: false },
+        { atMs: 4, type: 'crash', node: 5 },
+        { atMs: 5, type: 'restart', node: 3 },
+        { atMs: 6, type: 'pause', node: 2, durationMs: 10 },
+        { atMs: 7, type: 'campaign', node: 4 },
+        { atMs: 8, type: 'partition', groups: [[3], [1, 2, 4, 5]] },
+        { atMs: 9, type: 'heal' },
+      ],
+    };
+    const r = removeNode(s, 3);
+    expect(r.config.nodes).toBe(4);
+    expect(r.faults).toEqual([
+      { atMs: 1, type: 'partition', groups: [[1], [2, 3, 4]] },
+      { atMs: 2, type: 'link', from: 3, to: 1, up: false },
+      { atMs: 4, type: 'crash', node: 4 },
+      { atMs: 6, type: 'pause', node: 2, durationMs: 10 },
+      { atMs: 7, type: 'campaign', node: 3 },
+      { atMs: 8, type: 'partition', groups: [[1, 2, 3, 4]] },
+      { atMs: 9, type: 'heal' },
+    ]);
+    expect(r.ops).toEqual(s.ops);
+    expect(validateSchedule(r)).toBeNull();
   });
 });

@@ -50,6 +50,54 @@ describe('Network', () => {
     expect(net.plan(1, 3)).toBe(1);
   });
 
+  it('cuts a node in no group off from all, other nodes in no group included', () => {
+    const net = new Network(1, 5, quiet);
+    net.partition([[1, 2]]);
+    expect(net.isBlocked(1, 2)).toBe(false);
+    expect(net.isBlocked(2, 1)).toBe(false);
+    for (const [from, to] of [
+      [3, 4],
+      [4, 3],
+      [3, 5],
+      [5, 4],
+      [3, 1],
+      [1, 3],
+    ] as const) {
+      expect(net.isBlocked(from, to), `S${from}→S${to}`).toBe(true);
+    }
+    // Every directed link touching S3, S4 or S5: 5 × 4 minus the two between S1 and S2.
+    expect(net.linksDown()).toBe(5 * 4 - 2);
+  });
+
+  it('an empty partition cuts every node off from every other', () => {
+    const net = new Network(1, 3, quiet);
+    net.partition([]);
+    expect(net.linksDown()).toBe(3 * 2);
+  });
+
+  it('one-way links: each direction goes down and up on its own, over a partition too; heal restores all', () => {
+    const net = new Network(1, 3, quiet);
+    net.setLink(1, 2, false);
+    net.setLink(2, 1, false);
+    net.setLink(1, 2, true);
+    expect(net.isBlocked(1, 2)).toBe(false);
+    expect(net.isBlocked(2, 1)).toBe(true);
+    // Taking a link down twice, then up once, leaves it up: a link is up or down, not counted.
+    net.setLink(2, 3, false);
+    net.setLink(2, 3, false);
+    net.setLink(2, 3, true);
+    expect(net.isBlocked(2, 3)).toBe(false);
+    // A link fault after a partition changes only its own direction of the partition's state.
+    net.partition([[1, 2], [3]]);
+    net.setLink(1, 2, false);
+    net.setLink(3, 1, true);
+    expect([net.isBlocked(1, 2), net.isBlocked(2, 1)]).toEqual([true, false]);
+    expect([net.isBlocked(3, 1), net.isBlocked(1, 3)]).toEqual([false, true]);
+    expect(net.isBlocked(2, 3)).toBe(true);
+    net.heal();
+    expect(net.linksDown()).toBe(0);
+  });
+
   it('takes one direction of a link down on its own', () => {
     const net = new Network(1, 3, quiet);
     net.setLink(1, 2, false);

@@ -54,11 +54,29 @@ describe('EventQueue', () => {
     );
   });
 
-  it('drops references to popped items so that they can be collected', () => {
+  it('drops references to popped items so that they can be collected, on the wheel and in the heap', () => {
+    const q = new EventQueue<object>();
+    // Times near now go to the wheel; times far ahead (a minute and more) to the heap.
+    for (let i = 0; i < 10; i++) q.push(i, { i });
+    for (let i = 0; i < 10; i++) q.push(60_000 + 1000 * i, { i });
+    const inside = q as unknown as { items: unknown[]; heapItems: unknown[] };
+    const held = (list: unknown[]) => list.filter((x) => x !== undefined).length;
+    // Both sides are in use, so that the check below looks at each.
+    expect(held(inside.items)).toBeGreaterThan(0);
+    expect(held(inside.heapItems)).toBeGreaterThan(0);
+    for (let i = 0; i < 20; i++) expect(q.pop()).toBeDefined();
+    expect(held(inside.items)).toBe(0);
+    expect(held(inside.heapItems)).toBe(0);
+  });
+
+  it('clear drops every reference it held, on the wheel and in the heap', () => {
     const q = new EventQueue<object>();
     for (let i = 0; i < 10; i++) q.push(i, { i });
-    for (let i = 0; i < 10; i++) q.pop();
-    const items = (q as unknown as { items: unknown[] }).items;
-    expect(items.every((x) => x === undefined)).toBe(true);
+    for (let i = 0; i < 10; i++) q.push(60_000 + 1000 * i, { i });
+    q.clear();
+    const inside = q as unknown as { items: unknown[]; heapItems: unknown[] };
+    expect(inside.items.filter((x) => x !== undefined)).toEqual([]);
+    expect(inside.heapItems.filter((x) => x !== undefined)).toEqual([]);
+    expect(q.size).toBe(0);
   });
 });

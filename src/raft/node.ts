@@ -315,6 +315,9 @@ export class RaftNode implements RaftProcess {
   propose(nowMs: number, command: Command): ProposeResult {
     this.advanceClock(nowMs);
     if (this.roleNow !== 'leader') return { ok: false, leaderHint: this.leader };
+    const at = this.policy.leaderAppendIndex(this.log.length, this.termNoopIndex, this.commit);
+    // Only a buggy policy places a command anywhere but at the end.
+    if (at <= this.log.length) this.overwriteAsLeader(at);
     this.appendAsLeader({ term: this.term, command });
     const index = this.log.length;
     for (let k = 0; k < this.others.length; k++) {
@@ -784,7 +787,7 @@ export class RaftNode implements RaftProcess {
       return;
     }
     const ownPrevTerm = this.termAt(prev)!;
-    if (ownPrevTerm !== m.prevLogTerm) {
+    if (!this.policy.prevLogMatches(ownPrevTerm, m.prevLogTerm)) {
       assert(prev >= 1, 'index 0 has term 0 in every log');
       // Fast backtracking: name the conflicting term and where it starts here, so the leader can
       // skip the whole term in one round trip.
@@ -950,9 +953,28 @@ export class RaftNode implements RaftProcess {
     this.applyCheck = true;
   }
 
+  /**
+   * A buggy policy's leader rewriting its own log from `fromIndex` (Leader Append-Only broken on
+   * purpose, for the checker to catch). What peers were sent past the cut is sent again.
+   */
+  private overwriteAsLeader(fromIndex: number): void {
+    assert(!this.safe, () => `leader S${this.id} would overwrite its own log at ${fromIndex}`);
+    this.truncateLog(fromIndex);
+    const { nextIndex, matchIndex } = this.tracker;
+    for (let k = 0; k < this.others.length; k++) {
+      const peer = this.others[k]!;
+      if (nextIndex[peer]! > fromIndex) nextIndex[peer] = fromIndex;
+      if (matchIndex[peer]! >= fromIndex) matchIndex[peer] = fromIndex - 1;
+    }
+    matchIndex[this.id] = this.log.length;
+  }
+
   /** Remove log[fromIndex..]. Only a follower does this; a leader's log is append-only. */
   private truncateLog(fromIndex: number): void {
-    assert(this.roleNow !== 'leader', () => `leader S${this.id} would truncate its own log at ${fromIndex}`);
+    assert(
+      this.roleNow !== 'leader' || !this.safe,
+      () => `leader S${this.id} would truncate its own log at ${fromIndex}`,
+    );
     assert(fromIndex >= 1 && fromIndex <= this.log.length, () => `truncation at ${fromIndex}`);
     if (this.safe) {
       assert(fromIndex > this.commit, () => `S${this.id} would truncate committed index ${fromIndex}`);

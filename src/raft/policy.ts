@@ -71,6 +71,17 @@ export interface Policy {
    * never sent, and ReadIndex and lease reads are then served by a leader that was deposed.
    */
   trustReplyToOlderTerm: boolean;
+  /**
+   * Figure 3, Leader Append-Only: the index at which a leader places a client's command. Correct:
+   * right after its last entry. `noopIndex` is this term's no-op (0 if none).
+   */
+  leaderAppendIndex(lastIndex: number, noopIndex: number, commitIndex: number): number;
+  /**
+   * Figure 2, AppendEntries receiver step 2: does the follower's entry at prevLogIndex (of
+   * `ownPrevTerm`) match the request's prevLogTerm? Correct: the terms are equal. This check is
+   * what makes Log Matching hold by induction.
+   */
+  prevLogMatches(ownPrevTerm: number, prevLogTerm: number): boolean;
 }
 
 export const correctPolicy: Policy = {
@@ -94,4 +105,6 @@ export const correctPolicy: Policy = {
   leaseNeedsCheckQuorum: true,
   preVoteHonoursLeader: true,
   trustReplyToOlderTerm: false,
+  leaderAppendIndex: (lastIndex) => lastIndex + 1,
+  prevLogMatches: (ownPrevTerm, prevLogTerm) => ownPrevTerm === prevLogTerm,
 };

@@ -56,6 +56,8 @@ export function stepOf(
     commitIndex?: number;
     appendFrom?: number;
     entries?: Entry[];
+    /** Cut the log to this length without reporting a write (a node that loses entries silently). */
+    truncateTo?: number;
     messages?: Message[];
     apply?: number;
   },
@@ -79,6 +81,7 @@ export function stepOf(
     p.log.push(...entries);
     logWrite = { fromIndex: out.appendFrom, entries };
   }
+  if (out.truncateTo !== undefined) p.log.length = out.truncateTo;
   let toApply: Entry[] = [];
   let firstApplyIndex = 0;
   if (out.apply !== undefined) {

@@ -11,9 +11,11 @@ import { forgetVote } from './forget-vote.ts';
 import { leaseWithoutCheckQuorum } from './lease-without-check-quorum.ts';
 import { matchFromLogLength } from './match-from-log-length.ts';
 import { noNoopOnElection } from './no-noop-on-election.ts';
+import { overwriteUncommittedNoop } from './overwrite-uncommitted-noop.ts';
 import { preVoteWithoutStickiness } from './prevote-without-stickiness.ts';
 import { readIndexBeforeNoopCommit } from './read-index-before-noop-commit.ts';
 import { revoteSameTerm } from './revote-same-term.ts';
+import { skipPrevLogTermCheck } from './skip-prev-log-term-check.ts';
 import { staleRoundAck } from './stale-round-ack.ts';
 import { truncateOnStaleAppend } from './truncate-on-stale-append.ts';
 import { voteNoLogCheck } from './vote-no-log-check.ts';
@@ -39,6 +41,8 @@ export const BUGS: readonly Bug[] = Object.freeze([
   noNoopOnElection,
   preVoteWithoutStickiness,
   staleRoundAck,
+  overwriteUncommittedNoop,
+  skipPrevLogTermCheck,
 ]);
 
 export function findBug(name: string): Bug | undefined {
