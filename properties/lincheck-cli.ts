@@ -7,10 +7,11 @@
 // 2 bad input or usage. A bad input is reported as one line naming the file (and line, or JSON
 // path); an AssertionError is a bug in the checker and keeps its stack trace.
 
-import { readFileSync, realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { Chalk } from 'chalk';
 import { Command, CommanderError } from 'commander';
+import { DEFAULT_MAX_INPUT_MB, MAX_INPUT_MB, parseMaxInputMb, readInputFile } from '../sim/input-file.ts';
+import { userPath } from '../sim/output-file.ts';
+import { isMainModule } from '../sim/usage.ts';
 import { AssertionError } from '../src/assert.ts';
 import { parseEdnHistory } from './edn.ts';
 import type { History } from './history.ts';
@@ -68,6 +69,10 @@ function run(args: readonly string[], io: CliIo): number {
       '--budget <steps>',
       `search steps before giving up with "unknown" (default ${DEFAULT_BUDGET_STEPS} + ${DEFAULT_BUDGET_STEPS_PER_OP} per op)`,
     )
+    .option(
+      '--max-input-mb <n>',
+      `size limit of the history file in MiB, 1 to ${MAX_INPUT_MB} (default ${DEFAULT_MAX_INPUT_MB})`,
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout(s.replace(/\n$/, '')),
@@ -83,10 +88,12 @@ function run(args: readonly string[], io: CliIo): number {
     throw new InputError(e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' '));
   }
   const file = program.args[0]!;
-  const options = program.opts<{ json?: boolean; budget?: string }>();
+  const options = program.opts<{ json?: boolean; budget?: string; maxInputMb?: string }>();
   const budgetSteps = options.budget === undefined ? undefined : parseBudget(options.budget);
+  const maxMb =
+    options.maxInputMb === undefined ? undefined : parseMaxInputMb('--max-input-mb', options.maxInputMb);
 
-  const loaded = loadHistory(file);
+  const loaded = loadHistory(file, maxMb);
   const startMs = performance.now();
   const result = checkLinearizability(loaded.history, budgetSteps === undefined ? {} : { budgetSteps });
   const elapsedMs = performance.now() - startMs;
@@ -112,14 +119,17 @@ function parseBudget(text: string): number {
   return n;
 }
 
-function loadHistory(file: string): LoadedHistory {
+function loadHistory(file: string, maxMb: number | undefined): LoadedHistory {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // Only a regular file within the size limit: a FIFO or /dev/zero is refused, never waited on.
+    text = readInputFile(userPath(file), {
+      shown: file,
+      limitFlag: '--max-input-mb',
+      ...(maxMb === undefined ? {} : { maxMb }),
+    });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(e);
-    throw new InputError(`${file}: ${reason}`);
+    throw new InputError((e as Error).message);
   }
   const json = parseJsonHistory(file, text);
   if (json !== null) return { format: 'json', history: json };
@@ -216,17 +226,7 @@ function unreachable(x: never): never {
   throw new AssertionError(`unreachable: ${JSON.stringify(x)}`);
 }
 
-function isMain(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(script)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMainModule(import.meta.url)) {
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
   process.exitCode = runLincheck(process.argv.slice(2), {
     stdout: (line) => process.stdout.write(`${line}\n`),

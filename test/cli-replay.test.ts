@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,8 @@ const cases = {
 } as const;
 
 const results = new Map<keyof typeof cases, Outcome>();
+// --out writes into an existing directory only (a missing one is a usage error, exit 2).
+mkdirSync(join(dir, 'out'));
 const shrunkFile = join(dir, 'out', 'vote.json');
 let seedRun: Outcome;
 let shrunkReplay: Outcome;
