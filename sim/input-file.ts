@@ -32,7 +32,7 @@ export function readInputFile(path: string, opts: InputOptions = {}): string {
   const fail = (why: string): never => {
     throw new UsageError(`${shown}: ${why}`);
   };
-  if (path === '') throw new UsageError('the input file name is empty');
+  if (path === '' || shown === '') throw new UsageError('the input file name is empty');
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO without a writer returns at once instead of waiting forever.
