@@ -67,7 +67,7 @@ function run(args: readonly string[], io: CliIo): number {
     .option('--json', 'print the result as one JSON object')
     .option(
       '--budget <steps>',
-      `search steps before giving up with "unknown" (default ${DEFAULT_BUDGET_STEPS} + ${DEFAULT_BUDGET_STEPS_PER_OP} per op)`,
+      `search steps before giving up with "unknown", 1 to ${MAX_BUDGET_STEPS} (default ${DEFAULT_BUDGET_STEPS} + ${DEFAULT_BUDGET_STEPS_PER_OP} per op)`,
     )
     .option(
       '--max-input-mb <n>',
@@ -112,10 +112,15 @@ function run(args: readonly string[], io: CliIo): number {
   }
 }
 
+/** The search's memo grows with its steps: this bound keeps a run within a few GB. */
+const MAX_BUDGET_STEPS = 1_000_000_000;
+
 function parseBudget(text: string): number {
   const n = /^[1-9][0-9]*$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n))
-    throw new InputError(`--budget: '${text}' is not a positive integer (e.g. 5000000)`);
+  if (!Number.isSafeInteger(n) || n > MAX_BUDGET_STEPS)
+    throw new InputError(
+      `--budget: '${text}' is not an integer from 1 to ${MAX_BUDGET_STEPS} (e.g. 5000000)`,
+    );
   return n;
 }
 

@@ -748,7 +748,7 @@ function formatSweep(
   ];
   if (failed.length === 0) {
     lines.push(
-      `${label('verdict')}${c.green.bold(`✓ ${outcomes.length === 1 ? 'the seed' : `all ${num(outcomes.length)} seeds`} held every property`)}`,
+      `${label('verdict')}${c.green.bold(`✓ ${outcomes.length === 1 ? `seed ${outcomes[0]!.seed}` : `all ${num(outcomes.length)} seeds`} held every property`)}`,
     );
     return lines;
   }
@@ -765,7 +765,10 @@ function formatSweep(
   for (const [property, list] of byProperty) {
     const first = list.slice(0, 8).map((f) => f.seed);
     lines.push(
-      `  ${c.bold(property)}: ${num(list.length)} seeds, first ${first.join(', ')}${list.length > 8 ? ', …' : ''}`,
+      `  ${c.bold(property)}: ` +
+        (list.length === 1
+          ? `seed ${first[0]}`
+          : `${num(list.length)} seeds, first ${first.join(', ')}${list.length > 8 ? ', …' : ''}`),
     );
     const example = list[0]!;
     lines.push(`    seed ${example.seed}: ${example.message}`);

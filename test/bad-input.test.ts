@@ -355,6 +355,7 @@ const historyCases: [string, string[], string | RegExp][] = [
   ['--max-input-mb 0', [history('good.json', () => undefined), '--max-input-mb', '0'], '--max-input-mb'],
   ['--budget 0', ['histories/good.json', '--budget', '0'], '--budget'],
   ['--budget abc', ['histories/good.json', '--budget', 'abc'], '--budget'],
+  ['--budget 10^10', ['histories/good.json', '--budget', '10000000000'], '--budget'],
   ['no file', [], 'file'],
   ['truncated JSON', [history('truncated.json', () => '{"version": 1, "ops": [')], 'not valid JSON'],
   ['no version', [history('no-version.json', () => '{"ops": []}')], 'version'],
