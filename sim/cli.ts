@@ -114,7 +114,7 @@ function program(): Command {
         '--seeds <a..b>',
         `run every seed from a to b (at most ${num(MAX_SWEEP_SEEDS)}), in parallel, with a progress bar`,
       )
-      .option('--workers <n>', 'worker threads for --seeds (default: one per core)')
+      .option('--workers <n>', 'worker threads for --seeds, 1 to 256 (default: one per core)')
       .addOption(
         new Option(
           '--profile <mode>',
@@ -171,7 +171,8 @@ function program(): Command {
       .option('--no-shrink', 'do not shrink a failing run (it is shrunk and saved by default)')
       .option(
         '--shrink-budget <n|time>',
-        `runs (500) or wall time (30s) the shrinker may spend (default ${describeBudget(DEFAULT_SHRINK_BUDGET)})`,
+        `runs (500, at most ${num(MAX_SHRINK_RUNS)}) or wall time (30s, at most ${MAX_SHRINK_MS / 60_000}m) ` +
+        `the shrinker may spend (default ${describeBudget(DEFAULT_SHRINK_BUDGET)})`,
       )
       .option('--out <file>', 'where to save the shrunk trace (default failures/<property>-seed<N>.json)')
       .option('--json', 'print one JSON object instead of the human summary')
@@ -835,13 +836,21 @@ async function main(argv: string[]): Promise<number> {
   return runOne(seed, { mode, overrides, bugs: o.bug }, o, c, shrink, files);
 }
 
+/** Bounds on --shrink-budget: a shrink is a wait in front of the user, never an overnight job. */
+const MAX_SHRINK_RUNS = 1_000_000;
+const MAX_SHRINK_MS = 3_600_000;
+
 function shrinkSettings(o: CliOptions, files: RunFiles): ShrinkSettings {
   let budget = DEFAULT_SHRINK_BUDGET;
   if (o.shrinkBudget !== undefined) {
     const parsed = parseShrinkBudget(o.shrinkBudget);
-    if (parsed === null) {
+    const tooBig =
+      parsed !== null &&
+      (parsed.kind === 'runs' ? parsed.runs > MAX_SHRINK_RUNS : parsed.ms > MAX_SHRINK_MS);
+    if (parsed === null || tooBig) {
       throw new UsageError(
-        `--shrink-budget: '${o.shrinkBudget}' is not a number of runs (500) or a duration (30s, 1500ms, 2m)`,
+        `--shrink-budget: '${o.shrinkBudget}' is not a number of runs (500) or a duration (30s, 1500ms, 2m), ` +
+          `at most ${num(MAX_SHRINK_RUNS)} runs or ${MAX_SHRINK_MS / 60_000}m`,
       );
     }
     budget = parsed;

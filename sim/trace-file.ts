@@ -172,7 +172,8 @@ const opSchema: z.ZodType<ScheduledOp> = z.strictObject({
 
 const scheduleSchema: z.ZodType<Schedule> = z.strictObject({
   version: z.literal(1),
-  seed: nonNegInt(),
+  // 32-bit like --seed, so that the seed a file names can always be given on the command line.
+  seed: nonNegInt().max(2 ** 32 - 1),
   config: simConfigSchema,
   // Bounded like a generated schedule, so that a file cannot ask for more memory than a run may use.
   faults: z.array(faultSchema).max(MAX_SCHEDULE_FAULTS),

@@ -55,6 +55,16 @@ describe('--history: the client history, as lincheck reads it', () => {
     expect(json(check.stdout).verdict).toBe('violation');
   });
 
+  it('is the same bytes for the same seed', async () => {
+    const dir = caseDir();
+    const args = ['--seed', '11', '--time', '2s', '--profile', 'swarm'];
+    await simInProcess([...args, '--history', 'a.json', '--save', 'a.trace.json'], dir);
+    await simInProcess([...args, '--history', 'b.json', '--save', 'b.trace.json'], dir);
+    expect(readFileSync(join(dir, 'a.json'), 'utf8')).toBe(readFileSync(join(dir, 'b.json'), 'utf8'));
+    const schedule = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')).schedule;
+    expect(schedule('a.trace.json')).toEqual(schedule('b.trace.json'));
+  });
+
   it('an empty history is still a file lincheck reads', () => {
     expect(JSON.parse(historyText([]))).toEqual({ version: 1, ops: [] });
   });
