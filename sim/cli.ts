@@ -172,7 +172,7 @@ function program(): Command {
       .option(
         '--shrink-budget <n|time>',
         `runs (500, at most ${num(MAX_SHRINK_RUNS)}) or wall time (30s, at most ${MAX_SHRINK_MS / 60_000}m) ` +
-        `the shrinker may spend (default ${describeBudget(DEFAULT_SHRINK_BUDGET)})`,
+          `the shrinker may spend (default ${describeBudget(DEFAULT_SHRINK_BUDGET)})`,
       )
       .option('--out <file>', 'where to save the shrunk trace (default failures/<property>-seed<N>.json)')
       .option('--json', 'print one JSON object instead of the human summary')
@@ -845,8 +845,7 @@ function shrinkSettings(o: CliOptions, files: RunFiles): ShrinkSettings {
   if (o.shrinkBudget !== undefined) {
     const parsed = parseShrinkBudget(o.shrinkBudget);
     const tooBig =
-      parsed !== null &&
-      (parsed.kind === 'runs' ? parsed.runs > MAX_SHRINK_RUNS : parsed.ms > MAX_SHRINK_MS);
+      parsed !== null && (parsed.kind === 'runs' ? parsed.runs > MAX_SHRINK_RUNS : parsed.ms > MAX_SHRINK_MS);
     if (parsed === null || tooBig) {
       throw new UsageError(
         `--shrink-budget: '${o.shrinkBudget}' is not a number of runs (500) or a duration (30s, 1500ms, 2m), ` +
