@@ -21,7 +21,8 @@ function cli(args: string[]): Promise<Outcome> {
     execFile(
       process.execPath,
       ['--import', 'tsx', 'sim/cli.ts', '--no-color', ...args],
-      { cwd: root, encoding: 'utf8', timeout: 60_000 },
+      // INIT_CWD too: relative paths are resolved against it when set (as `npm test` sets it).
+      { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, INIT_CWD: root } },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
         done({ code, stdout, stderr });
