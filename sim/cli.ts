@@ -566,6 +566,8 @@ function runReplay(
   const actual = report.actual;
   // A run stopped by an assertion has no result, hence no history to write.
   if (files.history !== null && run.result !== null) writeHistoryFile(files.history, run.result.history);
+  if (files.history !== null && run.result === null)
+    process.stderr.write(`raftsim: --history: nothing written, the run stopped at an assertion\n`);
   if (files.save !== null) {
     const meta = { raftsimVersion: raftsimVersion(), command: commandLine() };
     writeRunTrace(files.save, {
