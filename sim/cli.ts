@@ -102,93 +102,91 @@ const MAX_SEED = 2 ** 32 - 1;
 /** Seeds in one sweep: each leaves an outcome in memory until the summary. */
 const MAX_SWEEP_SEEDS = 1_000_000;
 
+/** Stray arguments are allowed by commander so that main() can name them (commander only counts them). */
 function program(): Command {
   const collect = (value: string, previous: string[]): string[] => [...previous, value];
-  return (
-    new Command('raftsim')
-      .description(
-        'Deterministic simulation and fuzz testing of Raft: one seed, or a sweep of seeds on every core.',
+  return new Command('raftsim')
+    .description(
+      'Deterministic simulation and fuzz testing of Raft: one seed, or a sweep of seeds on every core.',
+    )
+    .option('--seed <n>', `run one seed, 0 to ${MAX_SEED} (default ${DEFAULT_SEED})`)
+    .option(
+      '--seeds <a..b>',
+      `run every seed from a to b (at most ${num(MAX_SWEEP_SEEDS)}), in parallel, with a progress bar`,
+    )
+    .option('--workers <n>', 'worker threads for --seeds, 1 to 256 (default: one per core)')
+    .addOption(
+      new Option(
+        '--profile <mode>',
+        "'swarm': each seed draws its own fault profile; 'fixed': the flags as given",
       )
-      .option('--seed <n>', `run one seed, 0 to ${MAX_SEED} (default ${DEFAULT_SEED})`)
-      .option(
-        '--seeds <a..b>',
-        `run every seed from a to b (at most ${num(MAX_SWEEP_SEEDS)}), in parallel, with a progress bar`,
-      )
-      .option('--workers <n>', 'worker threads for --seeds, 1 to 256 (default: one per core)')
-      .addOption(
-        new Option(
-          '--profile <mode>',
-          "'swarm': each seed draws its own fault profile; 'fixed': the flags as given",
-        )
-          .choices(PROFILE_MODES as string[])
-          .default(undefined, "'fixed' for --seed, 'swarm' for --seeds"),
-      )
-      .option('--bug <name>', 'switch on a bug from the catalogue (repeatable; see --list-bugs)', collect, [])
-      .option('--list-bugs', 'list the bug catalogue and exit')
-      .option('--stop-on-failure', 'with --seeds: stop at the first failing seed')
-      .option('--nodes <n>', `cluster size, 1 to ${MAX_NODES} (default 5)`)
-      .option('--clients <n>', `workload clients, 0 to ${MAX_CLIENTS} (default 5)`)
-      .option('--time <duration>', 'virtual duration: 60s, 500ms, 2m, up to 1440m (default 60s)')
-      .option('--drop <p>', 'probability a message is lost (default 0.01)')
-      .option('--dup <p>', 'probability a message is duplicated (default 0.01)')
-      .option('--delay <min-max>', `message delay range in ms, up to ${MAX_DELAY_MS} (default 1-10)`)
-      .option(
-        '--partitions <rate|off>',
-        `partitions per virtual minute, 0 to ${MAX_FAULTS_PER_MIN} (default 2)`,
-      )
-      .option('--crashes <rate|off>', `crashes per virtual minute, 0 to ${MAX_FAULTS_PER_MIN} (default 1)`)
-      .option(
-        '--pauses <rate|off>',
-        `stop-the-world pauses per virtual minute, 0 to ${MAX_FAULTS_PER_MIN} (default 1)`,
-      )
-      .addOption(
-        new Option('--read-mode <mode>', 'how gets are served (default log)').choices([
-          'log',
-          'read-index',
-          'lease',
-          'unsafe-local',
-        ]),
-      )
-      .option('--prevote', 'nodes run a PreVote round before campaigning')
-      .option(
-        '--check-quorum',
-        'a leader that has not heard from a majority within an election timeout steps down',
-      )
-      .option('--trace <file>', 'write every event as JSON Lines to file (one run)')
-      .option('--history <file>', "write the run's client history as JSON, as lincheck reads it")
-      .option('--save <file>', 'save the run, passing or not, as a trace file that --replay re-runs')
-      .option('--replay <file>', 're-run a saved trace and check it shows what it expects')
-      .option(
-        '--max-input-mb <n>',
-        `size limit of a --replay file in MiB, 1 to ${MAX_INPUT_MB} (default ${DEFAULT_MAX_INPUT_MB})`,
-      )
-      .addOption(
-        new Option(
-          '--format <view>',
-          'also print the run as a step list or a Mermaid sequence diagram',
-        ).choices(VIEW_FORMATS as string[]),
-      )
-      .option('--no-shrink', 'do not shrink a failing run (it is shrunk and saved by default)')
-      .option(
-        '--shrink-budget <n|time>',
-        `runs (500, at most ${num(MAX_SHRINK_RUNS)}) or wall time (30s, at most ${MAX_SHRINK_MS / 60_000}m) ` +
-          `the shrinker may spend (default ${describeBudget(DEFAULT_SHRINK_BUDGET)})`,
-      )
-      .option('--out <file>', 'where to save the shrunk trace (default failures/<property>-seed<N>.json)')
-      .option('--json', 'print one JSON object instead of the human summary')
-      .option('--no-color', 'no colours (NO_COLOR is honoured too)')
-      .addHelpText(
-        'after',
-        '\nExit codes: 0 every property held (replay: the outcome matched), 1 a property was violated\n' +
-          '(replay: the outcome differed), 2 bad usage or input.\n\n' +
-          'Examples:\n  npm run sim -- --seed 42\n  npm run sim -- --seeds 1..1000\n  npm run sim -- --seed 7 --bug figure8\n' +
-          '  npm run sim -- --replay scenarios/figure8.json --bug figure8 --format text',
-      )
-      // Our own message names the stray argument (commander's only counts them).
-      .allowExcessArguments()
-      .exitOverride()
-      .configureOutput({ writeErr: () => {} })
-  );
+        .choices(PROFILE_MODES as string[])
+        .default(undefined, "'fixed' for --seed, 'swarm' for --seeds"),
+    )
+    .option('--bug <name>', 'switch on a bug from the catalogue (repeatable; see --list-bugs)', collect, [])
+    .option('--list-bugs', 'list the bug catalogue and exit')
+    .option('--stop-on-failure', 'with --seeds: stop at the first failing seed')
+    .option('--nodes <n>', `cluster size, 1 to ${MAX_NODES} (default 5)`)
+    .option('--clients <n>', `workload clients, 0 to ${MAX_CLIENTS} (default 5)`)
+    .option('--time <duration>', 'virtual duration: 60s, 500ms, 2m, up to 1440m (default 60s)')
+    .option('--drop <p>', 'probability a message is lost (default 0.01)')
+    .option('--dup <p>', 'probability a message is duplicated (default 0.01)')
+    .option('--delay <min-max>', `message delay range in ms, up to ${MAX_DELAY_MS} (default 1-10)`)
+    .option(
+      '--partitions <rate|off>',
+      `partitions per virtual minute, 0 to ${MAX_FAULTS_PER_MIN} (default 2)`,
+    )
+    .option('--crashes <rate|off>', `crashes per virtual minute, 0 to ${MAX_FAULTS_PER_MIN} (default 1)`)
+    .option(
+      '--pauses <rate|off>',
+      `stop-the-world pauses per virtual minute, 0 to ${MAX_FAULTS_PER_MIN} (default 1)`,
+    )
+    .addOption(
+      new Option('--read-mode <mode>', 'how gets are served (default log)').choices([
+        'log',
+        'read-index',
+        'lease',
+        'unsafe-local',
+      ]),
+    )
+    .option('--prevote', 'nodes run a PreVote round before campaigning')
+    .option(
+      '--check-quorum',
+      'a leader that has not heard from a majority within an election timeout steps down',
+    )
+    .option('--trace <file>', 'write every event as JSON Lines to file (one run)')
+    .option('--history <file>', "write the run's client history as JSON, as lincheck reads it")
+    .option('--save <file>', 'save the run, passing or not, as a trace file that --replay re-runs')
+    .option('--replay <file>', 're-run a saved trace and check it shows what it expects')
+    .option(
+      '--max-input-mb <n>',
+      `size limit of a --replay file in MiB, 1 to ${MAX_INPUT_MB} (default ${DEFAULT_MAX_INPUT_MB})`,
+    )
+    .addOption(
+      new Option(
+        '--format <view>',
+        'also print the run as a step list or a Mermaid sequence diagram',
+      ).choices(VIEW_FORMATS as string[]),
+    )
+    .option('--no-shrink', 'do not shrink a failing run (it is shrunk and saved by default)')
+    .option(
+      '--shrink-budget <n|time>',
+      `runs (500, at most ${num(MAX_SHRINK_RUNS)}) or wall time (30s, at most ${MAX_SHRINK_MS / 60_000}m) ` +
+        `the shrinker may spend (default ${describeBudget(DEFAULT_SHRINK_BUDGET)})`,
+    )
+    .option('--out <file>', 'where to save the shrunk trace (default failures/<property>-seed<N>.json)')
+    .option('--json', 'print one JSON object instead of the human summary')
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every property held (replay: the outcome matched), 1 a property was violated\n' +
+        '(replay: the outcome differed), 2 bad usage or input.\n\n' +
+        'Examples:\n  npm run sim -- --seed 42\n  npm run sim -- --seeds 1..1000\n  npm run sim -- --seed 7 --bug figure8\n' +
+        '  npm run sim -- --replay scenarios/figure8.json --bug figure8 --format text',
+    )
+    .allowExcessArguments()
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
 }
 
 /** One-way message delays beyond a minute make every timeout meaningless. */
