@@ -363,6 +363,18 @@ function formatShrink(saved: SavedShrink, c: ChalkInstance): string[] {
   ];
 }
 
+/** Where --history and --save wrote, for the human summary. */
+function formatRunFiles(files: RunFiles, c: ChalkInstance, historyWritten = true): string[] {
+  const label = (s: string): string => c.cyan(s.padEnd(9));
+  const lines: string[] = [];
+  if (files.history !== null && historyWritten) lines.push(`${label('history')}${files.history.shown}`);
+  if (files.save !== null)
+    lines.push(
+      `${label('saved')}${files.save.shown}  (replay it: npm run sim -- --replay ${files.save.shown})`,
+    );
+  return lines;
+}
+
 function shrinkJson(saved: SavedShrink | null) {
   if (saved === null) return null;
   const r = saved.result;
@@ -517,6 +529,7 @@ function runOne(
     if (settings.bugs.length > 0)
       lines.splice(1, 0, `${c.cyan('bugs'.padEnd(9))}${settings.bugs.join(', ')}`);
     if (v !== null) lines.push(`${c.cyan('replay'.padEnd(9))}${replayCommand(seed, settings)}`);
+    lines.push(...formatRunFiles(files, c));
     if (saved !== null) lines.push(...formatShrink(saved, c));
     summaryStream(view).write(`${lines.join('\n')}\n`);
   }
@@ -628,6 +641,7 @@ function runReplay(
         ? `${label('verdict')}${c.green.bold('✓ matched the recorded outcome')}`
         : `${label('verdict')}${c.red.bold('✗ differs')}: ${report.difference}`,
     );
+    lines.push(...formatRunFiles(files, c, run.result !== null));
     if (saved !== null) lines.push(...formatShrink(saved, c));
     summaryStream(view).write(`${lines.join('\n')}\n`);
   }

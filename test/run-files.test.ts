@@ -103,6 +103,7 @@ describe('--save: any run as a trace file that replays', () => {
     const scenario = join(root, 'scenarios/figure8.json');
     const first = await simInProcess(['--replay', scenario, '--bug', 'figure8', '--save', 'copy.json'], dir);
     expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('saved    copy.json  (replay it: npm run sim -- --replay copy.json)');
     const again = await simInProcess(['--replay', 'copy.json'], dir);
     expect(again.code, again.stderr).toBe(0);
   });
