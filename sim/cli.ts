@@ -28,6 +28,7 @@ import {
 } from './replay.ts';
 import { formatSummary, formatViolation, num, seconds, truncateText } from './report.ts';
 import {
+  checkFailuresDirectory,
   checkRunFiles,
   defaultFailureTarget,
   type RunFiles,
@@ -837,6 +838,7 @@ async function main(argv: string[]): Promise<number> {
   // Every output path is checked before anything runs: a bad one costs no simulation.
   const files = checkRunFiles(o);
   const shrink = shrinkSettings(o, files);
+  if (shrink.enabled && shrink.out === null) checkFailuresDirectory();
   if (o.replay !== undefined) return runReplay(o.replay, o, c, shrink, files);
   if (o.seeds !== undefined) {
     if (o.format !== undefined)

@@ -2,8 +2,10 @@
 // (--history, in the JSON format `lincheck` reads) and a replayable trace file of the run as it
 // was (--save). All are checked before the run starts, so that a bad path costs no simulation.
 
+import { accessSync, constants, type Stats, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { HISTORY_VERSION, type History, type HistoryOp } from '../properties/history.ts';
-import { checkOutputPath, type OutputTarget, writeOutputFile } from './output-file.ts';
+import { checkOutputPath, fileKind, type OutputTarget, userPath, writeOutputFile } from './output-file.ts';
 import type { Schedule } from './schedule.ts';
 import { type ExpectedOutcome, makeTraceFile, serializeTraceFile, type TraceMeta } from './trace-file.ts';
 import { UsageError } from './usage.ts';
@@ -45,9 +47,38 @@ export function checkRunFiles(paths: RunFilePaths): RunFiles {
   return files;
 }
 
+/** Where failing runs are saved when no --out names a file, relative to the user's directory. */
+export const FAILURES_DIRECTORY = 'failures';
+
+/**
+ * Checks, before any run, that failing runs can be saved in failures/ (created only when one is
+ * saved): a sweep that finds a failure must not end in an error when there is no place for it.
+ */
+export function checkFailuresDirectory(): void {
+  const shown = `${FAILURES_DIRECTORY}/`;
+  const fail = (why: string): never => {
+    throw new UsageError(
+      `cannot save failing runs in '${shown}': ${why} (--no-shrink saves nothing, --out names another file)`,
+    );
+  };
+  const path = userPath(FAILURES_DIRECTORY);
+  let st: Stats | null = null;
+  try {
+    st = statSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') fail((error as Error).message);
+  }
+  if (st !== null && !st.isDirectory()) fail(`it is ${fileKind(st)}, not a directory`);
+  try {
+    accessSync(st === null ? dirname(path) : path, constants.W_OK | constants.X_OK);
+  } catch {
+    fail(st === null ? 'its parent directory is not writable' : 'permission denied');
+  }
+}
+
 /** The target for a failure saved where the user named none: failures/ is created when missing. */
 export function defaultFailureTarget(property: string, seed: number): OutputTarget {
-  return checkOutputPath('saving the failure', `failures/${property}-seed${seed}.json`, {
+  return checkOutputPath('saving the failure', `${FAILURES_DIRECTORY}/${property}-seed${seed}.json`, {
     createParent: true,
   });
 }

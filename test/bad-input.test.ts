@@ -113,11 +113,13 @@ interface Case {
   readonly args: readonly string[];
   /** A piece of the message that says what or where (the flag, file or field). */
   readonly says: string | RegExp;
+  /** The user's directory, under the sandbox (default: the sandbox itself). */
+  readonly cwd?: string;
 }
 
 const cases: Case[] = [];
-const sim = (name: string, args: readonly string[], says: string | RegExp): void => {
-  cases.push({ name, tool: 'sim', args, says });
+const sim = (name: string, args: readonly string[], says: string | RegExp, cwd?: string): void => {
+  cases.push({ name, tool: 'sim', args, says, ...(cwd === undefined ? {} : { cwd }) });
 };
 const lincheck = (name: string, args: readonly string[], says: string | RegExp): void => {
   cases.push({ name, tool: 'lincheck', args, says });
@@ -223,6 +225,17 @@ for (const flag of ['--trace', '--out', '--history', '--save']) {
   for (const [what, path, says] of outputPaths) {
     sim(`${flag} to ${what}`, ['--seed', '1', '--time', '1s', flag, path], says);
   }
+}
+// The default place for failing runs, checked before any run: failures/ must be a directory.
+mkdirSync(join(box, 'cwd-failures-file'));
+writeFileSync(join(box, 'cwd-failures-file/failures'), 'not a directory\n');
+mkdirSync(join(box, 'cwd-failures-fifo'));
+execFileSync('mkfifo', [join(box, 'cwd-failures-fifo/failures')]);
+mkdirSync(join(box, 'cwd-failures-link'));
+symlinkSync('../file', join(box, 'cwd-failures-link/failures'));
+for (const where of ['file', 'fifo', 'link']) {
+  sim(`failures/ is a ${where}`, ['--seed', '1', '--time', '1s'], "'failures/'", `cwd-failures-${where}`);
+  sim(`failures/ is a ${where}, in a sweep`, ['--seeds', '1..2'], "'failures/'", `cwd-failures-${where}`);
 }
 sim(
   '--history and --save naming one file',
@@ -437,7 +450,8 @@ describe('bad input: exit 2, one line, no stack, nothing written', () => {
 
   it.each(cases.map((c) => [`${c.tool} ${c.name}`, c] as const))('%s', async (_name, c) => {
     const before = snapshot();
-    const r = c.tool === 'sim' ? await simInProcess(c.args, box) : lincheckInProcess(c.args, box);
+    const cwd = c.cwd === undefined ? box : join(box, c.cwd);
+    const r = c.tool === 'sim' ? await simInProcess(c.args, cwd) : lincheckInProcess(c.args, cwd);
     checkOneLine(r, c.says);
     expect(snapshot()).toEqual(before);
     expect(liveTempFileCount()).toBe(0);
