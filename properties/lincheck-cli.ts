@@ -9,6 +9,7 @@
 
 import { Chalk } from 'chalk';
 import { Command, CommanderError } from 'commander';
+import { isEventTrace, TRACE_FORMAT } from '../sim/file-kinds.ts';
 import { DEFAULT_MAX_INPUT_MB, MAX_INPUT_MB, parseMaxInputMb, readInputFile } from '../sim/input-file.ts';
 import { userPath } from '../sim/output-file.ts';
 import { isMainModule } from '../sim/usage.ts';
@@ -151,9 +152,24 @@ function parseJsonHistory(file: string, text: string): History | null {
   try {
     value = JSON.parse(text);
   } catch (e) {
+    if (isEventTrace(text))
+      throw new InputError(
+        `${file}: this is a JSON Lines event trace (as raftsim --trace writes), not a client history; ` +
+          'raftsim --history writes one',
+      );
     // An EDN map starts with a keyword; `{"` can only be meant as JSON.
     if (/^\{\s*"/.test(trimmed)) throw new InputError(`${file}: not valid JSON: ${(e as Error).message}`);
     return null;
+  }
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { format?: unknown }).format === TRACE_FORMAT
+  ) {
+    throw new InputError(
+      `${file}: this is a raftsim trace file (a schedule to replay), not a client history; ` +
+        `npm run sim -- --replay ${file} --history FILE writes the history of its run`,
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value) || !('version' in value)) {
     throw new InputError(`${file}: a JSON history must be an object with "version" and "ops"`);

@@ -9,12 +9,13 @@ import { kvOpSchema } from '../properties/history.ts';
 import { PROPERTY_IDS, type PropertyId } from '../properties/types.ts';
 import { findBug } from '../src/raft/bugs/index.ts';
 import { MAX_SCHEDULE_FAULTS, MAX_SCHEDULE_OPS, PARTITION_SHAPES, type SimConfig } from './config.ts';
+import { isEventTrace, TRACE_FORMAT } from './file-kinds.ts';
 import { type InputOptions, readInputFile } from './input-file.ts';
 import { checkOutputPath, writeOutputFile } from './output-file.ts';
 import { type Fault, type Schedule, type ScheduledOp, validateSchedule } from './schedule.ts';
 import { UsageError } from './usage.ts';
 
-export const TRACE_FORMAT = 'raftsim-trace';
+export { TRACE_FORMAT } from './file-kinds.ts';
 export const TRACE_VERSION = 1;
 
 /** What a failing run reports: a checked property, or 'assertion' when a guard in the node or simulator fired. */
@@ -252,8 +253,7 @@ export function parseTraceFile(text: string, file: string): TraceFile {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    const kind = eventTraceKind(text);
-    if (kind !== null) throw new TraceFileError(`${file}: ${kind}`);
+    if (isEventTrace(text)) throw new TraceFileError(`${file}: ${EVENT_TRACE_ON_REPLAY}`);
     throw new TraceFileError(`${file}: not valid JSON: ${(error as Error).message}`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -262,6 +262,14 @@ export function parseTraceFile(text: string, file: string): TraceFile {
   const top = raw as Record<string, unknown>;
   // Format and version first: a file of another kind or version would otherwise fail on some
   // field deep inside, which would hide the real reason.
+  if (top.format === undefined && isEventTrace(text))
+    throw new TraceFileError(`${file}: ${EVENT_TRACE_ON_REPLAY}`);
+  if (top.format === undefined && 'ops' in top && 'version' in top) {
+    throw new TraceFileError(
+      `${file}: this is a client history (as --history writes), which lincheck checks ` +
+        `(npm run lincheck -- ${file}); --replay expects a trace file ("format": "${TRACE_FORMAT}")`,
+    );
+  }
   if (top.format !== TRACE_FORMAT) {
     fail(file, 'format', `expected "${TRACE_FORMAT}", got ${JSON.stringify(top.format) ?? 'nothing'}`);
   }
@@ -297,26 +305,10 @@ export function parseTraceFile(text: string, file: string): TraceFile {
   return trace;
 }
 
-/**
- * When `text` is a JSON Lines event trace (what --trace writes), what it is and what a trace file
- * is instead; otherwise null. Its first line is a step record such as `{"step":1,"t":0,"ev":...}`.
- */
-function eventTraceKind(text: string): string | null {
-  const newline = text.indexOf('\n');
-  const first = newline < 0 ? text : text.slice(0, newline);
-  let record: unknown;
-  try {
-    record = JSON.parse(first);
-  } catch {
-    return null;
-  }
-  if (typeof record !== 'object' || record === null || !('step' in record) || !('ev' in record)) return null;
-  return (
-    'this is a JSON Lines event trace (one step per line, as --trace writes), which records a run ' +
-    `but cannot replay it; --replay expects a trace file ("format": "${TRACE_FORMAT}") such as --save, ` +
-    '--out or a failing run writes'
-  );
-}
+const EVENT_TRACE_ON_REPLAY =
+  'this is a JSON Lines event trace (one step per line, as --trace writes), which records a run ' +
+  `but cannot replay it; --replay expects a trace file ("format": "${TRACE_FORMAT}") such as --save, ` +
+  '--out or a failing run writes';
 
 /**
  * Reads and validates a trace file: a regular file within the size limit (input-file.ts); every

@@ -294,6 +294,12 @@ const traceCases: [string, string, string | RegExp][] = [
   ['binary garbage', 'traces/binary.json', 'not valid JSON'],
   ['a JSON Lines event trace', 'traces/events.jsonl', 'JSON Lines event trace'],
   [
+    'a one-line JSON Lines event trace',
+    trace('one-event', () => '{"step":1,"t":0,"ev":"timer","node":1}\n'),
+    'JSON Lines event trace',
+  ],
+  ['a client history', trace('history', () => JSON.stringify(goodHistory)), 'this is a client history'],
+  [
     'a truncated file',
     trace('truncated', () => readFileSync(figure8, 'utf8').slice(0, 300)),
     'not valid JSON',
@@ -376,6 +382,8 @@ const historyCases: [string, string[], string | RegExp][] = [
   ['truncated JSON', [history('truncated.json', () => '{"version": 1, "ops": [')], 'not valid JSON'],
   ['no version', [history('no-version.json', () => '{"ops": []}')], 'version'],
   ['EDN garbage', [history('garbage.edn', () => '{:type :ok, :f\n')], 'garbage.edn'],
+  ['a raftsim trace file', [figure8], 'this is a raftsim trace file'],
+  ['a JSON Lines event trace', ['traces/events.jsonl'], 'JSON Lines event trace'],
 ];
 const historyEdits: [string, string, unknown, string][] = [
   ['version 9', 'version', 9, 'version'],
