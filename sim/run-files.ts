@@ -15,6 +15,8 @@ export interface RunFilePaths {
   readonly out?: string | undefined;
   readonly history?: string | undefined;
   readonly save?: string | undefined;
+  /** The file --replay reads: no output may replace it. */
+  readonly replay?: string | undefined;
 }
 
 /** Checked targets for the files asked for; null where none was. */
@@ -43,8 +45,21 @@ export function checkRunFiles(paths: RunFilePaths): RunFiles {
     if (other !== undefined)
       throw new UsageError(`--${flag}: '${target.shown}' is the file --${other} writes too`);
     seen.set(target.path, flag);
+    if (paths.replay !== undefined && isSameFile(target.path, userPath(paths.replay)))
+      throw new UsageError(`--${flag}: '${target.shown}' is the file --replay reads`);
   }
   return files;
+}
+
+/** Whether two paths name one existing file (through links of any kind). */
+function isSameFile(a: string, b: string): boolean {
+  try {
+    const sa = statSync(a);
+    const sb = statSync(b);
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false;
+  }
 }
 
 /** Where failing runs are saved when no --out names a file, relative to the user's directory. */

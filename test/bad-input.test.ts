@@ -226,6 +226,21 @@ for (const flag of ['--trace', '--out', '--history', '--save']) {
     sim(`${flag} to ${what}`, ['--seed', '1', '--time', '1s', flag, path], says);
   }
 }
+writeFileSync(join(box, 'input.json'), readFileSync(figure8));
+symlinkSync('input.json', join(box, 'link-to-input.json'));
+for (const flag of ['--trace', '--history', '--save', '--out']) {
+  sim(
+    `${flag} replacing the --replay file`,
+    ['--replay', 'input.json', flag, 'input.json'],
+    '--replay reads',
+  );
+  sim(
+    `${flag} replacing the --replay file through a symlink`,
+    ['--replay', 'input.json', flag, 'link-to-input.json'],
+    '--replay reads',
+  );
+}
+
 // The default place for failing runs, checked before any run: failures/ must be a directory.
 mkdirSync(join(box, 'cwd-failures-file'));
 writeFileSync(join(box, 'cwd-failures-file/failures'), 'not a directory\n');
