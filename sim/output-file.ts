@@ -204,7 +204,8 @@ export class AtomicOutput {
   write(text: string): void {
     this.chunk.push(text);
     this.chunkChars += text.length;
-    if (this.chunkChars >= 1 << 20) this.flush();
+    // 4096 lines (what bench/memory.ts models) or 1 MiB, whichever comes first.
+    if (this.chunk.length >= 4096 || this.chunkChars >= 1 << 20) this.flush();
   }
 
   /** Appends one line and its newline. */
