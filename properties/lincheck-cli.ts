@@ -137,6 +137,9 @@ function loadHistory(file: string, maxMb: number | undefined): LoadedHistory {
   } catch (e) {
     throw new InputError((e as Error).message);
   }
+  // An empty file is more likely a write that never happened than a history of no operations.
+  if (text.trim() === '')
+    throw new InputError(`${file}: the file is empty (an empty history is {"version": 1, "ops": []})`);
   const json = parseJsonHistory(file, text);
   if (json !== null) return { format: 'json', history: json };
   const edn = parseEdnHistory(text);

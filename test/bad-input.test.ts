@@ -396,6 +396,8 @@ const historyCases: [string, string[], string | RegExp][] = [
   ['no file', [], 'file'],
   ['truncated JSON', [history('truncated.json', () => '{"version": 1, "ops": [')], 'not valid JSON'],
   ['no version', [history('no-version.json', () => '{"ops": []}')], 'version'],
+  ['an empty file', [history('empty.edn', () => '')], 'the file is empty'],
+  ['a file of blank lines', [history('blank.json', () => '\n  \n')], 'the file is empty'],
   ['EDN garbage', [history('garbage.edn', () => '{:type :ok, :f\n')], 'garbage.edn'],
   ['a raftsim trace file', [figure8], 'this is a raftsim trace file'],
   ['a JSON Lines event trace', ['traces/events.jsonl'], 'JSON Lines event trace'],
