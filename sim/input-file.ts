@@ -3,7 +3,7 @@
 // ends, a directory cannot be read: each is refused at once with one line (exit 2).
 
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { fileKind } from './output-file.ts';
+import { errnoReason, fileKind } from './output-file.ts';
 import { UsageError } from './usage.ts';
 
 /** Default size limit of an input file, in MiB: far above any trace or history raftsim writes. */
@@ -40,10 +40,9 @@ export function readInputFile(path: string, opts: InputOptions = {}): string {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') fail('no such file');
-    if (code === 'EACCES' || code === 'EPERM') fail('cannot read: permission denied');
     if (code === 'EISDIR') fail('it is a directory, not a regular file');
     if (code === 'ENXIO') fail('it is a socket, not a regular file');
-    fail(`cannot read: ${(error as Error).message.split('\n')[0]}`);
+    fail(`cannot read: ${errnoReason(error)}`);
   }
   try {
     const st = fstatSync(fd!);
@@ -63,7 +62,7 @@ export function readInputFile(path: string, opts: InputOptions = {}): string {
       try {
         n = readSync(fd!, buffer, length, buffer.length - length, null);
       } catch (error) {
-        fail(`cannot read: ${(error as Error).message.split('\n')[0]}`);
+        fail(`cannot read: ${errnoReason(error)}`);
       }
       if (n! === 0) break;
       length += n!;

@@ -70,7 +70,8 @@ export interface OutputOptions {
 /** Hops through symlinks before giving up, as the kernel does (ELOOP). */
 const MAX_SYMLINK_HOPS = 40;
 
-function errnoReason(error: unknown): string {
+/** A system error in a few words, without the path Node repeats in its message. */
+export function errnoReason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {
     case 'EACCES':

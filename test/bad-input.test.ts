@@ -215,6 +215,7 @@ const outputPaths: [string, string, string | RegExp][] = [
   ['a file as the parent', 'file/x.json', 'not a directory'],
   ['a trailing slash', 'dir/', 'names a directory'],
   ['the current directory', '.', 'names a directory'],
+  ['a name too long for the file system', 'n'.repeat(300), 'too long'],
 ];
 if (device !== null) {
   outputPaths.push(['a character device', device, 'character device']);
@@ -272,6 +273,7 @@ const inputPaths: [string, string, string | RegExp][] = [
   ['a symlink to /dev/zero', 'link-to-zero', 'character device'],
   ['a socket', 'socket', 'socket'],
   ['a missing file', 'missing.json', 'no such file'],
+  ['a name too long for the file system', 'n'.repeat(300), 'too long'],
   ['an empty path', '', 'empty'],
 ];
 for (const [what, path, says] of inputPaths) {
