@@ -7,10 +7,12 @@
 // 2 bad input or usage. A bad input is reported as one line naming the file (and line, or JSON
 // path); an AssertionError is a bug in the checker and keeps its stack trace.
 
-import { readFileSync, realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { Chalk } from 'chalk';
 import { Command, CommanderError } from 'commander';
+import { isEventTrace, TRACE_FORMAT } from '../sim/file-kinds.ts';
+import { DEFAULT_MAX_INPUT_MB, MAX_INPUT_MB, parseMaxInputMb, readInputFile } from '../sim/input-file.ts';
+import { userPath } from '../sim/output-file.ts';
+import { isMainModule } from '../sim/usage.ts';
 import { AssertionError } from '../src/assert.ts';
 import { parseEdnHistory } from './edn.ts';
 import type { History } from './history.ts';
@@ -66,7 +68,11 @@ function run(args: readonly string[], io: CliIo): number {
     .option('--json', 'print the result as one JSON object')
     .option(
       '--budget <steps>',
-      `search steps before giving up with "unknown" (default ${DEFAULT_BUDGET_STEPS} + ${DEFAULT_BUDGET_STEPS_PER_OP} per op)`,
+      `search steps before giving up with "unknown", 1 to ${MAX_BUDGET_STEPS} (default ${DEFAULT_BUDGET_STEPS} + ${DEFAULT_BUDGET_STEPS_PER_OP} per op)`,
+    )
+    .option(
+      '--max-input-mb <n>',
+      `size limit of the history file in MiB, 1 to ${MAX_INPUT_MB} (default ${DEFAULT_MAX_INPUT_MB})`,
     )
     .exitOverride()
     .configureOutput({
@@ -83,10 +89,12 @@ function run(args: readonly string[], io: CliIo): number {
     throw new InputError(e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' '));
   }
   const file = program.args[0]!;
-  const options = program.opts<{ json?: boolean; budget?: string }>();
+  const options = program.opts<{ json?: boolean; budget?: string; maxInputMb?: string }>();
   const budgetSteps = options.budget === undefined ? undefined : parseBudget(options.budget);
+  const maxMb =
+    options.maxInputMb === undefined ? undefined : parseMaxInputMb('--max-input-mb', options.maxInputMb);
 
-  const loaded = loadHistory(file);
+  const loaded = loadHistory(file, maxMb);
   const startMs = performance.now();
   const result = checkLinearizability(loaded.history, budgetSteps === undefined ? {} : { budgetSteps });
   const elapsedMs = performance.now() - startMs;
@@ -105,22 +113,33 @@ function run(args: readonly string[], io: CliIo): number {
   }
 }
 
+/** The search's memo grows with its steps: this bound keeps a run within a few GB. */
+const MAX_BUDGET_STEPS = 1_000_000_000;
+
 function parseBudget(text: string): number {
   const n = /^[1-9][0-9]*$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n))
-    throw new InputError(`--budget: '${text}' is not a positive integer (e.g. 5000000)`);
+  if (!Number.isSafeInteger(n) || n > MAX_BUDGET_STEPS)
+    throw new InputError(
+      `--budget: '${text}' is not an integer from 1 to ${MAX_BUDGET_STEPS} (e.g. 5000000)`,
+    );
   return n;
 }
 
-function loadHistory(file: string): LoadedHistory {
+function loadHistory(file: string, maxMb: number | undefined): LoadedHistory {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // Only a regular file within the size limit: a FIFO or /dev/zero is refused, never waited on.
+    text = readInputFile(userPath(file), {
+      shown: file,
+      limitFlag: '--max-input-mb',
+      ...(maxMb === undefined ? {} : { maxMb }),
+    });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(e);
-    throw new InputError(`${file}: ${reason}`);
+    throw new InputError((e as Error).message);
   }
+  // An empty file is more likely a write that never happened than a history of no operations.
+  if (text.trim() === '')
+    throw new InputError(`${file}: the file is empty (an empty history is {"version": 1, "ops": []})`);
   const json = parseJsonHistory(file, text);
   if (json !== null) return { format: 'json', history: json };
   const edn = parseEdnHistory(text);
@@ -136,9 +155,24 @@ function parseJsonHistory(file: string, text: string): History | null {
   try {
     value = JSON.parse(text);
   } catch (e) {
+    if (isEventTrace(text))
+      throw new InputError(
+        `${file}: this is a JSON Lines event trace (as raftsim --trace writes), not a client history; ` +
+          'raftsim --history writes one',
+      );
     // An EDN map starts with a keyword; `{"` can only be meant as JSON.
     if (/^\{\s*"/.test(trimmed)) throw new InputError(`${file}: not valid JSON: ${(e as Error).message}`);
     return null;
+  }
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { format?: unknown }).format === TRACE_FORMAT
+  ) {
+    throw new InputError(
+      `${file}: this is a raftsim trace file (a schedule to replay), not a client history; ` +
+        `npm run sim -- --replay ${file} --history FILE writes the history of its run`,
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value) || !('version' in value)) {
     throw new InputError(`${file}: a JSON history must be an object with "version" and "ops"`);
@@ -216,17 +250,7 @@ function unreachable(x: never): never {
   throw new AssertionError(`unreachable: ${JSON.stringify(x)}`);
 }
 
-function isMain(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(script)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMainModule(import.meta.url)) {
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
   process.exitCode = runLincheck(process.argv.slice(2), {
     stdout: (line) => process.stdout.write(`${line}\n`),

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Chalk, type ChalkInstance } from 'chalk';
@@ -7,8 +7,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { createSafetyCheckers } from '../properties/index.ts';
 import { BUGS, findBug } from '../src/raft/bugs/index.ts';
 import type { ReadMode } from '../src/raft/types.ts';
-import { validateConfig } from './config.ts';
+import { MAX_CLIENTS, MAX_FAULTS_PER_MIN, MAX_NODES, MAX_TIME_MS, validateConfig } from './config.ts';
 import { runSeed } from './index.ts';
+import { DEFAULT_MAX_INPUT_MB, MAX_INPUT_MB, parseMaxInputMb } from './input-file.ts';
+import { AtomicOutput, type OutputTarget, removeTempFiles, userPath } from './output-file.ts';
 import {
   type ConfigOverrides,
   configFor,
@@ -19,11 +21,20 @@ import {
 import {
   describeOutcome,
   type OutcomeRun,
+  outcomeOf,
   replayExpectation,
   runForOutcome,
   selectExpectation,
 } from './replay.ts';
-import { formatSummary, formatViolation, num, seconds } from './report.ts';
+import { formatSummary, formatViolation, num, seconds, truncateText } from './report.ts';
+import {
+  checkFailuresDirectory,
+  checkRunFiles,
+  defaultFailureTarget,
+  type RunFiles,
+  writeHistoryFile,
+  writeRunTrace,
+} from './run-files.ts';
 import type { RunResult } from './runner.ts';
 import { generateSchedule, type Schedule } from './schedule.ts';
 import type { SeedOutcome, SweepSettings } from './seed-job.ts';
@@ -37,18 +48,12 @@ import {
   shrinkSchedule,
 } from './shrink.ts';
 import { runSweep } from './sweep.ts';
-import {
-  type ExpectedOutcome,
-  makeTraceFile,
-  readTraceFile,
-  type ScheduleSize,
-  type TraceFile,
-  writeTraceFile,
-} from './trace-file.ts';
+import { type ExpectedOutcome, readTraceFile, type ScheduleSize, type TraceFile } from './trace-file.ts';
 import {
   EXIT_OK,
   EXIT_USAGE,
   EXIT_VIOLATION,
+  isMainModule,
   parseDurationMs,
   parseIntInRange,
   parseProbability,
@@ -87,19 +92,30 @@ interface CliOptions {
   shrink: boolean;
   shrinkBudget?: string;
   out?: string;
+  history?: string;
+  save?: string;
+  maxInputMb?: string;
 }
 
 const DEFAULT_SEED = 42;
+/** Largest seed: seeds are 32-bit, and a replay command with a larger one would be refused. */
+const MAX_SEED = 2 ** 32 - 1;
+/** Seeds in one sweep: each leaves an outcome in memory until the summary. */
+const MAX_SWEEP_SEEDS = 1_000_000;
 
+/** Stray arguments are allowed by commander so that main() can name them (commander only counts them). */
 function program(): Command {
   const collect = (value: string, previous: string[]): string[] => [...previous, value];
   return new Command('raftsim')
     .description(
       'Deterministic simulation and fuzz testing of Raft: one seed, or a sweep of seeds on every core.',
     )
-    .option('--seed <n>', `run one seed (default ${DEFAULT_SEED})`)
-    .option('--seeds <a..b>', 'run every seed from a to b, in parallel, with a progress bar')
-    .option('--workers <n>', 'worker threads for --seeds (default: one per core)')
+    .option('--seed <n>', `run one seed, 0 to ${MAX_SEED} (default ${DEFAULT_SEED})`)
+    .option(
+      '--seeds <a..b>',
+      `run every seed from a to b (at most ${num(MAX_SWEEP_SEEDS)}), in parallel, with a progress bar`,
+    )
+    .option('--workers <n>', 'worker threads for --seeds, 1 to 256 (default: one per core)')
     .addOption(
       new Option(
         '--profile <mode>',
@@ -111,15 +127,21 @@ function program(): Command {
     .option('--bug <name>', 'switch on a bug from the catalogue (repeatable; see --list-bugs)', collect, [])
     .option('--list-bugs', 'list the bug catalogue and exit')
     .option('--stop-on-failure', 'with --seeds: stop at the first failing seed')
-    .option('--nodes <n>', 'cluster size (default 5)')
-    .option('--clients <n>', 'workload clients (default 5)')
-    .option('--time <duration>', 'virtual duration: 60s, 500ms, 2m (default 60s)')
+    .option('--nodes <n>', `cluster size, 1 to ${MAX_NODES} (default 5)`)
+    .option('--clients <n>', `workload clients, 0 to ${MAX_CLIENTS} (default 5)`)
+    .option('--time <duration>', 'virtual duration: 60s, 500ms, 2m, up to 1440m (default 60s)')
     .option('--drop <p>', 'probability a message is lost (default 0.01)')
     .option('--dup <p>', 'probability a message is duplicated (default 0.01)')
-    .option('--delay <min-max>', 'message delay range in ms (default 1-10)')
-    .option('--partitions <rate|off>', 'partitions per virtual minute (default 2)')
-    .option('--crashes <rate|off>', 'crashes per virtual minute (default 1)')
-    .option('--pauses <rate|off>', 'stop-the-world pauses per virtual minute (default 1)')
+    .option('--delay <min-max>', `message delay range in ms, up to ${MAX_DELAY_MS} (default 1-10)`)
+    .option(
+      '--partitions <rate|off>',
+      `partitions per virtual minute, 0 to ${MAX_FAULTS_PER_MIN} (default 2)`,
+    )
+    .option('--crashes <rate|off>', `crashes per virtual minute, 0 to ${MAX_FAULTS_PER_MIN} (default 1)`)
+    .option(
+      '--pauses <rate|off>',
+      `stop-the-world pauses per virtual minute, 0 to ${MAX_FAULTS_PER_MIN} (default 1)`,
+    )
     .addOption(
       new Option('--read-mode <mode>', 'how gets are served (default log)').choices([
         'log',
@@ -134,7 +156,13 @@ function program(): Command {
       'a leader that has not heard from a majority within an election timeout steps down',
     )
     .option('--trace <file>', 'write every event as JSON Lines to file (one run)')
+    .option('--history <file>', "write the run's client history as JSON, as lincheck reads it")
+    .option('--save <file>', 'save the run, passing or not, as a trace file that --replay re-runs')
     .option('--replay <file>', 're-run a saved trace and check it shows what it expects')
+    .option(
+      '--max-input-mb <n>',
+      `size limit of a --replay file in MiB, 1 to ${MAX_INPUT_MB} (default ${DEFAULT_MAX_INPUT_MB})`,
+    )
     .addOption(
       new Option(
         '--format <view>',
@@ -144,7 +172,8 @@ function program(): Command {
     .option('--no-shrink', 'do not shrink a failing run (it is shrunk and saved by default)')
     .option(
       '--shrink-budget <n|time>',
-      `runs (500) or wall time (30s) the shrinker may spend (default ${describeBudget(DEFAULT_SHRINK_BUDGET)})`,
+      `runs (500, at most ${num(MAX_SHRINK_RUNS)}) or wall time (30s, at most ${MAX_SHRINK_MS / 60_000}m) ` +
+        `the shrinker may spend (default ${describeBudget(DEFAULT_SHRINK_BUDGET)})`,
     )
     .option('--out <file>', 'where to save the shrunk trace (default failures/<property>-seed<N>.json)')
     .option('--json', 'print one JSON object instead of the human summary')
@@ -152,29 +181,34 @@ function program(): Command {
     .addHelpText(
       'after',
       '\nExit codes: 0 every property held (replay: the outcome matched), 1 a property was violated\n' +
-        '(replay: the outcome differed), 2 bad usage or input.\n' +
+        '(replay: the outcome differed), 2 bad usage or input.\n\n' +
         'Examples:\n  npm run sim -- --seed 42\n  npm run sim -- --seeds 1..1000\n  npm run sim -- --seed 7 --bug figure8\n' +
         '  npm run sim -- --replay scenarios/figure8.json --bug figure8 --format text',
     )
+    .allowExcessArguments()
     .exitOverride()
     .configureOutput({ writeErr: () => {} });
 }
 
+/** One-way message delays beyond a minute make every timeout meaningless. */
+const MAX_DELAY_MS = 60_000;
+
 function overridesFrom(o: CliOptions): ConfigOverrides {
   const out: ConfigOverrides = {};
-  if (o.nodes !== undefined) out.nodes = parseIntInRange('--nodes', o.nodes, 1, 64);
-  if (o.clients !== undefined) out.clients = parseIntInRange('--clients', o.clients, 0, 1000);
-  if (o.time !== undefined) out.timeMs = parseDurationMs('--time', o.time);
+  if (o.nodes !== undefined) out.nodes = parseIntInRange('--nodes', o.nodes, 1, MAX_NODES);
+  if (o.clients !== undefined) out.clients = parseIntInRange('--clients', o.clients, 0, MAX_CLIENTS);
+  if (o.time !== undefined) out.timeMs = parseDurationMs('--time', o.time, MAX_TIME_MS);
   if (o.drop !== undefined) out.dropRate = parseProbability('--drop', o.drop);
   if (o.dup !== undefined) out.dupRate = parseProbability('--dup', o.dup);
   if (o.delay !== undefined) {
-    const { lo, hi } = parseRange('--delay', o.delay);
+    const { lo, hi } = parseRange('--delay', o.delay, MAX_DELAY_MS);
     out.delayMsMin = lo;
     out.delayMsMax = hi;
   }
-  if (o.partitions !== undefined) out.partitionsPerMin = parseRate('--partitions', o.partitions);
-  if (o.crashes !== undefined) out.crashesPerMin = parseRate('--crashes', o.crashes);
-  if (o.pauses !== undefined) out.pausesPerMin = parseRate('--pauses', o.pauses);
+  const maxRate = MAX_FAULTS_PER_MIN;
+  if (o.partitions !== undefined) out.partitionsPerMin = parseRate('--partitions', o.partitions, maxRate);
+  if (o.crashes !== undefined) out.crashesPerMin = parseRate('--crashes', o.crashes, maxRate);
+  if (o.pauses !== undefined) out.pausesPerMin = parseRate('--pauses', o.pauses, maxRate);
   if (o.readMode !== undefined) out.readMode = o.readMode;
   if (o.prevote === true) out.preVote = true;
   if (o.checkQuorum === true) out.checkQuorum = true;
@@ -229,43 +263,14 @@ function listBugs(json: boolean, c: ChalkInstance): void {
   }
 }
 
-/** Writes trace lines to a temporary file and renames it into place only when the run completes. */
-class AtomicLineWriter {
-  private readonly tmp: string;
-  private readonly fd: number;
-  private chunk: string[] = [];
-  constructor(private readonly path: string) {
-    this.tmp = `${path}.tmp-${process.pid}`;
-    this.fd = openSync(this.tmp, 'w');
-  }
-  line = (line: string): void => {
-    this.chunk.push(line);
-    if (this.chunk.length >= 4096) this.flush();
-  };
-  private flush(): void {
-    if (this.chunk.length === 0) return;
-    writeSync(this.fd, `${this.chunk.join('\n')}\n`);
-    this.chunk = [];
-  }
-  commit(): void {
-    this.flush();
-    closeSync(this.fd);
-    renameSync(this.tmp, this.path);
-  }
-  abandon(): void {
-    closeSync(this.fd);
-    rmSync(this.tmp, { force: true });
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Shrinking and saving failures
 
 interface ShrinkSettings {
   readonly enabled: boolean;
   readonly budget: ShrinkBudget;
-  /** --out: where the one shrunk trace of this command goes. */
-  readonly out: string | undefined;
+  /** --out: where the one shrunk trace of this command goes (checked before the run). */
+  readonly out: OutputTarget | null;
 }
 
 interface SavedShrink {
@@ -293,10 +298,6 @@ function commandLine(): string {
   return ['npm run sim --', ...process.argv.slice(2).map(quote)].join(' ');
 }
 
-function defaultFailurePath(property: string, seed: number): string {
-  return `failures/${property}-seed${seed}.json`;
-}
-
 /** One line on stderr, rewritten in place; only on a terminal, so that pipes and CI stay quiet. */
 function shrinkProgress(label: string): { update: (p: ShrinkProgress) => void; done: () => void } {
   if (process.stderr.isTTY !== true) return { update: () => {}, done: () => {} };
@@ -321,7 +322,7 @@ function shrinkAndSave(
   seed: number,
   property: string,
   settings: ShrinkSettings,
-  file: string,
+  target: OutputTarget,
 ): SavedShrink {
   const progress = shrinkProgress(`shrinking ${property} (seed ${seed})`);
   let result: ShrinkResult;
@@ -335,21 +336,17 @@ function shrinkAndSave(
   } finally {
     progress.done();
   }
-  const trace = makeTraceFile({
+  writeRunTrace(target, {
     schedule: result.schedule,
-    expectations: [{ bugs: [...bugs], outcome: result.outcome }],
+    bugs,
+    outcome: result.outcome,
     meta: {
       raftsimVersion: raftsimVersion(),
       command: commandLine(),
       shrink: { before: result.before, after: result.after, runs: result.runs, complete: result.complete },
     },
   });
-  try {
-    writeTraceFile(file, trace);
-  } catch (error) {
-    throw new UsageError(`cannot write the shrunk trace to '${file}': ${(error as Error).message}`);
-  }
-  return { file, property, seed, result };
+  return { file: target.shown, property, seed, result };
 }
 
 function sizeText(s: ScheduleSize): string {
@@ -365,6 +362,18 @@ function formatShrink(saved: SavedShrink, c: ChalkInstance): string[] {
       `(${r.after.nodes} nodes, ${r.after.clients} clients; ${r.runs} runs${budgetNote})`,
     `${label('saved')}${saved.file}  (replay it: npm run sim -- --replay ${saved.file})`,
   ];
+}
+
+/** Where --history and --save wrote, for the human summary. */
+function formatRunFiles(files: RunFiles, c: ChalkInstance, historyWritten = true): string[] {
+  const label = (s: string): string => c.cyan(s.padEnd(9));
+  const lines: string[] = [];
+  if (files.history !== null && historyWritten) lines.push(`${label('history')}${files.history.shown}`);
+  if (files.save !== null)
+    lines.push(
+      `${label('saved')}${files.save.shown}  (replay it: npm run sim -- --replay ${files.save.shown})`,
+    );
+  return lines;
 }
 
 function shrinkJson(saved: SavedShrink | null) {
@@ -402,24 +411,23 @@ function viewOf(format: ViewFormat, schedule: Schedule, bugs: readonly string[])
  * Where a run's trace lines go: the `--trace` file (written atomically) and, for `--format`, a
  * buffer for the view. Lines for a view are kept only when one is asked for.
  */
-function openTraceSinks(o: CliOptions): {
-  writer: AtomicLineWriter | null;
+function openTraceSinks(
+  o: CliOptions,
+  files: RunFiles,
+): {
+  writer: AtomicOutput | null;
   viewLines: string[] | null;
   onTrace: ((line: string) => void) | undefined;
 } {
-  let writer: AtomicLineWriter | null = null;
-  if (o.trace !== undefined) {
-    try {
-      writer = new AtomicLineWriter(o.trace);
-    } catch (error) {
-      throw new UsageError(`--trace: cannot write '${o.trace}': ${(error as Error).message}`);
-    }
-  }
+  const writer = files.trace === null ? null : new AtomicOutput(files.trace);
   const viewLines: string[] | null = o.format !== undefined ? [] : null;
   const sink = writer;
+  // With --json the run is traced even without a sink, so that its traceHash is always reported.
   const onTrace =
     sink === null && viewLines === null
-      ? undefined
+      ? o.json === true
+        ? (): void => {}
+        : undefined
       : (line: string): void => {
           sink?.line(line);
           viewLines?.push(line);
@@ -433,11 +441,12 @@ function runOne(
   o: CliOptions,
   c: ChalkInstance,
   shrink: ShrinkSettings,
+  files: RunFiles,
 ): number {
   const config = configFor(seed, settings.mode, settings.overrides);
   const invalid = validateConfig(config);
   if (invalid !== null) throw new UsageError(invalid);
-  const { writer, viewLines, onTrace } = openTraceSinks(o);
+  const { writer, viewLines, onTrace } = openTraceSinks(o, files);
   let result: RunResult;
   const startMs = performance.now();
   try {
@@ -452,10 +461,15 @@ function runOne(
   writer?.commit();
   const v = result.violation;
   const schedule = generateSchedule(seed, config);
+  if (files.history !== null) writeHistoryFile(files.history, result.history);
+  if (files.save !== null) {
+    const meta = { raftsimVersion: raftsimVersion(), command: commandLine() };
+    writeRunTrace(files.save, { schedule, bugs: settings.bugs, outcome: outcomeOf(result), meta });
+  }
   let saved: SavedShrink | null = null;
   if (v !== null && shrink.enabled) {
-    const file = shrink.out ?? defaultFailurePath(v.property, seed);
-    saved = shrinkAndSave(schedule, settings.bugs, seed, v.property, shrink, file);
+    const target = shrink.out ?? defaultFailureTarget(v.property, seed);
+    saved = shrinkAndSave(schedule, settings.bugs, seed, v.property, shrink, target);
   }
   let view: string | null = null;
   if (o.format !== undefined) {
@@ -516,6 +530,7 @@ function runOne(
     if (settings.bugs.length > 0)
       lines.splice(1, 0, `${c.cyan('bugs'.padEnd(9))}${settings.bugs.join(', ')}`);
     if (v !== null) lines.push(`${c.cyan('replay'.padEnd(9))}${replayCommand(seed, settings)}`);
+    lines.push(...formatRunFiles(files, c));
     if (saved !== null) lines.push(...formatShrink(saved, c));
     summaryStream(view).write(`${lines.join('\n')}\n`);
   }
@@ -535,11 +550,22 @@ function describeViolation(result: RunResult): ExpectedOutcome {
 // ---------------------------------------------------------------------------------------------
 // Replay of a saved trace
 
-function runReplay(file: string, o: CliOptions, c: ChalkInstance, shrink: ShrinkSettings): number {
-  const trace: TraceFile = readTraceFile(file);
+function runReplay(
+  file: string,
+  o: CliOptions,
+  c: ChalkInstance,
+  shrink: ShrinkSettings,
+  files: RunFiles,
+): number {
+  const maxMb = o.maxInputMb === undefined ? undefined : parseMaxInputMb('--max-input-mb', o.maxInputMb);
+  const trace: TraceFile = readTraceFile(userPath(file), {
+    shown: file,
+    limitFlag: '--max-input-mb',
+    ...(maxMb === undefined ? {} : { maxMb }),
+  });
   const chosen = selectExpectation(trace, file, o.bug.length > 0 ? o.bug : undefined);
   if (typeof chosen === 'string') throw new UsageError(chosen);
-  const { writer, viewLines, onTrace } = openTraceSinks(o);
+  const { writer, viewLines, onTrace } = openTraceSinks(o, files);
   let report: ReturnType<typeof replayExpectation>;
   try {
     report = replayExpectation(trace, file, chosen, onTrace === undefined ? {} : { onTrace });
@@ -550,10 +576,24 @@ function runReplay(file: string, o: CliOptions, c: ChalkInstance, shrink: Shrink
   writer?.commit();
   const run: OutcomeRun = report.run;
   const actual = report.actual;
+  // A run stopped by an assertion has no result, hence no history to write.
+  if (files.history !== null && run.result !== null) writeHistoryFile(files.history, run.result.history);
+  if (files.history !== null && run.result === null)
+    process.stderr.write(`raftsim: --history: nothing written, the run stopped at an assertion\n`);
+  if (files.save !== null) {
+    const meta = { raftsimVersion: raftsimVersion(), command: commandLine() };
+    writeRunTrace(files.save, {
+      schedule: trace.schedule,
+      bugs: chosen.bugs,
+      outcome: actual,
+      meta,
+      comment: trace.comment,
+    });
+  }
   // A violation nobody expected is a new failure: shrink and save it like one from a seed.
   let saved: SavedShrink | null = null;
   if (!report.matched && actual.status === 'violation' && shrink.enabled) {
-    const out = shrink.out ?? defaultFailurePath(actual.property, trace.schedule.seed);
+    const out = shrink.out ?? defaultFailureTarget(actual.property, trace.schedule.seed);
     saved = shrinkAndSave(trace.schedule, chosen.bugs, trace.schedule.seed, actual.property, shrink, out);
   }
   const view =
@@ -577,6 +617,7 @@ function runReplay(file: string, o: CliOptions, c: ChalkInstance, shrink: Shrink
       comment: trace.comment ?? null,
       events: run.result?.events ?? null,
       simulatedMs: run.result?.simulatedMs ?? null,
+      traceHash: run.result?.traceHash ?? null,
       violation: run.result?.violation ?? null,
       shrunk: shrinkJson(saved),
       ...(view === null ? {} : { view }),
@@ -588,7 +629,7 @@ function runReplay(file: string, o: CliOptions, c: ChalkInstance, shrink: Shrink
     const lines = [
       `${label('replay')}${file}${chosen.bugs.length > 0 ? ` (bugs: ${chosen.bugs.join(', ')})` : ''}`,
     ];
-    if (trace.comment !== undefined) lines.push(`${label('story')}${trace.comment}`);
+    if (trace.comment !== undefined) lines.push(`${label('story')}${truncateText(trace.comment)}`);
     lines.push(`${label('expected')}${describeOutcome(report.expected)}`);
     lines.push(`${label('actual')}${describeOutcome(actual)}`);
     if (run.result !== null && run.result.violation !== null)
@@ -601,6 +642,7 @@ function runReplay(file: string, o: CliOptions, c: ChalkInstance, shrink: Shrink
         ? `${label('verdict')}${c.green.bold('✓ matched the recorded outcome')}`
         : `${label('verdict')}${c.red.bold('✗ differs')}: ${report.difference}`,
     );
+    lines.push(...formatRunFiles(files, c, run.result !== null));
     if (saved !== null) lines.push(...formatShrink(saved, c));
     summaryStream(view).write(`${lines.join('\n')}\n`);
   }
@@ -666,7 +708,7 @@ async function runMany(
           f.seed,
           property,
           shrink,
-          defaultFailurePath(property, f.seed),
+          defaultFailureTarget(property, f.seed),
         ),
       );
     }
@@ -722,7 +764,7 @@ function formatSweep(
   ];
   if (failed.length === 0) {
     lines.push(
-      `${label('verdict')}${c.green.bold(`✓ all ${num(outcomes.length)} seeds held every property`)}`,
+      `${label('verdict')}${c.green.bold(`✓ ${outcomes.length === 1 ? `seed ${outcomes[0]!.seed}` : `all ${num(outcomes.length)} seeds`} held every property`)}`,
     );
     return lines;
   }
@@ -739,7 +781,10 @@ function formatSweep(
   for (const [property, list] of byProperty) {
     const first = list.slice(0, 8).map((f) => f.seed);
     lines.push(
-      `  ${c.bold(property)}: ${num(list.length)} seeds, first ${first.join(', ')}${list.length > 8 ? ', …' : ''}`,
+      `  ${c.bold(property)}: ` +
+        (list.length === 1
+          ? `seed ${first[0]}`
+          : `${num(list.length)} seeds, first ${first.join(', ')}${list.length > 8 ? ', …' : ''}`),
     );
     const example = list[0]!;
     lines.push(`    seed ${example.seed}: ${example.message}`);
@@ -770,65 +815,91 @@ async function main(argv: string[]): Promise<number> {
   }
   if (o.seed !== undefined && o.seeds !== undefined)
     throw new UsageError('give either --seed or --seeds, not both');
-  if (o.trace !== undefined && o.seeds !== undefined)
-    throw new UsageError('--trace records one run: use it with --seed');
+  for (const [flag, value] of [
+    ['--trace', o.trace],
+    ['--history', o.history],
+    ['--save', o.save],
+  ] as const) {
+    if (value !== undefined && o.seeds !== undefined)
+      throw new UsageError(`${flag} records one run: use it with --seed or --replay`);
+  }
+  if (o.maxInputMb !== undefined && o.replay === undefined)
+    throw new UsageError('--max-input-mb limits the file --replay reads: use it with --replay');
   checkBugs(o.bug);
   const overrides = overridesFrom(o);
-  const shrink = shrinkSettings(o);
   if (o.replay !== undefined) {
     if (o.seed !== undefined || o.seeds !== undefined)
       throw new UsageError('--replay runs the schedule saved in the file: give no --seed or --seeds');
     if (o.profile !== undefined || Object.keys(overrides).length > 0)
       throw new UsageError('--replay uses the config saved in the file: no --profile or config flags');
-    return runReplay(o.replay, o, c, shrink);
   }
+  if (o.seeds !== undefined && o.out !== undefined)
+    throw new UsageError('--out names one file: use it with --seed or --replay (a sweep saves to failures/)');
+  // Every output path is checked before anything runs: a bad one costs no simulation.
+  const files = checkRunFiles(o);
+  const shrink = shrinkSettings(o, files);
+  if (shrink.enabled && shrink.out === null) checkFailuresDirectory();
+  if (o.replay !== undefined) return runReplay(o.replay, o, c, shrink, files);
   if (o.seeds !== undefined) {
-    if (o.out !== undefined)
-      throw new UsageError(
-        '--out names one file: use it with --seed or --replay (a sweep saves to failures/)',
-      );
     if (o.format !== undefined)
       throw new UsageError('--format shows one run: use it with --seed or --replay');
-    const range = parseRange('--seeds', o.seeds);
+    const range = parseRange('--seeds', o.seeds, MAX_SEED, MAX_SWEEP_SEEDS);
     const mode = (o.profile ?? 'swarm') as ProfileMode;
     return runMany(range, { mode, overrides, bugs: o.bug }, o, c, shrink);
   }
-  const seed = o.seed === undefined ? DEFAULT_SEED : parseUint('--seed', o.seed, 2 ** 32 - 1);
+  const seed = o.seed === undefined ? DEFAULT_SEED : parseUint('--seed', o.seed, MAX_SEED);
   const mode = (o.profile ?? 'fixed') as ProfileMode;
-  return runOne(seed, { mode, overrides, bugs: o.bug }, o, c, shrink);
+  return runOne(seed, { mode, overrides, bugs: o.bug }, o, c, shrink, files);
 }
 
-function shrinkSettings(o: CliOptions): ShrinkSettings {
+/** Bounds on --shrink-budget: a shrink is a wait in front of the user, never an overnight job. */
+const MAX_SHRINK_RUNS = 1_000_000;
+const MAX_SHRINK_MS = 3_600_000;
+
+function shrinkSettings(o: CliOptions, files: RunFiles): ShrinkSettings {
   let budget = DEFAULT_SHRINK_BUDGET;
   if (o.shrinkBudget !== undefined) {
     const parsed = parseShrinkBudget(o.shrinkBudget);
-    if (parsed === null) {
+    const tooBig =
+      parsed !== null && (parsed.kind === 'runs' ? parsed.runs > MAX_SHRINK_RUNS : parsed.ms > MAX_SHRINK_MS);
+    if (parsed === null || tooBig) {
       throw new UsageError(
-        `--shrink-budget: '${o.shrinkBudget}' is not a number of runs (500) or a duration (30s, 1500ms, 2m)`,
+        `--shrink-budget: '${o.shrinkBudget}' is not a number of runs (500) or a duration (30s, 1500ms, 2m), ` +
+          `at most ${num(MAX_SHRINK_RUNS)} runs or ${MAX_SHRINK_MS / 60_000}m`,
       );
     }
     budget = parsed;
   }
-  return { enabled: o.shrink !== false, budget, out: o.out };
+  return { enabled: o.shrink !== false, budget, out: files.out };
 }
 
-// A reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
-  throw error;
-});
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
+/**
+ * Runs the command line `argv` (without `node` and the script) and returns its exit code. A
+ * usage or input error is one line on stderr and exit code 2, with no temporary file left;
+ * anything else is a bug in raftsim (an assertion included) and is thrown, stack and all.
+ * Exported so that tests can run many command lines in one process.
+ */
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    return await main(argv);
+  } catch (error) {
+    removeTempFiles();
     if (error instanceof UsageError) {
-      process.stderr.write(`raftsim: ${error.message}\n`);
-      process.exitCode = EXIT_USAGE;
-      return;
+      process.stderr.write(`raftsim: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      return EXIT_USAGE;
     }
-    // Anything else is a bug in raftsim (an assertion included): keep it loud, with its stack.
     throw error;
-  },
-);
+  }
+}
+
+if (isMainModule(import.meta.url)) {
+  // A reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
+    throw error;
+  });
+
+  runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

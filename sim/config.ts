@@ -154,6 +154,39 @@ export const MAX_NODES = 64;
 export const MAX_CLIENTS = 1000;
 /** One virtual day; far beyond any useful run, small enough that time stays an exact integer. */
 export const MAX_TIME_MS = 86_400_000;
+/**
+ * Fault arrival rates, per kind. The swarm's storms reach 150 per minute; beyond this the mean gap
+ * between faults falls under 60 ms and the schedule is nothing but faults.
+ */
+export const MAX_FAULTS_PER_MIN = 1000;
+/**
+ * Bounds on what a config may ask the schedule generator for, so that every run fits in memory:
+ * the expected number of ops (clients × timeMs / opIntervalMsMean) and of fault entries.
+ */
+export const MAX_EXPECTED_OPS = 1_000_000;
+export const MAX_EXPECTED_FAULTS = 100_000;
+/**
+ * Bounds on a schedule read from a file. Above the expected counts, since exponential gaps
+ * rounded down to whole milliseconds give somewhat more arrivals than the mean says.
+ */
+export const MAX_SCHEDULE_OPS = 2 * MAX_EXPECTED_OPS;
+export const MAX_SCHEDULE_FAULTS = 10 * MAX_EXPECTED_FAULTS;
+
+/** Expected number of scheduled client ops. */
+export function expectedOps(c: SimConfig): number {
+  return (c.clients * c.timeMs) / c.clientsCfg.opIntervalMsMean;
+}
+
+/**
+ * Expected number of fault entries before the quiet period: a partition may cut up to 2(n-1)
+ * links and restore each, a crash comes with its restart.
+ */
+export function expectedFaults(c: SimConfig): number {
+  const minutes = faultsEndMs(c) / 60_000;
+  const f = c.faults;
+  const perPartition = 2 * Math.max(2, 2 * (c.nodes - 1));
+  return minutes * (f.partitionsPerMin * perPartition + 2 * f.crashesPerMin + f.pausesPerMin);
+}
 
 function isInt(x: unknown, lo: number, hi: number): boolean {
   return typeof x === 'number' && Number.isInteger(x) && x >= lo && x <= hi;
@@ -163,8 +196,8 @@ function isRate(x: unknown): boolean {
   return typeof x === 'number' && x >= 0 && x <= 1;
 }
 
-function isNonNegative(x: unknown): boolean {
-  return typeof x === 'number' && Number.isFinite(x) && x >= 0;
+function isFaultRate(x: unknown): boolean {
+  return typeof x === 'number' && Number.isFinite(x) && x >= 0 && x <= MAX_FAULTS_PER_MIN;
 }
 
 function show(x: unknown): string {
@@ -188,12 +221,15 @@ export function validateConfig(c: SimConfig): string | null {
   const f = c.faults;
   const k = c.clientsCfg;
   const int = 'an integer';
+  const positiveInt = 'a positive integer';
+  const nonNegativeInt = 'a non-negative integer';
+  const faultRate = `a number from 0 to ${MAX_FAULTS_PER_MIN}`;
   const checks: Check[] = [
     ['nodes', isInt(c.nodes, 1, MAX_NODES), `${int} from 1 to ${MAX_NODES}`, c.nodes],
     ['clients', isInt(c.clients, 0, MAX_CLIENTS), `${int} from 0 to ${MAX_CLIENTS}`, c.clients],
     ['timeMs', isInt(c.timeMs, 1, MAX_TIME_MS), `${int} from 1 to ${MAX_TIME_MS}`, c.timeMs],
     ['quietMs', isInt(c.quietMs, 0, c.timeMs), `${int} from 0 to timeMs (${c.timeMs})`, c.quietMs],
-    ['livenessBoundMs', isInt(c.livenessBoundMs, 1, MAX_TIME_MS), `a positive ${int}`, c.livenessBoundMs],
+    ['livenessBoundMs', isInt(c.livenessBoundMs, 1, MAX_TIME_MS), positiveInt, c.livenessBoundMs],
     [
       'clockDriftPpmMax',
       isInt(c.clockDriftPpmMax, 0, 100_000),
@@ -203,7 +239,7 @@ export function validateConfig(c: SimConfig): string | null {
     [
       'raft.electionTimeoutMsMin',
       isInt(r.electionTimeoutMsMin, 1, MAX_TIME_MS),
-      `a positive ${int}`,
+      positiveInt,
       r.electionTimeoutMsMin,
     ],
     [
@@ -212,11 +248,11 @@ export function validateConfig(c: SimConfig): string | null {
       `${int} >= raft.electionTimeoutMsMin`,
       r.electionTimeoutMsMax,
     ],
-    ['raft.heartbeatMs', isInt(r.heartbeatMs, 1, MAX_TIME_MS), `a positive ${int}`, r.heartbeatMs],
+    ['raft.heartbeatMs', isInt(r.heartbeatMs, 1, MAX_TIME_MS), positiveInt, r.heartbeatMs],
     [
       'raft.maxEntriesPerAppend',
       isInt(r.maxEntriesPerAppend, 1, 1_000_000),
-      `a positive ${int}`,
+      positiveInt,
       r.maxEntriesPerAppend,
     ],
     ['raft.preVote', typeof r.preVote === 'boolean', 'a boolean', r.preVote],
@@ -236,7 +272,7 @@ export function validateConfig(c: SimConfig): string | null {
       `${int} from 0 to 999999 (or absent)`,
       r.leaseDriftPpm,
     ],
-    ['network.delayMsMin', isInt(n.delayMsMin, 0, MAX_TIME_MS), `a non-negative ${int}`, n.delayMsMin],
+    ['network.delayMsMin', isInt(n.delayMsMin, 0, MAX_TIME_MS), nonNegativeInt, n.delayMsMin],
     [
       'network.delayMsMax',
       isInt(n.delayMsMax, n.delayMsMin, MAX_TIME_MS),
@@ -252,29 +288,24 @@ export function validateConfig(c: SimConfig): string | null {
       `${int} >= network.delayMsMax`,
       n.longDelayMsMax,
     ],
-    [
-      'faults.partitionsPerMin',
-      isNonNegative(f.partitionsPerMin),
-      'a non-negative number',
-      f.partitionsPerMin,
-    ],
-    ['faults.crashesPerMin', isNonNegative(f.crashesPerMin), 'a non-negative number', f.crashesPerMin],
-    ['faults.pausesPerMin', isNonNegative(f.pausesPerMin), 'a non-negative number', f.pausesPerMin],
-    ['faults.downMsMin', isInt(f.downMsMin, 1, MAX_TIME_MS), `a positive ${int}`, f.downMsMin],
+    ['faults.partitionsPerMin', isFaultRate(f.partitionsPerMin), faultRate, f.partitionsPerMin],
+    ['faults.crashesPerMin', isFaultRate(f.crashesPerMin), faultRate, f.crashesPerMin],
+    ['faults.pausesPerMin', isFaultRate(f.pausesPerMin), faultRate, f.pausesPerMin],
+    ['faults.downMsMin', isInt(f.downMsMin, 1, MAX_TIME_MS), positiveInt, f.downMsMin],
     [
       'faults.downMsMax',
       isInt(f.downMsMax, f.downMsMin, MAX_TIME_MS),
       `${int} >= faults.downMsMin`,
       f.downMsMax,
     ],
-    ['faults.partitionMsMin', isInt(f.partitionMsMin, 1, MAX_TIME_MS), `a positive ${int}`, f.partitionMsMin],
+    ['faults.partitionMsMin', isInt(f.partitionMsMin, 1, MAX_TIME_MS), positiveInt, f.partitionMsMin],
     [
       'faults.partitionMsMax',
       isInt(f.partitionMsMax, f.partitionMsMin, MAX_TIME_MS),
       `${int} >= faults.partitionMsMin`,
       f.partitionMsMax,
     ],
-    ['faults.pauseMsMin', isInt(f.pauseMsMin, 1, MAX_TIME_MS), `a positive ${int}`, f.pauseMsMin],
+    ['faults.pauseMsMin', isInt(f.pauseMsMin, 1, MAX_TIME_MS), positiveInt, f.pauseMsMin],
     [
       'faults.pauseMsMax',
       isInt(f.pauseMsMax, f.pauseMsMin, MAX_TIME_MS),
@@ -290,17 +321,12 @@ export function validateConfig(c: SimConfig): string | null {
     [
       'clientsCfg.requestTimeoutMs',
       isInt(k.requestTimeoutMs, 1, MAX_TIME_MS),
-      `a positive ${int}`,
+      positiveInt,
       k.requestTimeoutMs,
     ],
-    ['clientsCfg.opDeadlineMs', isInt(k.opDeadlineMs, 1, MAX_TIME_MS), `a positive ${int}`, k.opDeadlineMs],
-    ['clientsCfg.keys', isInt(k.keys, 1, 1_000_000), `a positive ${int}`, k.keys],
-    [
-      'clientsCfg.retryBackoffMs',
-      isInt(k.retryBackoffMs, 0, MAX_TIME_MS),
-      `a non-negative ${int}`,
-      k.retryBackoffMs,
-    ],
+    ['clientsCfg.opDeadlineMs', isInt(k.opDeadlineMs, 1, MAX_TIME_MS), positiveInt, k.opDeadlineMs],
+    ['clientsCfg.keys', isInt(k.keys, 1, 1_000_000), positiveInt, k.keys],
+    ['clientsCfg.retryBackoffMs', isInt(k.retryBackoffMs, 0, MAX_TIME_MS), nonNegativeInt, k.retryBackoffMs],
   ];
   for (const [field, ok, what, value] of checks) {
     if (!ok) return `config.${field} must be ${what}, got ${show(value)}`;
@@ -313,6 +339,18 @@ export function validateConfig(c: SimConfig): string | null {
   }
   if (k.routing !== undefined && k.routing !== 'leader' && k.routing !== 'random')
     return `config.clientsCfg.routing must be 'leader' or 'random', got ${show(k.routing)}`;
+  const ops = expectedOps(c);
+  if (ops > MAX_EXPECTED_OPS)
+    return (
+      `config asks for about ${Math.round(ops)} client ops (clients × timeMs / clientsCfg.opIntervalMsMean), ` +
+      `more than the ${MAX_EXPECTED_OPS} a run may hold: fewer clients or a shorter time`
+    );
+  const faults = expectedFaults(c);
+  if (faults > MAX_EXPECTED_FAULTS)
+    return (
+      `config asks for about ${Math.round(faults)} faults (rates per minute × minutes before the quiet period), ` +
+      `more than the ${MAX_EXPECTED_FAULTS} a run may hold: lower rates or a shorter time`
+    );
   return null;
 }
 

@@ -115,3 +115,12 @@ export function formatSummary(r: RunResult, wallMs: number, profile: string, c: 
   }
   return lines;
 }
+
+/** Free text from a file (a trace's comment) is shown up to this many characters. */
+export const MAX_SHOWN_TEXT_CHARS = 500;
+
+/** `text` cut to `max` characters, saying how much was left out. */
+export function truncateText(text: string, max = MAX_SHOWN_TEXT_CHARS): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}… (${num(text.length - max)} more characters)`;
+}

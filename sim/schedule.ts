@@ -323,6 +323,7 @@ export function validateSchedule(s: Schedule): string | null {
   for (let i = 0; i < s.ops.length; i++) {
     const o = s.ops[i] as unknown as Record<string, unknown> | null;
     if (typeof o !== 'object' || o === null) return `ops[${i}] must be an object`;
+    if (s.config.clients === 0) return `ops[${i}]: there are no clients to run it (config.clients is 0)`;
     if (!isInt(o.client, 1, s.config.clients))
       return `ops[${i}].client must be from 1 to ${s.config.clients}`;
     if (!isInt(o.atMs, 0, s.config.timeMs))

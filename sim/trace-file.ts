@@ -4,26 +4,18 @@
 // This module also reads and writes such files. That I/O happens in the CLI and in tests, never
 // inside a simulated run: the determinism rules of sim/ concern what a run may touch.
 
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
-import { dirname } from 'node:path';
 import { z } from 'zod';
 import { kvOpSchema } from '../properties/history.ts';
 import { PROPERTY_IDS, type PropertyId } from '../properties/types.ts';
 import { findBug } from '../src/raft/bugs/index.ts';
-import { PARTITION_SHAPES, type SimConfig } from './config.ts';
+import { MAX_SCHEDULE_FAULTS, MAX_SCHEDULE_OPS, PARTITION_SHAPES, type SimConfig } from './config.ts';
+import { isEventTrace, TRACE_FORMAT } from './file-kinds.ts';
+import { type InputOptions, readInputFile } from './input-file.ts';
+import { checkOutputPath, writeOutputFile } from './output-file.ts';
 import { type Fault, type Schedule, type ScheduledOp, validateSchedule } from './schedule.ts';
 import { UsageError } from './usage.ts';
 
-export const TRACE_FORMAT = 'raftsim-trace';
+export { TRACE_FORMAT } from './file-kinds.ts';
 export const TRACE_VERSION = 1;
 
 /** What a failing run reports: a checked property, or 'assertion' when a guard in the node or simulator fired. */
@@ -181,10 +173,12 @@ const opSchema: z.ZodType<ScheduledOp> = z.strictObject({
 
 const scheduleSchema: z.ZodType<Schedule> = z.strictObject({
   version: z.literal(1),
-  seed: nonNegInt(),
+  // 32-bit like --seed, so that the seed a file names can always be given on the command line.
+  seed: nonNegInt().max(2 ** 32 - 1),
   config: simConfigSchema,
-  faults: z.array(faultSchema),
-  ops: z.array(opSchema),
+  // Bounded like a generated schedule, so that a file cannot ask for more memory than a run may use.
+  faults: z.array(faultSchema).max(MAX_SCHEDULE_FAULTS),
+  ops: z.array(opSchema).max(MAX_SCHEDULE_OPS),
 });
 
 const outcomeSchema: z.ZodType<ExpectedOutcome> = z.discriminatedUnion('status', [
@@ -207,10 +201,13 @@ const sizeSchema = z.strictObject({
   clients: nonNegInt(),
 });
 
+/** A comment is a few sentences; this bound only keeps a runaway one out of memory and terminals. */
+export const MAX_COMMENT_CHARS = 100_000;
+
 const traceSchema = z.strictObject({
   format: z.literal(TRACE_FORMAT),
   version: z.literal(TRACE_VERSION),
-  comment: z.string().optional(),
+  comment: z.string().max(MAX_COMMENT_CHARS).optional(),
   schedule: scheduleSchema,
   expectations: z
     .array(z.strictObject({ bugs: z.array(z.string()), outcome: outcomeSchema }))
@@ -256,6 +253,7 @@ export function parseTraceFile(text: string, file: string): TraceFile {
   try {
     raw = JSON.parse(text);
   } catch (error) {
+    if (isEventTrace(text)) throw new TraceFileError(`${file}: ${EVENT_TRACE_ON_REPLAY}`);
     throw new TraceFileError(`${file}: not valid JSON: ${(error as Error).message}`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -264,6 +262,14 @@ export function parseTraceFile(text: string, file: string): TraceFile {
   const top = raw as Record<string, unknown>;
   // Format and version first: a file of another kind or version would otherwise fail on some
   // field deep inside, which would hide the real reason.
+  if (top.format === undefined && isEventTrace(text))
+    throw new TraceFileError(`${file}: ${EVENT_TRACE_ON_REPLAY}`);
+  if (top.format === undefined && 'ops' in top && 'version' in top) {
+    throw new TraceFileError(
+      `${file}: this is a client history (as --history writes), which lincheck checks ` +
+        `(npm run lincheck -- ${file}); --replay expects a trace file ("format": "${TRACE_FORMAT}")`,
+    );
+  }
   if (top.format !== TRACE_FORMAT) {
     fail(file, 'format', `expected "${TRACE_FORMAT}", got ${JSON.stringify(top.format) ?? 'nothing'}`);
   }
@@ -299,18 +305,24 @@ export function parseTraceFile(text: string, file: string): TraceFile {
   return trace;
 }
 
-/** Reads and validates a trace file; every failure is one TraceFileError line. */
-export function readTraceFile(file: string): TraceFile {
+const EVENT_TRACE_ON_REPLAY =
+  'this is a JSON Lines event trace (one step per line, as --trace writes), which records a run ' +
+  `but cannot replay it; --replay expects a trace file ("format": "${TRACE_FORMAT}") such as --save, ` +
+  '--out or a failing run writes';
+
+/**
+ * Reads and validates a trace file: a regular file within the size limit (input-file.ts); every
+ * failure is one TraceFileError line. `opts.shown` names the file in messages.
+ */
+export function readTraceFile(file: string, opts: InputOptions = {}): TraceFile {
+  const shown = opts.shown ?? file;
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputFile(file, opts);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new TraceFileError(
-      `${file}: cannot read: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-    );
+    throw new TraceFileError((error as Error).message);
   }
-  return parseTraceFile(text, file);
+  return parseTraceFile(text, shown);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -357,19 +369,7 @@ export function serializeTraceFile(trace: TraceFile): string {
  * renamed over the target, so that a reader (or a crash) never sees half a trace.
  */
 export function writeFileAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } catch (error) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw error;
-  }
-  closeSync(fd);
-  renameSync(tmp, file);
+  writeOutputFile(checkOutputPath('trace file', file, { createParent: true }), text);
 }
 
 export function writeTraceFile(file: string, trace: TraceFile): void {

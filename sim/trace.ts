@@ -174,7 +174,8 @@ export function describeEvent(ev: SimEvent): string {
     case 'request':
       return `request c${ev.client}#${ev.seq} ${ev.op.type} ${ev.op.key} reaches S${ev.node}`;
     case 'reply': {
-      const what = ev.result === null ? `NotLeader(hint S${ev.leaderHint})` : ev.result.type;
+      const hint = ev.leaderHint === 0 ? 'no leader known' : `hint S${ev.leaderHint}`;
+      const what = ev.result === null ? `NotLeader(${hint})` : ev.result.type;
       return `reply to c${ev.client}#${ev.seq} from S${ev.node}: ${what}`;
     }
     case 'client-timeout':

@@ -1,3 +1,6 @@
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
 /**
  * Errors in what a user gave us (a flag, a file, a range): shown as one line, exit code 2.
  * Distinct from AssertionError, which is a bug and must stay loud.
@@ -34,29 +37,55 @@ export function parseProbability(flag: string, value: string): number {
   return Number(value);
 }
 
-/** A virtual duration: `60s`, `500ms`, `2m`; a bare number means seconds. Returns integer ms. */
-export function parseDurationMs(flag: string, value: string): number {
+/** Milliseconds in the largest unit that divides them: `1440m`, `90s`, `1500ms`. */
+function showMs(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
+/** A virtual duration: `60s`, `500ms`, `2m`; a bare number means seconds. Returns integer ms, 1 to maxMs. */
+export function parseDurationMs(flag: string, value: string, maxMs = Number.MAX_SAFE_INTEGER): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value);
   if (m === null) fail(flag, value, 'a duration such as 60s, 500ms or 2m');
   const unit = m[2] ?? 's';
-  const ms = Number(m[1]) * (unit === 'ms' ? 1 : unit === 's' ? 1000 : 60_000);
-  if (!Number.isSafeInteger(Math.round(ms)) || ms <= 0) fail(flag, value, 'a positive duration');
-  return Math.round(ms);
+  const ms = Math.round(Number(m[1]) * (unit === 'ms' ? 1 : unit === 's' ? 1000 : 60_000));
+  if (!Number.isSafeInteger(ms) || ms < 1 || ms > maxMs)
+    fail(flag, value, `a duration from 1ms to ${showMs(maxMs)}`);
+  return ms;
 }
 
-/** `A..B` (inclusive) or `A-B` of non-negative integers, A <= B. */
-export function parseRange(flag: string, value: string): { lo: number; hi: number } {
+/** `A..B` (inclusive) or `A-B` of integers from 0 to max, A <= B, with at most maxCount values. */
+export function parseRange(
+  flag: string,
+  value: string,
+  max = Number.MAX_SAFE_INTEGER,
+  maxCount = Number.POSITIVE_INFINITY,
+): { lo: number; hi: number } {
   const m = /^(\d+)(?:\.\.|-)(\d+)$/.exec(value);
   if (m === null) fail(flag, value, 'a range such as 1..1000');
-  const lo = parseUint(flag, m[1]!);
-  const hi = parseUint(flag, m[2]!);
+  const lo = parseUint(flag, m[1]!, max);
+  const hi = parseUint(flag, m[2]!, max);
   if (lo > hi) fail(flag, value, 'a range with its start at or below its end');
+  if (hi - lo + 1 > maxCount) fail(flag, value, `a range of at most ${maxCount} values`);
   return { lo, hi };
 }
 
-/** A rate per virtual minute, or `off` (= 0). */
-export function parseRate(flag: string, value: string): number {
+/** A rate per virtual minute from 0 to max, or `off` (= 0). */
+export function parseRate(flag: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
   if (value === 'off') return 0;
-  if (!/^\d+(\.\d+)?$/.test(value)) fail(flag, value, "a rate per minute or 'off'");
+  if (!/^\d+(\.\d+)?$/.test(value) || !(Number(value) <= max))
+    fail(flag, value, `a rate per minute from 0 to ${max}, or 'off'`);
   return Number(value);
+}
+
+/** Whether the module at `moduleUrl` (its import.meta.url) is the script node was started with. */
+export function isMainModule(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return moduleUrl === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
 }

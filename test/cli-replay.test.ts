@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,8 @@ function cli(args: string[]): Promise<Outcome> {
     execFile(
       process.execPath,
       ['--import', 'tsx', 'sim/cli.ts', '--no-color', ...args],
-      { cwd: root, encoding: 'utf8', timeout: 60_000 },
+      // INIT_CWD too: relative paths are resolved against it when set (as `npm test` sets it).
+      { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, INIT_CWD: root } },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
         done({ code, stdout, stderr });
@@ -72,6 +73,8 @@ const cases = {
 } as const;
 
 const results = new Map<keyof typeof cases, Outcome>();
+// --out writes into an existing directory only (a missing one is a usage error, exit 2).
+mkdirSync(join(dir, 'out'));
 const shrunkFile = join(dir, 'out', 'vote.json');
 let seedRun: Outcome;
 let shrunkReplay: Outcome;

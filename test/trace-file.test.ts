@@ -169,6 +169,6 @@ describe('trace file I/O', () => {
 
   it('reports a missing file in one line', () => {
     const file = join(dir, 'absent.json');
-    expect(() => readTraceFile(file)).toThrow(`${file}: cannot read: no such file`);
+    expect(() => readTraceFile(file)).toThrow(`${file}: no such file`);
   });
 });
