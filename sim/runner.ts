@@ -1,7 +1,7 @@
 import type { HistoryOp } from '../properties/history.ts';
 import { checkLinearizability } from '../properties/linearizability.ts';
 import type { Checker, NodeStep, PropertyId, Violation } from '../properties/types.ts';
-import { AssertionError } from '../src/assert.ts';
+import { AssertionError, unreachable } from '../src/assert.ts';
 import { policyFor } from '../src/raft/bugs/index.ts';
 import { KvStore } from '../src/raft/kv.ts';
 import { RaftNode } from '../src/raft/node.ts';
@@ -869,6 +869,9 @@ class Simulation {
         this.afterStep(h, p);
         return;
       }
+      default:
+        // A new kind of fault must say here what it does.
+        unreachable(f);
     }
   }
 

@@ -1,39 +1,10 @@
 import type { KvOp, NodeId } from '../src/raft/types.ts';
 import { DEFAULT_PARTITION_SHAPES, faultsEndMs, type SimConfig, validateConfig } from './config.ts';
+import { FAULT_KINDS, FAULT_TYPES, type Fault, isFaultType } from './faults.ts';
 import type { Random } from './rng.ts';
 import { expMs, intBetween, shuffled, stream } from './rng.ts';
 
-/**
- * A fault at a virtual instant. Faults are plain data so that a schedule is a JSON file that
- * replays exactly, and so that a shrinker can drop any one of them; the runner therefore
- * tolerates any combination (a restart of a running node, a heal with nothing to heal).
- */
-export type Fault =
-  /** Nodes in different groups cannot exchange messages; a node in no group is cut off from all. Replaces all link state. */
-  | { readonly atMs: number; readonly type: 'partition'; readonly groups: readonly (readonly NodeId[])[] }
-  /** Every link up again. */
-  | { readonly atMs: number; readonly type: 'heal' }
-  /** One direction of one link, from → to, goes down or comes back up. */
-  | {
-      readonly atMs: number;
-      readonly type: 'link';
-      readonly from: NodeId;
-      readonly to: NodeId;
-      readonly up: boolean;
-    }
-  /** The node loses all volatile state; messages to it are lost until it restarts. */
-  | { readonly atMs: number; readonly type: 'crash'; readonly node: NodeId }
-  /** A crashed node comes back from its durable state. */
-  | { readonly atMs: number; readonly type: 'restart'; readonly node: NodeId }
-  /** Stop-the-world: the node takes no step for durationMs; what reaches it waits until it resumes. */
-  | { readonly atMs: number; readonly type: 'pause'; readonly node: NodeId; readonly durationMs: number }
-  /**
-   * A directive of scripted scenarios, never generated: the node starts an election now, as if its
-   * election timeout had fired (no effect on a leader, a crashed or a paused node).
-   */
-  | { readonly atMs: number; readonly type: 'campaign'; readonly node: NodeId };
-
-export type FaultType = Fault['type'];
+export type { Fault, FaultType } from './faults.ts';
 
 /** A client invocation. A client issues its ops in order, each at max(atMs, when its previous op finished). */
 export interface ScheduledOp {
@@ -264,38 +235,8 @@ function validateFault(x: unknown, config: SimConfig): string | null {
   const f = x as Record<string, unknown>;
   const n = config.nodes;
   if (!isInt(f.atMs, 0, config.timeMs)) return `atMs must be an integer from 0 to ${config.timeMs}`;
-  const nodeOk = (v: unknown) => isInt(v, 1, n);
-  switch (f.type) {
-    case 'partition': {
-      if (!Array.isArray(f.groups)) return 'groups must be an array of arrays of node ids';
-      const seen = new Set<number>();
-      for (const g of f.groups) {
-        if (!Array.isArray(g)) return 'groups must be an array of arrays of node ids';
-        for (const id of g) {
-          if (!nodeOk(id)) return `groups holds ${String(id)}, not a node id from 1 to ${n}`;
-          if (seen.has(id)) return `groups holds node ${id} twice`;
-          seen.add(id);
-        }
-      }
-      return null;
-    }
-    case 'heal':
-      return null;
-    case 'link':
-      if (!nodeOk(f.from)) return `from must be a node id from 1 to ${n}`;
-      if (!nodeOk(f.to)) return `to must be a node id from 1 to ${n}`;
-      if (f.from === f.to) return 'from and to must differ';
-      return typeof f.up === 'boolean' ? null : 'up must be a boolean';
-    case 'crash':
-    case 'restart':
-    case 'campaign':
-      return nodeOk(f.node) ? null : `node must be a node id from 1 to ${n}`;
-    case 'pause':
-      if (!nodeOk(f.node)) return `node must be a node id from 1 to ${n}`;
-      return isInt(f.durationMs, 1, config.timeMs) ? null : 'durationMs must be a positive integer';
-    default:
-      return `type must be one of partition, heal, link, crash, restart, pause, campaign, got ${String(f.type)}`;
-  }
+  if (!isFaultType(f.type)) return `type must be one of ${FAULT_TYPES.join(', ')}, got ${String(f.type)}`;
+  return FAULT_KINDS[f.type].check(f, n, config.timeMs);
 }
 
 /**

@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import type { NodeId } from '../src/raft/types.ts';
 import { faultsEndMs, type SimConfig } from './config.ts';
+import { renumberFault } from './faults.ts';
 import { runForOutcome } from './replay.ts';
 import { type Fault, type Schedule, type ScheduledOp, validateSchedule } from './schedule.ts';
 import type { ExpectedOutcome, FailureKind, ScheduleSize } from './trace-file.ts';
@@ -183,27 +184,8 @@ export function removeNode(s: Schedule, gone: NodeId): Schedule {
   const map = (id: NodeId): NodeId => (id > gone ? id - 1 : id);
   const faults: Fault[] = [];
   for (const f of s.faults) {
-    switch (f.type) {
-      case 'partition': {
-        const groups = f.groups
-          .map((g) => g.filter((id) => id !== gone).map(map))
-          .filter((g) => g.length > 0);
-        faults.push({ ...f, groups });
-        break;
-      }
-      case 'heal':
-        faults.push(f);
-        break;
-      case 'link':
-        if (f.from !== gone && f.to !== gone) faults.push({ ...f, from: map(f.from), to: map(f.to) });
-        break;
-      case 'crash':
-      case 'restart':
-      case 'pause':
-      case 'campaign':
-        if (f.node !== gone) faults.push({ ...f, node: map(f.node) });
-        break;
-    }
+    const renumbered = renumberFault(f, gone, map);
+    if (renumbered !== null) faults.push(renumbered);
   }
   return { ...s, config: { ...s.config, nodes: s.config.nodes - 1 }, faults };
 }

@@ -9,6 +9,7 @@ import { kvOpSchema } from '../properties/history.ts';
 import { PROPERTY_IDS, type PropertyId } from '../properties/types.ts';
 import { findBug } from '../src/raft/bugs/index.ts';
 import { MAX_SCHEDULE_FAULTS, MAX_SCHEDULE_OPS, PARTITION_SHAPES, type SimConfig } from './config.ts';
+import type { FaultOf, FaultType } from './faults.ts';
 import { isEventTrace, TRACE_FORMAT } from './file-kinds.ts';
 import { type InputOptions, readInputFile } from './input-file.ts';
 import { checkOutputPath, writeOutputFile } from './output-file.ts';
@@ -140,30 +141,38 @@ const simConfigSchema: z.ZodType<SimConfig> = z.strictObject({
   }),
 });
 
-const faultSchema: z.ZodType<Fault> = z.discriminatedUnion('type', [
-  z.strictObject({
+/** One schema per fault kind: a kind added to Fault does not compile until it has its row here. */
+const FAULT_SCHEMAS: { readonly [T in FaultType]: z.ZodType<FaultOf<T>> } = {
+  partition: z.strictObject({
     atMs: nonNegInt(),
     type: z.literal('partition'),
     groups: z.array(z.array(nodeId())),
   }),
-  z.strictObject({ atMs: nonNegInt(), type: z.literal('heal') }),
-  z.strictObject({
+  heal: z.strictObject({ atMs: nonNegInt(), type: z.literal('heal') }),
+  link: z.strictObject({
     atMs: nonNegInt(),
     type: z.literal('link'),
     from: nodeId(),
     to: nodeId(),
     up: z.boolean(),
   }),
-  z.strictObject({ atMs: nonNegInt(), type: z.literal('crash'), node: nodeId() }),
-  z.strictObject({ atMs: nonNegInt(), type: z.literal('restart'), node: nodeId() }),
-  z.strictObject({
+  crash: z.strictObject({ atMs: nonNegInt(), type: z.literal('crash'), node: nodeId() }),
+  restart: z.strictObject({ atMs: nonNegInt(), type: z.literal('restart'), node: nodeId() }),
+  pause: z.strictObject({
     atMs: nonNegInt(),
     type: z.literal('pause'),
     node: nodeId(),
     durationMs: z.number().int().positive(),
   }),
-  z.strictObject({ atMs: nonNegInt(), type: z.literal('campaign'), node: nodeId() }),
-]);
+  campaign: z.strictObject({ atMs: nonNegInt(), type: z.literal('campaign'), node: nodeId() }),
+};
+
+// Built from the table, so that no kind can be left out; each row's type is checked above, which the
+// union of rows (a list zod wants as a tuple) cannot be without restating it.
+const faultSchema = z.discriminatedUnion(
+  'type',
+  Object.values(FAULT_SCHEMAS) as unknown as [z.ZodObject, ...z.ZodObject[]],
+) as unknown as z.ZodType<Fault>;
 
 const opSchema: z.ZodType<ScheduledOp> = z.strictObject({
   client: z.number().int().positive(),

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Message } from '../src/raft/types.ts';
+import { describeFault } from './faults.ts';
 import type { SimEvent } from './host.ts';
-import type { Fault } from './schedule.ts';
 
 /**
  * One JSON line per step, for replay diffs and the determinism hash. Only built when the caller
@@ -79,23 +79,8 @@ export function messageFields(m: Message): TraceRecord {
   }
 }
 
-/** A fault as a trace field (it is plain data already; copied so that key order is fixed). */
-export function faultFields(f: Fault): TraceRecord {
-  switch (f.type) {
-    case 'partition':
-      return { type: f.type, groups: f.groups };
-    case 'heal':
-      return { type: f.type };
-    case 'link':
-      return { type: f.type, from: f.from, to: f.to, up: f.up };
-    case 'crash':
-    case 'restart':
-    case 'campaign':
-      return { type: f.type, node: f.node };
-    case 'pause':
-      return { type: f.type, node: f.node, durationMs: f.durationMs };
-  }
-}
+/** A fault as a trace field, and its one-line description: defined per kind in faults.ts. */
+export { describeFault, faultFields } from './faults.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Human-readable one-liners for violation reports (built only when a report is).
@@ -113,25 +98,6 @@ export function describeMessage(m: Message): string {
       return m.success
         ? `${head} ok match ${m.matchIndex}`
         : `${head} reject conflict ${m.conflictIndex}/t${m.conflictTerm}`;
-  }
-}
-
-export function describeFault(f: Fault): string {
-  switch (f.type) {
-    case 'partition':
-      return `partition ${f.groups.map((g) => `{${g.map((id) => `S${id}`).join(',')}}`).join(' ')}`;
-    case 'heal':
-      return 'heal';
-    case 'link':
-      return `link S${f.from}→S${f.to} ${f.up ? 'up' : 'down'}`;
-    case 'crash':
-      return `crash S${f.node}`;
-    case 'restart':
-      return `restart S${f.node}`;
-    case 'pause':
-      return `pause S${f.node} for ${f.durationMs} ms`;
-    case 'campaign':
-      return `S${f.node} campaigns`;
   }
 }
 

@@ -2,6 +2,7 @@
 // run's outcome: a step list (`--format text`) and a Mermaid sequence diagram (`--format mermaid`).
 // Built only on request, after the run: nothing here is on a hot path.
 
+import { describeFault, type FaultType, type FieldsOf, isFaultType } from './faults.ts';
 import { formatLogs } from './report.ts';
 import type { ViolationReport } from './runner.ts';
 import type { Schedule } from './schedule.ts';
@@ -57,26 +58,9 @@ function describeMsg(m: NonNullable<StepRecord['msg']>): string {
   }
 }
 
-function nodes(ids: unknown): string {
-  return Array.isArray(ids) ? ids.map((id) => `S${id}`).join(',') : '';
-}
-
+/** A fault's trace fields, described with the same words as everywhere else (faults.ts). */
 function describeFaultRecord(f: NonNullable<StepRecord['fault']>): string {
-  switch (f.type) {
-    case 'partition':
-      return `partition ${(f.groups as unknown[]).map((g) => `{${nodes(g)}}`).join(' ')}`;
-    case 'link':
-      return `link S${f.from}→S${f.to} ${f.up === true ? 'up' : 'down'}`;
-    case 'pause':
-      return `pause S${f.node} for ${f.durationMs} ms`;
-    case 'campaign':
-      return `S${f.node} told to campaign`;
-    case 'crash':
-    case 'restart':
-      return `${f.type} S${f.node}`;
-    default:
-      return f.type;
-  }
+  return isFaultType(f.type) ? describeFault(f as FieldsOf<FaultType>) : String(f.type);
 }
 
 const OUTCOME_NOTE: Record<string, string> = {

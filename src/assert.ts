@@ -9,3 +9,8 @@ export class AssertionError extends Error {
 export function assert(cond: unknown, message: string | (() => string)): asserts cond {
   if (!cond) throw new AssertionError(typeof message === 'function' ? message() : message);
 }
+
+/** The end of an exhaustive switch: a new case added to a union does not compile until handled. */
+export function unreachable(value: never): never {
+  throw new AssertionError(`unreachable: ${JSON.stringify(value) ?? String(value)}`);
+}

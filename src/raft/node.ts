@@ -1,4 +1,4 @@
-import { AssertionError, assert } from '../assert.ts';
+import { assert, unreachable } from '../assert.ts';
 import { correctPolicy, type Policy } from './policy.ts';
 import type { RaftProcess } from './process.ts';
 import { committedIndex, resultOfCounts, VOTE_NO, VOTE_YES, type VoteResult } from './quorum.ts';
@@ -64,10 +64,6 @@ export const EMPTY_READY: Ready = Object.freeze({
 
 /** Messages a node handles by role, after the term comparison (RequestVote is answered by every role). */
 type RoleMessage = Exclude<Message, RequestVote>;
-
-function unreachable(value: never): never {
-  throw new AssertionError(`unreachable: ${String(value)}`);
-}
 
 /**
  * True when every safety-relevant decision is the correct one. Only then may the node assert
