@@ -2,7 +2,7 @@ import type { HistoryOp } from '../properties/history.ts';
 import { AssertionError, assert } from '../src/assert.ts';
 import type { KvOp, KvResult, NodeId } from '../src/raft/types.ts';
 import type { SimConfig } from './config.ts';
-import type { SimEvent } from './host.ts';
+import type { SimEvent } from './events.ts';
 import type { EventQueue } from './queue.ts';
 import { intBetween, type Random, stream } from './rng.ts';
 import type { ScheduledOp } from './schedule.ts';

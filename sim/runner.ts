@@ -10,16 +10,9 @@ import type { RaftProcess } from '../src/raft/process.ts';
 import type { Command, DurableState, NodeId, RaftConfig, Random, Ready, Role } from '../src/raft/types.ts';
 import { ClientPool } from './clients.ts';
 import { faultsEndMs, livenessSkipReason, type SimConfig } from './config.ts';
+import type { DeliverEvent, FaultEvent, ReplyEvent, RequestEvent, SimEvent } from './events.ts';
 import { withFence } from './fence.ts';
-import {
-  type DeliverEvent,
-  type FaultEvent,
-  Host,
-  type ReplyEvent,
-  type RequestEvent,
-  requestKey,
-  type SimEvent,
-} from './host.ts';
+import { Host, requestKey } from './host.ts';
 import { Network } from './network.ts';
 import { EventQueue } from './queue.ts';
 import { intBetween, stream } from './rng.ts';

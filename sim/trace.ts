@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Message } from '../src/raft/types.ts';
+import type { SimEvent } from './events.ts';
 import { describeFault } from './faults.ts';
-import type { SimEvent } from './host.ts';
 
 /**
  * One JSON line per step, for replay diffs and the determinism hash. Only built when the caller
