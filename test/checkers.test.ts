@@ -154,6 +154,24 @@ describe('state-machine-safety', () => {
     expect(v?.indices).toEqual([2]);
     expect(v?.message).toContain('committed as [t2 c1#1 put k x] by S1');
   });
+  it('reports a node applying an index no node was seen to commit, never throws', () => {
+    const c = new StateMachineSafety();
+    const a = new FakeProcess(1);
+    a.log = [e(1), e(1, 'x')];
+    // A restart restores a commit index the checker never saw rise.
+    expect(c.onNodeStep(stepOf(a, { commitIndex: 2 }, true))).toBeNull();
+    const v = c.onNodeStep(stepOf(a, { apply: 2 }));
+    expect(v?.property).toBe('state-machine-safety');
+    expect(v?.message).toContain('S1 applied index 1 [t1 noop], which no node was seen to commit');
+  });
+  it('reports a commit index past a hole in the log, never throws', () => {
+    const c = new StateMachineSafety();
+    const a = new FakeProcess(1);
+    a.log = [e(1), e(1, 'x')];
+    a.entryAt = (i) => (i === 2 ? undefined : a.log[i - 1]);
+    const v = c.onNodeStep(stepOf(a, { commitIndex: 2 }));
+    expect(v?.message).toContain('S1 committed index 2, which is missing from its log');
+  });
   it('catches applying beyond the commit index', () => {
     const c = new StateMachineSafety();
     const a = new FakeProcess(1);
