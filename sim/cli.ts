@@ -8,7 +8,15 @@ import { createSafetyCheckers } from '../properties/index.ts';
 import { BUGS, findBug } from '../src/raft/bugs/index.ts';
 import type { ReadMode } from '../src/raft/types.ts';
 import { validateConfig } from './config.ts';
-import { runSeed } from './index.ts';
+import {
+  describeKind,
+  exitCodeOf,
+  exitCodeOfAll,
+  isShrinkable,
+  isStopped,
+  runClassified,
+  type StoppedRun,
+} from './outcome.ts';
 import {
   type ConfigOverrides,
   configFor,
@@ -18,6 +26,7 @@ import {
 } from './profile.ts';
 import {
   describeOutcome,
+  failureText,
   type OutcomeRun,
   replayExpectation,
   runForOutcome,
@@ -39,6 +48,7 @@ import {
 import { runSweep } from './sweep.ts';
 import {
   type ExpectedOutcome,
+  type FailureKind,
   makeTraceFile,
   readTraceFile,
   type ScheduleSize,
@@ -81,6 +91,7 @@ interface CliOptions {
   checkQuorum?: boolean;
   trace?: string;
   json?: boolean;
+  quiet?: boolean;
   color: boolean;
   replay?: string;
   format?: ViewFormat;
@@ -152,7 +163,8 @@ function program(): Command {
     .addHelpText(
       'after',
       '\nExit codes: 0 every property held (replay: the outcome matched), 1 a property was violated\n' +
-        '(replay: the outcome differed), 2 bad usage or input.\n' +
+        'or a node assertion failed (replay: the outcome differed), 2 bad usage or input, 3 a run could\n' +
+        'not be judged (raftsim threw: a harness error; or a simulator resource limit was hit).\n' +
         'Examples:\n  npm run sim -- --seed 42\n  npm run sim -- --seeds 1..1000\n  npm run sim -- --seed 7 --bug figure8\n' +
         '  npm run sim -- --replay scenarios/figure8.json --bug figure8 --format text',
     )
@@ -438,23 +450,20 @@ function runOne(
   const invalid = validateConfig(config);
   if (invalid !== null) throw new UsageError(invalid);
   const { writer, viewLines, onTrace } = openTraceSinks(o);
-  let result: RunResult;
+  const schedule = generateSchedule(seed, config);
   const startMs = performance.now();
-  try {
-    const opts = { bugs: settings.bugs, checkers: createSafetyCheckers() };
-    result =
-      onTrace === undefined ? runSeed(seed, config, opts) : runSeed(seed, config, { ...opts, onTrace });
-  } catch (error) {
-    writer?.abandon();
-    throw error;
-  }
+  const opts = { bugs: settings.bugs, checkers: createSafetyCheckers() };
+  // The trace of a run an exception stopped is kept too: its last lines show what happened.
+  const run = runClassified(schedule, onTrace === undefined ? opts : { ...opts, onTrace });
   const wallMs = performance.now() - startMs;
   writer?.commit();
+  if (isStopped(run)) return reportStoppedRun(run, seed, settings, o, c, shrink, schedule);
+  const result = run.result;
   const v = result.violation;
-  const schedule = generateSchedule(seed, config);
   let saved: SavedShrink | null = null;
   if (v !== null && shrink.enabled) {
     const file = shrink.out ?? defaultFailurePath(v.property, seed);
+    announceFinding(o, seed, v.property, replayCommand(seed, settings));
     saved = shrinkAndSave(schedule, settings.bugs, seed, v.property, shrink, file);
   }
   let view: string | null = null;
@@ -519,7 +528,77 @@ function runOne(
     if (saved !== null) lines.push(...formatShrink(saved, c));
     summaryStream(view).write(`${lines.join('\n')}\n`);
   }
-  return result.ok ? EXIT_OK : EXIT_VIOLATION;
+  return exitCodeOf(run.kind);
+}
+
+/** Before a long shrink: the finding and its replay command, so that nothing is lost if it is cut short. */
+function announceFinding(o: CliOptions, seed: number, property: string, replay: string): void {
+  if (o.json === true || o.quiet === true) return;
+  process.stderr.write(
+    `found    ${failureText(property as FailureKind)} in seed ${seed}; replay: ${replay}\n`,
+  );
+}
+
+/** The report of a run an exception stopped: an assertion, a harness error or a resource limit. */
+function reportStoppedRun(
+  run: StoppedRun,
+  seed: number,
+  settings: SweepSettings,
+  o: CliOptions,
+  c: ChalkInstance,
+  shrink: ShrinkSettings,
+  schedule: Schedule,
+): number {
+  const replay = replayCommand(seed, settings);
+  let saved: SavedShrink | null = null;
+  if (isShrinkable(run.kind) && shrink.enabled) {
+    announceFinding(o, seed, run.kind, replay);
+    saved = shrinkAndSave(
+      schedule,
+      settings.bugs,
+      seed,
+      run.kind,
+      shrink,
+      shrink.out ?? defaultFailurePath(run.kind, seed),
+    );
+  }
+  const stopped = { kind: run.kind, message: run.message, step: run.step, timeMs: run.timeMs };
+  if (o.json) {
+    const out = {
+      seed,
+      profile: settings.mode,
+      bugs: settings.bugs,
+      config: schedule.config,
+      ok: false,
+      outcome: run.kind,
+      stopped: { ...stopped, recentEvents: run.recentEvents, stack: run.stack },
+      violation: null,
+      replay,
+      shrunk: shrinkJson(saved),
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return exitCodeOf(run.kind);
+  }
+  const label = (s: string): string => c.cyan(s.padEnd(9));
+  const lines = [
+    `${label('seed')}${seed}`,
+    `${label('config')}${describeProfile(schedule.config)}`,
+    ...(settings.bugs.length > 0 ? [`${label('bugs')}${settings.bugs.join(', ')}`] : []),
+    `${c.red.bold(`✗ ${run.kind.toUpperCase()}`)} at step ${num(run.step)}, t=${seconds(run.timeMs)}: ${describeKind(run.kind, '')}`,
+    `  ${run.message}`,
+  ];
+  if (run.recentEvents.length > 0) {
+    lines.push(
+      c.dim(`  last ${run.recentEvents.length} events:`),
+      ...run.recentEvents.map((e) => `    ${e}`),
+    );
+  }
+  if (run.stack !== null)
+    lines.push(c.dim('  stack (a bug in raftsim; please report it):'), `  ${run.stack}`);
+  lines.push(`${label('replay')}${replay}`);
+  if (saved !== null) lines.push(...formatShrink(saved, c));
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return exitCodeOf(run.kind);
 }
 
 /** With a view on stdout (to pipe into a file), the summary goes to stderr. */
@@ -552,7 +631,8 @@ function runReplay(file: string, o: CliOptions, c: ChalkInstance, shrink: Shrink
   const actual = report.actual;
   // A violation nobody expected is a new failure: shrink and save it like one from a seed.
   let saved: SavedShrink | null = null;
-  if (!report.matched && actual.status === 'violation' && shrink.enabled) {
+  if (!report.matched && actual.status === 'violation' && isShrinkable(run.kind) && shrink.enabled) {
+    announceFinding(o, trace.schedule.seed, actual.property, `npm run sim -- --replay ${file}`);
     const out = shrink.out ?? defaultFailurePath(actual.property, trace.schedule.seed);
     saved = shrinkAndSave(trace.schedule, chosen.bugs, trace.schedule.seed, actual.property, shrink, out);
   }
@@ -593,8 +673,8 @@ function runReplay(file: string, o: CliOptions, c: ChalkInstance, shrink: Shrink
     lines.push(`${label('actual')}${describeOutcome(actual)}`);
     if (run.result !== null && run.result.violation !== null)
       lines.push(...formatViolation(run.result.violation, c));
-    if (actual.status === 'violation' && actual.property === 'assertion') {
-      lines.push(`  ${actual.message ?? ''}`, ...run.assertionEvents.map((e) => `    ${e}`));
+    if (run.stopped !== null) {
+      lines.push(`  ${run.stopped.message}`, ...run.assertionEvents.map((e) => `    ${e}`));
     }
     lines.push(
       report.matched
@@ -604,7 +684,7 @@ function runReplay(file: string, o: CliOptions, c: ChalkInstance, shrink: Shrink
     if (saved !== null) lines.push(...formatShrink(saved, c));
     summaryStream(view).write(`${lines.join('\n')}\n`);
   }
-  return report.matched ? EXIT_OK : EXIT_VIOLATION;
+  return report.matched ? EXIT_OK : Math.max(EXIT_VIOLATION, exitCodeOf(run.kind));
 }
 
 async function runMany(
@@ -655,7 +735,7 @@ async function runMany(
     const firstByProperty = new Map<string, SeedOutcome>();
     for (const f of failed) {
       const property = f.property ?? 'unknown';
-      if (!firstByProperty.has(property)) firstByProperty.set(property, f);
+      if (isShrinkable(f.kind) && !firstByProperty.has(property)) firstByProperty.set(property, f);
     }
     for (const [property, f] of firstByProperty) {
       const schedule = generateSchedule(f.seed, configFor(f.seed, settings.mode, settings.overrides));
@@ -681,6 +761,7 @@ async function runMany(
       bugs: settings.bugs,
       failures: failed.map((x) => ({
         seed: x.seed,
+        kind: x.kind,
         property: x.property,
         message: x.message,
         step: x.step,
@@ -700,7 +781,7 @@ async function runMany(
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   }
-  return failed.length === 0 ? EXIT_OK : EXIT_VIOLATION;
+  return exitCodeOfAll(result.outcomes.map((x) => x.kind));
 }
 
 function formatSweep(
@@ -738,8 +819,10 @@ function formatSweep(
   );
   for (const [property, list] of byProperty) {
     const first = list.slice(0, 8).map((f) => f.seed);
+    const what =
+      list[0]!.kind === 'violation' ? property : `${property} (${describeKind(list[0]!.kind, property)})`;
     lines.push(
-      `  ${c.bold(property)}: ${num(list.length)} seeds, first ${first.join(', ')}${list.length > 8 ? ', …' : ''}`,
+      `  ${c.bold(what)}: ${num(list.length)} seeds, first ${first.join(', ')}${list.length > 8 ? ', …' : ''}`,
     );
     const example = list[0]!;
     lines.push(`    seed ${example.seed}: ${example.message}`);

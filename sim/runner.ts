@@ -20,6 +20,7 @@ import {
   requestKey,
   type SimEvent,
 } from './host.ts';
+import { ResourceLimitError } from './limits.ts';
 import { Network } from './network.ts';
 import { EventQueue } from './queue.ts';
 import { intBetween, stream } from './rng.ts';
@@ -51,6 +52,8 @@ export interface RunOptions {
   readonly onTrace?: (line: string) => void;
   /** Stop after this many steps (a bound on runaway runs). */
   readonly maxSteps?: number;
+  /** The event-queue cap (default 1,000,000); past it the run ends with a ResourceLimitError. */
+  readonly queuedEventsMax?: number;
   /** How many of the last events a violation report shows (default 32). */
   readonly recentEvents?: number;
   /** Run inside the determinism fence (default true). */
@@ -229,6 +232,7 @@ class Simulation {
   private readonly createStateMachine: () => StateMachine;
   private readonly policy: Policy;
   private readonly maxSteps: number;
+  private readonly queuedEventsMax: number;
 
   private nowMs = 0;
   private steps = 0;
@@ -295,6 +299,7 @@ class Simulation {
     this.checkRest = checkers.slice(6);
     this.tracer = opts.onTrace === undefined ? null : new Tracer(opts.onTrace);
     this.maxSteps = opts.maxSteps ?? Math.max(10_000_000, config.timeMs * 500);
+    this.queuedEventsMax = opts.queuedEventsMax ?? MAX_QUEUED_EVENTS;
     this.createNode = opts.createNode ?? defaultNodeFactory;
     this.createStateMachine = opts.createStateMachine ?? defaultStateMachineFactory;
     this.policy = opts.policy ?? policyFor(opts.bugs ?? []);
@@ -395,8 +400,10 @@ class Simulation {
         return;
       }
       // Hot-path assertions are spelled out as ifs so that no message closure is built per step.
-      if (queue.size >= MAX_QUEUED_EVENTS) {
-        throw new AssertionError(`event queue holds ${queue.size} events at step ${this.steps}`);
+      if (queue.size >= this.queuedEventsMax) {
+        throw new ResourceLimitError(
+          `event queue holds ${queue.size} events at step ${this.steps} (the cap is ${this.queuedEventsMax})`,
+        );
       }
       const ev = queue.pop()!;
       const t = queue.poppedTimeMs;
