@@ -2,7 +2,6 @@ import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Chalk, type ChalkInstance } from 'chalk';
-import cliProgress from 'cli-progress';
 import { Command, CommanderError, Option } from 'commander';
 import { createSafetyCheckers } from '../properties/index.ts';
 import { BUGS, findBug } from '../src/raft/bugs/index.ts';
@@ -24,6 +23,7 @@ import {
   PROFILE_MODES,
   type ProfileMode,
 } from './profile.ts';
+import { lineProgress, RESTORE_TERMINAL, runProgress, stderrSink, sweepProgress } from './progress.ts';
 import {
   describeOutcome,
   failureText,
@@ -43,8 +43,9 @@ import {
   type ShrinkBudget,
   type ShrinkProgress,
   type ShrinkResult,
-  shrinkSchedule,
 } from './shrink.ts';
+import { shrinkInWorker } from './shrink-thread.ts';
+import { catchInterrupts, exitCodeOfSignal, type StopSignal } from './signals.ts';
 import { runSweep } from './sweep.ts';
 import {
   type ExpectedOutcome,
@@ -159,6 +160,7 @@ function program(): Command {
     )
     .option('--out <file>', 'where to save the shrunk trace (default failures/<property>-seed<N>.json)')
     .option('--json', 'print one JSON object instead of the human summary')
+    .option('--quiet', 'no progress bar or progress lines on stderr')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .addHelpText(
       'after',
@@ -278,6 +280,10 @@ interface ShrinkSettings {
   readonly budget: ShrinkBudget;
   /** --out: where the one shrunk trace of this command goes. */
   readonly out: string | undefined;
+  /** --quiet: no progress. */
+  readonly quiet: boolean;
+  /** Ctrl-C / SIGTERM: a shrink stops and saves the best trace so far. */
+  readonly signal?: AbortSignal;
 }
 
 interface SavedShrink {
@@ -285,6 +291,8 @@ interface SavedShrink {
   readonly property: string;
   readonly seed: number;
   readonly result: ShrinkResult;
+  /** Stopped by Ctrl-C / SIGTERM: the trace saved is the best found before. */
+  readonly interrupted: StopSignal | null;
 }
 
 function raftsimVersion(): string {
@@ -309,43 +317,50 @@ function defaultFailurePath(property: string, seed: number): string {
   return `failures/${property}-seed${seed}.json`;
 }
 
-/** One line on stderr, rewritten in place; only on a terminal, so that pipes and CI stay quiet. */
-function shrinkProgress(label: string): { update: (p: ShrinkProgress) => void; done: () => void } {
-  if (process.stderr.isTTY !== true) return { update: () => {}, done: () => {} };
-  let lastMs = 0;
+/** A shrink's progress: a line rewritten in place on a terminal, a plain line now and then otherwise. */
+function shrinkProgress(
+  label: string,
+  quiet: boolean,
+): { update: (p: ShrinkProgress) => void; done: () => void } {
+  const line = lineProgress(stderrSink(quiet));
   return {
     update: (p) => {
-      const now = performance.now();
-      if (now - lastMs < 100) return;
-      lastMs = now;
       const of = p.budget.kind === 'runs' ? `/${p.budget.runs}` : '';
-      process.stderr.write(
-        `\r\x1b[K${label}: run ${p.runs}${of} · ${p.faults} faults, ${p.ops} ops, ${seconds(p.timeMs)} · ${p.pass}`,
+      line.update(
+        `${label}: run ${p.runs}${of} · ${p.faults} faults, ${p.ops} ops, ${seconds(p.timeMs)} · ${p.pass}`,
       );
     },
-    done: () => process.stderr.write('\r\x1b[K'),
+    done: () => line.done(),
   };
 }
 
-function shrinkAndSave(
+/**
+ * Shrinks on a worker thread (so that Ctrl-C is heard: it stops the shrink, and the best trace so
+ * far is saved) and writes the shrunk trace.
+ */
+async function shrinkAndSave(
   schedule: Schedule,
   bugs: readonly string[],
   seed: number,
   property: string,
   settings: ShrinkSettings,
   file: string,
-): SavedShrink {
-  const progress = shrinkProgress(`shrinking ${property} (seed ${seed})`);
+): Promise<SavedShrink> {
+  const progress = shrinkProgress(`shrinking ${property} (seed ${seed})`, settings.quiet);
+  // A sweep passes its own signal; one seed or a replay listens only while it shrinks.
+  const own = settings.signal === undefined ? catchInterrupts() : null;
+  const signal = settings.signal ?? own!.signal;
   let result: ShrinkResult;
   try {
-    result = shrinkSchedule(schedule, {
+    result = await shrinkInWorker(schedule, {
       bugs,
       budget: settings.budget,
-      clockMs: () => performance.now(),
       onProgress: progress.update,
+      signal,
     });
   } finally {
     progress.done();
+    own?.dispose();
   }
   const trace = makeTraceFile({
     schedule: result.schedule,
@@ -361,7 +376,7 @@ function shrinkAndSave(
   } catch (error) {
     throw new UsageError(`cannot write the shrunk trace to '${file}': ${(error as Error).message}`);
   }
-  return { file, property, seed, result };
+  return { file, property, seed, result, interrupted: signal.aborted ? (signal.reason as StopSignal) : null };
 }
 
 function sizeText(s: ScheduleSize): string {
@@ -371,7 +386,11 @@ function sizeText(s: ScheduleSize): string {
 function formatShrink(saved: SavedShrink, c: ChalkInstance): string[] {
   const label = (s: string): string => c.cyan(s.padEnd(9));
   const r = saved.result;
-  const budgetNote = r.complete ? '' : ', budget spent';
+  const budgetNote = saved.interrupted
+    ? `, interrupted by ${saved.interrupted}: the best so far`
+    : r.complete
+      ? ''
+      : ', budget spent';
   return [
     `${label('shrunk')}${sizeText(r.before)} → ${c.bold(sizeText(r.after))} ` +
       `(${r.after.nodes} nodes, ${r.after.clients} clients; ${r.runs} runs${budgetNote})`,
@@ -390,6 +409,7 @@ function shrinkJson(saved: SavedShrink | null) {
     after: r.after,
     runs: r.runs,
     complete: r.complete,
+    interrupted: saved.interrupted !== null,
     outcome: r.outcome,
   };
 }
@@ -439,22 +459,28 @@ function openTraceSinks(o: CliOptions): {
   return { writer, viewLines, onTrace };
 }
 
-function runOne(
+async function runOne(
   seed: number,
   settings: SweepSettings,
   o: CliOptions,
   c: ChalkInstance,
   shrink: ShrinkSettings,
-): number {
+): Promise<number> {
   const config = configFor(seed, settings.mode, settings.overrides);
   const invalid = validateConfig(config);
   if (invalid !== null) throw new UsageError(invalid);
   const { writer, viewLines, onTrace } = openTraceSinks(o);
   const schedule = generateSchedule(seed, config);
   const startMs = performance.now();
-  const opts = { bugs: settings.bugs, checkers: createSafetyCheckers() };
+  const live = runProgress(`seed ${seed}`, config.timeMs, stderrSink(o.quiet === true));
+  const opts = {
+    bugs: settings.bugs,
+    checkers: createSafetyCheckers(),
+    ...(live.onProgress === undefined ? {} : { onProgress: live.onProgress }),
+  };
   // The trace of a run an exception stopped is kept too: its last lines show what happened.
   const run = runClassified(schedule, onTrace === undefined ? opts : { ...opts, onTrace });
+  live.done();
   const wallMs = performance.now() - startMs;
   writer?.commit();
   if (isStopped(run)) return reportStoppedRun(run, seed, settings, o, c, shrink, schedule);
@@ -464,7 +490,7 @@ function runOne(
   if (v !== null && shrink.enabled) {
     const file = shrink.out ?? defaultFailurePath(v.property, seed);
     announceFinding(o, seed, v.property, replayCommand(seed, settings));
-    saved = shrinkAndSave(schedule, settings.bugs, seed, v.property, shrink, file);
+    saved = await shrinkAndSave(schedule, settings.bugs, seed, v.property, shrink, file);
   }
   let view: string | null = null;
   if (o.format !== undefined) {
@@ -528,7 +554,7 @@ function runOne(
     if (saved !== null) lines.push(...formatShrink(saved, c));
     summaryStream(view).write(`${lines.join('\n')}\n`);
   }
-  return exitCodeOf(run.kind);
+  return saved?.interrupted ? exitCodeOfSignal(saved.interrupted) : exitCodeOf(run.kind);
 }
 
 /** Before a long shrink: the finding and its replay command, so that nothing is lost if it is cut short. */
@@ -540,7 +566,7 @@ function announceFinding(o: CliOptions, seed: number, property: string, replay: 
 }
 
 /** The report of a run an exception stopped: an assertion, a harness error or a resource limit. */
-function reportStoppedRun(
+async function reportStoppedRun(
   run: StoppedRun,
   seed: number,
   settings: SweepSettings,
@@ -548,12 +574,12 @@ function reportStoppedRun(
   c: ChalkInstance,
   shrink: ShrinkSettings,
   schedule: Schedule,
-): number {
+): Promise<number> {
   const replay = replayCommand(seed, settings);
   let saved: SavedShrink | null = null;
   if (isShrinkable(run.kind) && shrink.enabled) {
     announceFinding(o, seed, run.kind, replay);
-    saved = shrinkAndSave(
+    saved = await shrinkAndSave(
       schedule,
       settings.bugs,
       seed,
@@ -577,7 +603,7 @@ function reportStoppedRun(
       shrunk: shrinkJson(saved),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
-    return exitCodeOf(run.kind);
+    return saved?.interrupted ? exitCodeOfSignal(saved.interrupted) : exitCodeOf(run.kind);
   }
   const label = (s: string): string => c.cyan(s.padEnd(9));
   const lines = [
@@ -598,7 +624,7 @@ function reportStoppedRun(
   lines.push(`${label('replay')}${replay}`);
   if (saved !== null) lines.push(...formatShrink(saved, c));
   process.stdout.write(`${lines.join('\n')}\n`);
-  return exitCodeOf(run.kind);
+  return saved?.interrupted ? exitCodeOfSignal(saved.interrupted) : exitCodeOf(run.kind);
 }
 
 /** With a view on stdout (to pipe into a file), the summary goes to stderr. */
@@ -614,7 +640,12 @@ function describeViolation(result: RunResult): ExpectedOutcome {
 // ---------------------------------------------------------------------------------------------
 // Replay of a saved trace
 
-function runReplay(file: string, o: CliOptions, c: ChalkInstance, shrink: ShrinkSettings): number {
+async function runReplay(
+  file: string,
+  o: CliOptions,
+  c: ChalkInstance,
+  shrink: ShrinkSettings,
+): Promise<number> {
   const trace: TraceFile = readTraceFile(file);
   const chosen = selectExpectation(trace, file, o.bug.length > 0 ? o.bug : undefined);
   if (typeof chosen === 'string') throw new UsageError(chosen);
@@ -634,7 +665,14 @@ function runReplay(file: string, o: CliOptions, c: ChalkInstance, shrink: Shrink
   if (!report.matched && actual.status === 'violation' && isShrinkable(run.kind) && shrink.enabled) {
     announceFinding(o, trace.schedule.seed, actual.property, `npm run sim -- --replay ${file}`);
     const out = shrink.out ?? defaultFailurePath(actual.property, trace.schedule.seed);
-    saved = shrinkAndSave(trace.schedule, chosen.bugs, trace.schedule.seed, actual.property, shrink, out);
+    saved = await shrinkAndSave(
+      trace.schedule,
+      chosen.bugs,
+      trace.schedule.seed,
+      actual.property,
+      shrink,
+      out,
+    );
   }
   const view =
     o.format === undefined
@@ -684,6 +722,7 @@ function runReplay(file: string, o: CliOptions, c: ChalkInstance, shrink: Shrink
     if (saved !== null) lines.push(...formatShrink(saved, c));
     summaryStream(view).write(`${lines.join('\n')}\n`);
   }
+  if (saved?.interrupted) return exitCodeOfSignal(saved.interrupted);
   return report.matched ? EXIT_OK : Math.max(EXIT_VIOLATION, exitCodeOf(run.kind));
 }
 
@@ -692,108 +731,135 @@ async function runMany(
   settings: SweepSettings,
   o: CliOptions,
   c: ChalkInstance,
-  shrink: ShrinkSettings,
+  shrinkFlags: ShrinkSettings,
 ) {
   const workers =
     o.workers === undefined ? availableParallelism() : parseIntInRange('--workers', o.workers, 1, 256);
   const total = range.hi - range.lo + 1;
-  const showBar = process.stderr.isTTY === true && !o.json;
-  const bar = showBar
-    ? new cliProgress.SingleBar(
-        {
-          format: 'seeds {bar} {value}/{total} | failures {failures} | {rate} seeds/s | ETA {eta_formatted}',
-          stream: process.stderr,
-          hideCursor: true,
-        },
-        cliProgress.Presets.shades_classic,
-      )
-    : null;
+  // Ctrl-C / SIGTERM: the workers stop, and what was found so far is reported (exit 130 / 143).
+  const interrupt = catchInterrupts();
+  const shrink: ShrinkSettings = { ...shrinkFlags, signal: interrupt.signal };
+  const progress = sweepProgress(total, stderrSink(o.quiet === true));
+  // A bar cut short must not leave the terminal without a cursor or line wrap.
+  const onAbort = (): void => {
+    progress.stop();
+    if (process.stderr.isTTY === true) process.stderr.write(RESTORE_TERMINAL);
+  };
+  interrupt.signal.addEventListener('abort', onAbort, { once: true });
   let done = 0;
   let failures = 0;
   const startMs = performance.now();
-  bar?.start(total, 0, { failures: 0, rate: '0' });
-  const result = await runSweep({
-    lo: range.lo,
-    hi: range.hi,
-    workers,
-    settings,
-    stopOnFailure: o.stopOnFailure === true,
-    onOutcome: (outcome) => {
-      done++;
-      if (!outcome.ok) failures++;
-      const rate = (done * 1000) / Math.max(1, performance.now() - startMs);
-      bar?.update(done, { failures, rate: rate.toFixed(1) });
-    },
-  });
-  bar?.stop();
-  const wallMs = performance.now() - startMs;
-  const failed = result.outcomes.filter((x) => !x.ok);
-  const events = result.outcomes.reduce((sum, x) => sum + x.events, 0);
-  // The first failing seed of each property, shrunk and saved (outcomes are in seed order).
-  const saved: SavedShrink[] = [];
-  if (shrink.enabled) {
-    const firstByProperty = new Map<string, SeedOutcome>();
-    for (const f of failed) {
-      const property = f.property ?? 'unknown';
-      if (isShrinkable(f.kind) && !firstByProperty.has(property)) firstByProperty.set(property, f);
+  try {
+    const result = await runSweep({
+      lo: range.lo,
+      hi: range.hi,
+      workers,
+      settings,
+      stopOnFailure: o.stopOnFailure === true,
+      signal: interrupt.signal,
+      onOutcome: (outcome) => {
+        done++;
+        if (!outcome.ok) failures++;
+        progress.update(done, failures);
+      },
+    });
+    progress.stop();
+    const wallMs = performance.now() - startMs;
+    const failed = result.outcomes.filter((x) => !x.ok);
+    const events = result.outcomes.reduce((sum, x) => sum + x.events, 0);
+    const sweep: SweepReport = { outcomes: result.outcomes, total, failed, events, wallMs, workers };
+    // The failures and their replay commands come out before shrinking, which may take minutes.
+    if (!o.json) {
+      const lines = formatSweep(sweep, settings, c);
+      if (interrupt.signal.aborted) lines.push(interruptedLine(interrupt.received(), c));
+      process.stdout.write(`${lines.join('\n')}\n`);
     }
-    for (const [property, f] of firstByProperty) {
-      const schedule = generateSchedule(f.seed, configFor(f.seed, settings.mode, settings.overrides));
-      saved.push(
-        shrinkAndSave(
+    // The first failing seed of each property, shrunk and saved (outcomes are in seed order).
+    const saved: SavedShrink[] = [];
+    if (shrink.enabled && !interrupt.signal.aborted) {
+      const firstByProperty = new Map<string, SeedOutcome>();
+      for (const f of failed) {
+        const property = f.property ?? 'unknown';
+        if (isShrinkable(f.kind) && !firstByProperty.has(property)) firstByProperty.set(property, f);
+      }
+      for (const [property, f] of firstByProperty) {
+        if (interrupt.signal.aborted) break;
+        const schedule = generateSchedule(f.seed, configFor(f.seed, settings.mode, settings.overrides));
+        const one = await shrinkAndSave(
           schedule,
           settings.bugs,
           f.seed,
           property,
           shrink,
           defaultFailurePath(property, f.seed),
-        ),
-      );
+        );
+        saved.push(one);
+        if (!o.json) {
+          const lines = [
+            `  ${c.bold(one.property)} (seed ${one.seed}):`,
+            ...formatShrink(one, c).map((l) => `  ${l}`),
+          ];
+          if (one.interrupted !== null) lines.push(interruptedLine(interrupt.received(), c));
+          process.stdout.write(`${lines.join('\n')}\n`);
+        }
+      }
     }
+    if (o.json) process.stdout.write(`${JSON.stringify(sweepJson(sweep, settings, saved, interrupt))}\n`);
+    const signal = interrupt.received();
+    if (signal !== null) return exitCodeOfSignal(signal);
+    return exitCodeOfAll(result.outcomes.map((x) => x.kind));
+  } finally {
+    interrupt.signal.removeEventListener('abort', onAbort);
+    interrupt.dispose();
   }
-  if (o.json) {
-    const out = {
-      seeds: result.outcomes.length,
-      requested: total,
-      ok: failed.length === 0,
-      passed: result.outcomes.length - failed.length,
-      profile: settings.mode,
-      bugs: settings.bugs,
-      failures: failed.map((x) => ({
-        seed: x.seed,
-        kind: x.kind,
-        property: x.property,
-        message: x.message,
-        step: x.step,
-        profile: x.profile,
-        replay: replayCommand(x.seed, settings),
-      })),
-      events,
-      wallMs: Math.round(wallMs),
-      workers,
-      shrunk: saved.map((x) => shrinkJson(x)),
-    };
-    process.stdout.write(`${JSON.stringify(out)}\n`);
-  } else {
-    const lines = formatSweep(result.outcomes, total, failed, settings, events, wallMs, workers, c);
-    for (const x of saved) {
-      lines.push(`  ${c.bold(x.property)} (seed ${x.seed}):`, ...formatShrink(x, c).map((l) => `  ${l}`));
-    }
-    process.stdout.write(`${lines.join('\n')}\n`);
-  }
-  return exitCodeOfAll(result.outcomes.map((x) => x.kind));
 }
 
-function formatSweep(
-  outcomes: SeedOutcome[],
-  total: number,
-  failed: SeedOutcome[],
+interface SweepReport {
+  readonly outcomes: SeedOutcome[];
+  readonly total: number;
+  readonly failed: SeedOutcome[];
+  readonly events: number;
+  readonly wallMs: number;
+  readonly workers: number;
+}
+
+function interruptedLine(signal: string | null, c: ChalkInstance): string {
+  return `${c.cyan('stopped'.padEnd(9))}${c.yellow.bold(`interrupted by ${signal ?? 'a signal'}`)}: the results above are partial`;
+}
+
+function sweepJson(
+  r: SweepReport,
   settings: SweepSettings,
-  events: number,
-  wallMs: number,
-  workers: number,
-  c: ChalkInstance,
-): string[] {
+  saved: readonly SavedShrink[],
+  interrupt: { received(): string | null },
+) {
+  const signal = interrupt.received();
+  return {
+    seeds: r.outcomes.length,
+    requested: r.total,
+    ok: r.failed.length === 0,
+    passed: r.outcomes.length - r.failed.length,
+    profile: settings.mode,
+    bugs: settings.bugs,
+    failures: r.failed.map((x) => ({
+      seed: x.seed,
+      kind: x.kind,
+      property: x.property,
+      message: x.message,
+      step: x.step,
+      profile: x.profile,
+      replay: replayCommand(x.seed, settings),
+    })),
+    events: r.events,
+    wallMs: Math.round(r.wallMs),
+    workers: r.workers,
+    shrunk: saved.map((x) => shrinkJson(x)),
+    ...(signal === null ? {} : { interrupted: true, signal }),
+  };
+}
+
+function formatSweep(r: SweepReport, settings: SweepSettings, c: ChalkInstance): string[] {
+  const { outcomes, total, failed, events, wallMs, workers } = r;
   const label = (s: string): string => c.cyan(s.padEnd(9));
   const lines = [
     `${label('seeds')}${num(outcomes.length)} of ${num(total)} run (profile ${settings.mode}` +
@@ -892,7 +958,7 @@ function shrinkSettings(o: CliOptions): ShrinkSettings {
     }
     budget = parsed;
   }
-  return { enabled: o.shrink !== false, budget, out: o.out };
+  return { enabled: o.shrink !== false, budget, out: o.out, quiet: o.quiet === true };
 }
 
 // A reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error.

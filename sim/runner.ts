@@ -54,6 +54,11 @@ export interface RunOptions {
   readonly maxSteps?: number;
   /** The event-queue cap (default 1,000,000); past it the run ends with a ResourceLimitError. */
   readonly queuedEventsMax?: number;
+  /**
+   * Called every 65,536 steps with the virtual time, for a progress line. It must not
+   * affect the run (it sees numbers only, and the fence still forbids clocks inside it).
+   */
+  readonly onProgress?: (nowMs: number, steps: number) => void;
   /** How many of the last events a violation report shows (default 32). */
   readonly recentEvents?: number;
   /** Run inside the determinism fence (default true). */
@@ -164,6 +169,8 @@ export function simErrorContext(error: unknown): SimErrorContext | null {
 const DEFAULT_RECENT_EVENTS = 32;
 /** A Raft cluster keeps a few hundred events queued; a million means something is flooding. */
 const MAX_QUEUED_EVENTS = 1_000_000;
+/** onProgress is called every 2^16 steps: a few times a second, at no cost between. */
+const PROGRESS_MASK = 0xffff;
 
 const EMPTY_READY: Ready = Object.freeze({
   hardState: null,
@@ -233,6 +240,7 @@ class Simulation {
   private readonly policy: Policy;
   private readonly maxSteps: number;
   private readonly queuedEventsMax: number;
+  private readonly onProgress: ((nowMs: number, steps: number) => void) | null;
 
   private nowMs = 0;
   private steps = 0;
@@ -300,6 +308,7 @@ class Simulation {
     this.tracer = opts.onTrace === undefined ? null : new Tracer(opts.onTrace);
     this.maxSteps = opts.maxSteps ?? Math.max(10_000_000, config.timeMs * 500);
     this.queuedEventsMax = opts.queuedEventsMax ?? MAX_QUEUED_EVENTS;
+    this.onProgress = opts.onProgress ?? null;
     this.createNode = opts.createNode ?? defaultNodeFactory;
     this.createStateMachine = opts.createStateMachine ?? defaultStateMachineFactory;
     this.policy = opts.policy ?? policyFor(opts.bugs ?? []);
@@ -411,6 +420,7 @@ class Simulation {
       this.nowMs = t;
       if (this.isStale(ev)) continue;
       this.steps++;
+      if (this.onProgress !== null && (this.steps & PROGRESS_MASK) === 0) this.onProgress(t, this.steps);
       this.outcome = Outcome.done;
       this.stepNode = 0;
       if (this.tracer !== null) this.rec = { step: this.steps, t, ev: ev.kind };
