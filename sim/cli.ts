@@ -6,6 +6,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { createSafetyCheckers } from '../properties/index.ts';
 import { BUGS, findBug } from '../src/raft/bugs/index.ts';
 import type { ReadMode } from '../src/raft/types.ts';
+import { neverFired } from './bug-fires.ts';
+import { applyBugRequirements, requiredFlags } from './bug-options.ts';
 import { validateConfig } from './config.ts';
 import {
   describeKind,
@@ -167,7 +169,7 @@ function program(): Command {
       '\nExit codes: 0 every property held (replay: the outcome matched), 1 a property was violated\n' +
         'or a node assertion failed (replay: the outcome differed), 2 bad usage or input, 3 a run could\n' +
         'not be judged (raftsim threw: a harness error; or a simulator resource limit was hit).\n' +
-        'Examples:\n  npm run sim -- --seed 42\n  npm run sim -- --seeds 1..1000\n  npm run sim -- --seed 7 --bug figure8\n' +
+        'Examples:\n  npm run sim -- --seed 42\n  npm run sim -- --seeds 1..1000\n  npm run sim -- --seed 58 --profile swarm --bug figure8\n' +
         '  npm run sim -- --replay scenarios/figure8.json --bug figure8 --format text',
     )
     .exitOverride()
@@ -231,16 +233,31 @@ function checkBugs(names: readonly string[]): void {
 
 function listBugs(json: boolean, c: ChalkInstance): void {
   if (json) {
-    const rows = BUGS.map((b) => ({ name: b.name, property: b.property, description: b.description }));
+    const rows = BUGS.map((b) => ({
+      name: b.name,
+      property: b.property,
+      description: b.description,
+      requires: requiredFlags(b.requires),
+      shownBy: bugDemo(b.name),
+    }));
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return;
   }
   const width = Math.max(...BUGS.map((b) => b.name.length));
   for (const b of BUGS) {
+    const pad = ' '.repeat(width + 2);
+    const needs = requiredFlags(b.requires);
     process.stdout.write(
-      `${c.bold(b.name.padEnd(width))}  ${c.cyan(b.property)}\n  ${' '.repeat(width)}${b.description}\n`,
+      `${c.bold(b.name.padEnd(width))}  ${c.cyan(b.property)}\n${pad}${b.description}\n` +
+        (needs.length > 0 ? `${pad}${c.dim('needs:')} ${needs.join(', ')}\n` : '') +
+        `${pad}${c.dim('shown by:')} ${bugDemo(b.name)}\n`,
     );
   }
+}
+
+/** The command that shows a bug: its saved, shrunk trace. */
+function bugDemo(name: string): string {
+  return `npm run sim -- --replay scenarios/bugs/${name}.json`;
 }
 
 /** Writes trace lines to a temporary file and renames it into place only when the run completes. */
@@ -540,6 +557,7 @@ async function runOne(
       leaderStability: result.leaderStability,
       linearizability: result.linearizability,
       traceHash: result.traceHash,
+      bugFires: result.bugFires,
       replay: v === null ? null : replayCommand(seed, settings),
       shrunk: shrinkJson(saved),
       ...(view === null ? {} : { view }),
@@ -549,12 +567,22 @@ async function runOne(
     if (view !== null) process.stdout.write(view);
     const lines = formatSummary(result, wallMs, describeProfile(config), c);
     if (settings.bugs.length > 0)
-      lines.splice(1, 0, `${c.cyan('bugs'.padEnd(9))}${settings.bugs.join(', ')}`);
+      lines.splice(1, 0, `${c.cyan('bugs'.padEnd(9))}${describeFires(result.bugFires, c)}`);
     if (v !== null) lines.push(`${c.cyan('replay'.padEnd(9))}${replayCommand(seed, settings)}`);
     if (saved !== null) lines.push(...formatShrink(saved, c));
     summaryStream(view).write(`${lines.join('\n')}\n`);
   }
   return saved?.interrupted ? exitCodeOfSignal(saved.interrupted) : exitCodeOf(run.kind);
+}
+
+/** `figure8 (fired 12 times)`, or the warning that a bug never changed a decision in this run. */
+function describeFires(fires: Readonly<Record<string, number>> | null, c: ChalkInstance): string {
+  if (fires === null) return '';
+  const never = neverFired(fires);
+  const fired = Object.entries(fires)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => `${name} (fired ${num(n)} time${n === 1 ? '' : 's'})`);
+  return [...fired, ...never.map((line) => c.yellow(line))].join(', ');
 }
 
 /** Before a long shrink: the finding and its replay command, so that nothing is lost if it is cut short. */
@@ -940,11 +968,18 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError('--format shows one run: use it with --seed or --replay');
     const range = parseRange('--seeds', o.seeds);
     const mode = (o.profile ?? 'swarm') as ProfileMode;
-    return runMany(range, { mode, overrides, bugs: o.bug }, o, c, shrink);
+    return runMany(range, { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug }, o, c, shrink);
   }
   const seed = o.seed === undefined ? DEFAULT_SEED : parseUint('--seed', o.seed, 2 ** 32 - 1);
   const mode = (o.profile ?? 'fixed') as ProfileMode;
-  return runOne(seed, { mode, overrides, bugs: o.bug }, o, c, shrink);
+  return runOne(seed, { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug }, o, c, shrink);
+}
+
+/** The options the bugs need, switched on with a notice on stderr (sim/bug-options.ts). */
+function withBugNeeds(o: CliOptions, overrides: ConfigOverrides, mode: ProfileMode): ConfigOverrides {
+  const applied = applyBugRequirements(o.bug, overrides, mode);
+  if (o.quiet !== true) for (const n of applied.notices) process.stderr.write(`raftsim: note: ${n}\n`);
+  return applied.overrides;
 }
 
 function shrinkSettings(o: CliOptions): ShrinkSettings {

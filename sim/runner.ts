@@ -8,6 +8,7 @@ import { RaftNode } from '../src/raft/node.ts';
 import type { Policy } from '../src/raft/policy.ts';
 import type { RaftProcess } from '../src/raft/process.ts';
 import type { Command, DurableState, NodeId, RaftConfig, Random, Ready, Role } from '../src/raft/types.ts';
+import { type BugFires, countingPolicy } from './bug-fires.ts';
 import { ClientPool } from './clients.ts';
 import { faultsEndMs, livenessSkipReason, type SimConfig } from './config.ts';
 import { withFence } from './fence.ts';
@@ -148,6 +149,8 @@ export interface RunResult {
   } | null;
   readonly history: HistoryOp[];
   readonly traceHash: string | null;
+  /** For each bug switched on, how often its decision differed from the correct one (sim/bug-fires.ts). */
+  readonly bugFires: Record<string, number> | null;
 }
 
 /**
@@ -238,6 +241,8 @@ class Simulation {
   private readonly createNode: NodeFactory;
   private readonly createStateMachine: () => StateMachine;
   private readonly policy: Policy;
+  /** Counts how often each switched-on bug changed a decision (null without bugs). */
+  private readonly fires: BugFires | null;
   private readonly maxSteps: number;
   private readonly queuedEventsMax: number;
   private readonly onProgress: ((nowMs: number, steps: number) => void) | null;
@@ -311,7 +316,9 @@ class Simulation {
     this.onProgress = opts.onProgress ?? null;
     this.createNode = opts.createNode ?? defaultNodeFactory;
     this.createStateMachine = opts.createStateMachine ?? defaultStateMachineFactory;
-    this.policy = opts.policy ?? policyFor(opts.bugs ?? []);
+    const bugs = opts.bugs ?? [];
+    this.fires = opts.policy === undefined && bugs.length > 0 ? countingPolicy(bugs, policyFor(bugs)) : null;
+    this.policy = opts.policy ?? this.fires?.policy ?? policyFor(bugs);
 
     for (let id = 1; id <= config.nodes; id++) this.peers.push(id);
     for (let id = 1; id <= config.nodes; id++) {
@@ -670,15 +677,21 @@ class Simulation {
 
   private newProcess(h: Host): RaftProcess {
     h.incarnation++;
-    return this.createNode({
-      id: h.id,
-      peers: this.peers,
-      config: this.config.raft,
-      rng: stream(this.seed, 'timeout', h.id, h.incarnation),
-      policy: this.policy,
-      durable: h.storage.durableState(),
-      nowMs: h.localMs(this.nowMs),
-    });
+    // A node reads every flag of its policy once when built; that decides nothing.
+    this.fires?.pause(true);
+    try {
+      return this.createNode({
+        id: h.id,
+        peers: this.peers,
+        config: this.config.raft,
+        rng: stream(this.seed, 'timeout', h.id, h.incarnation),
+        policy: this.policy,
+        durable: h.storage.durableState(),
+        nowMs: h.localMs(this.nowMs),
+      });
+    } finally {
+      this.fires?.pause(false);
+    }
   }
 
   private startNode(h: Host): void {
@@ -1114,6 +1127,7 @@ class Simulation {
       linearizability: this.linearizability,
       history: this.clients.history,
       traceHash: this.tracer === null ? null : this.tracer.digest(),
+      bugFires: this.fires?.counts() ?? null,
     };
   }
 }
