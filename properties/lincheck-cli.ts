@@ -226,11 +226,14 @@ function isMain(): boolean {
   }
 }
 
-if (isMain()) {
+/** The command line: `npm run lincheck -- FILE`, or `raftsim lincheck FILE` (sim/bin.ts). */
+export function lincheckMain(args: readonly string[]): number {
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
-  process.exitCode = runLincheck(process.argv.slice(2), {
+  return runLincheck(args, {
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
     color: !noColor && process.stdout.isTTY === true,
   });
 }
+
+if (isMain()) process.exitCode = lincheckMain(process.argv.slice(2));

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Chalk, type ChalkInstance } from 'chalk';
@@ -70,6 +70,7 @@ import {
   parseUint,
   UsageError,
 } from './usage.ts';
+import { raftsimVersion } from './version.ts';
 import { renderView, VIEW_FORMATS, type ViewFormat } from './views.ts';
 
 interface CliOptions {
@@ -111,6 +112,7 @@ function program(): Command {
     .description(
       'Deterministic simulation and fuzz testing of Raft: one seed, or a sweep of seeds on every core.',
     )
+    .version(raftsimVersion(), '-V, --version', 'print the version and exit')
     .option('--seed <n>', `run one seed (default ${DEFAULT_SEED})`)
     .option('--seeds <a..b>', 'run every seed from a to b, in parallel, with a progress bar')
     .option('--workers <n>', 'worker threads for --seeds (default: one per core)')
@@ -310,17 +312,6 @@ interface SavedShrink {
   readonly result: ShrinkResult;
   /** Stopped by Ctrl-C / SIGTERM: the trace saved is the best found before. */
   readonly interrupted: StopSignal | null;
-}
-
-function raftsimVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-      version?: unknown;
-    };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }
 
 /** The command line as typed, for a trace's metadata. */
