@@ -63,14 +63,16 @@ const EXPECTED: Readonly<Record<string, Expect>> = {
   },
   'npm run lincheck -- history.json': { code: 0, line: /linearizable/ },
   'npm run lincheck -- history.edn': { code: 0, line: /linearizable/ },
+  'npx raftsim --version': { code: 0, line: /^\d+\.\d+\.\d+$/m },
+  'npx raftsim lincheck history.edn': { code: 0, line: /^linearizable: history\.edn/m },
 };
 
-/** `npm run sim|lincheck` commands of README.md, in order, without their comments. */
+/** `npm run sim|lincheck` and `npx raftsim` commands of README.md, in order, without their comments. */
 function readmeCommands(): string[] {
   const text = readFileSync(join(ROOT, 'README.md'), 'utf8');
   return text
     .split('\n')
-    .filter((l) => /^ {4}npm run (--silent )?(sim|lincheck) /.test(l))
+    .filter((l) => /^ {4}(npm run (--silent )?(sim|lincheck) |npx raftsim )/.test(l))
     .map((l) => l.replace(/\s+#.*$/, '').trim());
 }
 
@@ -98,6 +100,9 @@ function cli(args: string[], script = join(ROOT, 'sim', 'cli.ts')): Promise<Ran>
 async function runDocumented(command: string): Promise<Ran> {
   const redirect = /^(.*?)\s+>\s+(\S+)$/.exec(command);
   const line = redirect === null ? command : redirect[1]!;
+  const bin = /^npx raftsim (.*)$/.exec(line);
+  // The bin's entry, from the sources (test/bin.test.ts runs the compiled one).
+  if (bin !== null) return cli(bin[1]!.split(/\s+/), join(ROOT, 'sim', 'bin.ts'));
   const m = /^npm run (?:--silent )?(sim|lincheck) -- (.*)$/.exec(line);
   if (m === null) throw new Error(`not a command this test knows how to run: ${command}`);
   const args = m[2]!.split(/\s+/);
