@@ -905,7 +905,7 @@ function formatSweep(r: SweepReport, settings: SweepSettings, c: ChalkInstance):
   for (const [property, list] of byProperty) {
     const first = list.slice(0, 8).map((f) => f.seed);
     const what =
-      list[0]!.kind === 'violation' ? property : `${property} (${describeKind(list[0]!.kind, property)})`;
+      list[0]!.kind === 'violation' ? property : `${property} — ${describeKind(list[0]!.kind, property)}`;
     lines.push(
       `  ${c.bold(what)}: ${num(list.length)} seeds, first ${first.join(', ')}${list.length > 8 ? ', …' : ''}`,
     );
