@@ -13,6 +13,7 @@ import {
   describeKind,
   exitCodeOf,
   exitCodeOfAll,
+  expectedOutcomeOf,
   isShrinkable,
   isStopped,
   runClassified,
@@ -35,7 +36,6 @@ import {
   selectExpectation,
 } from './replay.ts';
 import { formatSummary, formatViolation, num, seconds } from './report.ts';
-import type { RunResult } from './runner.ts';
 import { generateSchedule, type Schedule } from './schedule.ts';
 import type { SeedOutcome, SweepSettings } from './seed-job.ts';
 import {
@@ -50,7 +50,6 @@ import { shrinkInWorker } from './shrink-thread.ts';
 import { catchInterrupts, exitCodeOfSignal, type StopSignal } from './signals.ts';
 import { runSweep } from './sweep.ts';
 import {
-  type ExpectedOutcome,
   type FailureKind,
   makeTraceFile,
   readTraceFile,
@@ -510,7 +509,7 @@ async function runOne(
             schedule,
             bugs: settings.bugs,
             lines: viewLines ?? [],
-            outcome: v === null ? { status: 'ok' } : describeViolation(result),
+            outcome: expectedOutcomeOf(run),
             violation: v,
           });
   }
@@ -649,11 +648,6 @@ async function reportStoppedRun(
 /** With a view on stdout (to pipe into a file), the summary goes to stderr. */
 function summaryStream(view: string | null): NodeJS.WriteStream {
   return view === null ? process.stdout : process.stderr;
-}
-
-function describeViolation(result: RunResult): ExpectedOutcome {
-  const v = result.violation!;
-  return { status: 'violation', property: v.property, step: v.step, timeMs: v.timeMs, message: v.message };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -833,6 +827,16 @@ async function runMany(
   }
 }
 
+/** For each bug switched on, in how many seeds its decision ever differed from the correct one. */
+function seedsFired(outcomes: readonly SeedOutcome[], bugs: readonly string[]): Record<string, number> {
+  const seeds: Record<string, number> = {};
+  for (const name of bugs) seeds[name] = 0;
+  for (const o of outcomes) {
+    for (const [name, n] of Object.entries(o.bugFires ?? {})) if (n > 0) seeds[name] = (seeds[name] ?? 0) + 1;
+  }
+  return seeds;
+}
+
 interface SweepReport {
   readonly outcomes: SeedOutcome[];
   readonly total: number;
@@ -873,6 +877,7 @@ function sweepJson(
     wallMs: Math.round(r.wallMs),
     workers: r.workers,
     shrunk: saved.map((x) => shrinkJson(x)),
+    seedsFired: seedsFired(r.outcomes, settings.bugs),
     ...(signal === null ? {} : { interrupted: true, signal }),
   };
 }
@@ -886,6 +891,12 @@ function formatSweep(r: SweepReport, settings: SweepSettings, c: ChalkInstance):
     `${label('ran')}${num(events)} events in ${seconds(wallMs)} on ${workers} worker${workers === 1 ? '' : 's'}, ` +
       `${((outcomes.length * 1000) / Math.max(1, wallMs)).toFixed(1)} seeds/s`,
   ];
+  for (const [name, n] of Object.entries(seedsFired(outcomes, settings.bugs))) {
+    const text = `${name} fired in ${num(n)} of ${num(outcomes.length)} seeds`;
+    lines.push(
+      `${label('bug')}${n === 0 ? c.yellow(`${text}: it was on but never fired in this sweep`) : text}`,
+    );
+  }
   if (failed.length === 0) {
     lines.push(
       `${label('verdict')}${c.green.bold(`✓ all ${num(outcomes.length)} seeds held every property`)}`,

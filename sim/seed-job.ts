@@ -25,6 +25,8 @@ export interface SeedOutcome {
   readonly timeMs: number;
   readonly events: number;
   readonly profile: string;
+  /** Per bug switched on, how often its decision differed from the correct one (null: no bugs, or the run threw). */
+  readonly bugFires: Record<string, number> | null;
 }
 
 /**
@@ -52,6 +54,7 @@ export function runSeedJob(seed: number, settings: SweepSettings): SeedOutcome {
       timeMs: v?.timeMs ?? result.simulatedMs,
       events: result.events,
       profile,
+      bugFires: result.bugFires,
     };
   }
   return {
@@ -64,5 +67,6 @@ export function runSeedJob(seed: number, settings: SweepSettings): SeedOutcome {
     timeMs: run.timeMs,
     events: run.step,
     profile,
+    bugFires: null,
   };
 }

@@ -42,3 +42,12 @@ describe('bug fire counts', () => {
     }
   });
 });
+
+describe('bug fire counts in a sweep', () => {
+  it('each seed outcome carries its counts', async () => {
+    const { runSweep } = await import('../sim/sweep.ts');
+    const settings = { mode: 'swarm' as const, overrides: {}, bugs: ['figure8'] };
+    const r = await runSweep({ lo: 57, hi: 58, workers: 0, settings, stopOnFailure: false });
+    expect(r.outcomes.map((o) => (o.bugFires?.figure8 ?? 0) > 0)).toEqual([false, true]);
+  });
+});
