@@ -96,6 +96,17 @@ describe('log-matching', () => {
     expect(v?.property).toBe('log-matching');
     expect(v?.indices).toEqual([2]);
   });
+  it('judges huge terms too (a node that jumps its term), never throws', () => {
+    const c = new LogMatching();
+    const [a, b, d] = [new FakeProcess(1), new FakeProcess(2), new FakeProcess(3)];
+    const huge = 2 ** 40;
+    c.onNodeStep(stepOf(a, { appendFrom: 1, entries: [e(1)] }));
+    expect(c.onNodeStep(stepOf(b, { appendFrom: 1, entries: [e(huge, 'x')] }))).toBeNull();
+    expect(c.onNodeStep(stepOf(d, { appendFrom: 1, entries: [e(huge, 'x')] }))).toBeNull();
+    const v = c.onNodeStep(stepOf(a, { appendFrom: 1, entries: [e(huge, 'y')] }));
+    expect(v?.property).toBe('log-matching');
+    expect(v?.terms).toEqual([huge]);
+  });
 });
 
 describe('leader-completeness', () => {
