@@ -7,7 +7,8 @@ import { AssertionError } from '../src/assert.ts';
 import { ResourceLimitError } from './limits.ts';
 import { type RunOptions, type RunResult, runSchedule, simErrorContext } from './runner.ts';
 import { type Schedule, validateSchedule } from './schedule.ts';
-import type { ExpectedOutcome } from './trace-file.ts';
+import type { ExpectedOutcome, FailureKind } from './trace-file.ts';
+import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION } from './usage.ts';
 
 /**
  * - ok: every property held.
@@ -19,13 +20,6 @@ import type { ExpectedOutcome } from './trace-file.ts';
  *   judged, which says nothing about Raft.
  */
 export type RunKind = 'ok' | 'violation' | 'assertion' | 'harness-error' | 'resource-limit';
-export const RUN_KINDS: readonly RunKind[] = [
-  'ok',
-  'violation',
-  'assertion',
-  'harness-error',
-  'resource-limit',
-];
 
 /** A run that an exception stopped: what was thrown and where. */
 export interface StoppedRun {
@@ -46,7 +40,7 @@ export function isStopped(run: ClassifiedRun): run is StoppedRun {
   return !('result' in run);
 }
 
-export function kindOfError(error: unknown): StoppedRun['kind'] {
+function kindOfError(error: unknown): StoppedRun['kind'] {
   if (error instanceof ResourceLimitError) return 'resource-limit';
   if (error instanceof AssertionError) return 'assertion';
   // An AssertionError from another copy of the module (a worker) still names itself.
@@ -113,14 +107,13 @@ export function expectedOutcomeOf(run: ClassifiedRun): ExpectedOutcome {
   }
 }
 
-/** The kind of a recorded outcome (the inverse of expectedOutcomeOf, up to the details). */
-export function kindOfOutcome(o: ExpectedOutcome): RunKind {
-  if (o.status === 'ok') return 'ok';
-  switch (o.property) {
+/** 'violation' for a checked property; otherwise the failure is its own kind. */
+export function kindOfFailure(f: FailureKind): Exclude<RunKind, 'ok'> {
+  switch (f) {
     case 'assertion':
     case 'harness-error':
     case 'resource-limit':
-      return o.property;
+      return f;
     default:
       return 'violation';
   }
@@ -131,10 +124,9 @@ export function isShrinkable(kind: RunKind): boolean {
   return kind === 'violation' || kind === 'assertion' || kind === 'harness-error';
 }
 
-export const EXIT_OK = 0;
+export { EXIT_OK, EXIT_USAGE };
 /** A Raft property was violated or a node assertion fired (replay: the outcome differed). */
-export const EXIT_FINDING = 1;
-export const EXIT_USAGE = 2;
+export const EXIT_FINDING = EXIT_VIOLATION;
 /** raftsim could not judge a run: an exception in the harness, or a simulator resource limit. */
 export const EXIT_NOT_JUDGED = 3;
 

@@ -2,7 +2,14 @@
 // and say whether the outcome is the one recorded — and if not, what differs.
 
 import { createSafetyCheckers } from '../properties/index.ts';
-import { expectedOutcomeOf, isStopped, type RunKind, runClassified, type StoppedRun } from './outcome.ts';
+import {
+  expectedOutcomeOf,
+  isStopped,
+  kindOfFailure,
+  type RunKind,
+  runClassified,
+  type StoppedRun,
+} from './outcome.ts';
 import type { RunResult } from './runner.ts';
 import type { Schedule } from './schedule.ts';
 import {
@@ -85,21 +92,27 @@ export function failureText(property: FailureKind): string {
 export function compareOutcome(expected: ExpectedOutcome, actual: ExpectedOutcome): string | null {
   if (expected.status === 'ok') {
     if (actual.status === 'ok') return null;
-    return `expected every property to hold, but ${actual.property} was violated at step ${actual.step}`;
+    return `expected every property to hold, but ${wasText(actual.property)} at step ${actual.step}`;
   }
-  if (actual.status === 'ok') {
-    return `expected ${expected.property} violated at step ${expected.step}, but there was no violation`;
-  }
+  const wanted = `expected ${failureText(expected.property)} at step ${expected.step}`;
+  if (actual.status === 'ok') return `${wanted}, but there was no violation`;
   if (actual.property !== expected.property) {
-    return (
-      `expected ${expected.property} violated at step ${expected.step}, ` +
-      `but another property was: ${actual.property} at step ${actual.step}`
-    );
+    const other = isProperty(actual.property)
+      ? `another property was: ${actual.property}`
+      : failureText(actual.property);
+    return `${wanted}, but ${other} at step ${actual.step}`;
   }
-  if (actual.step !== expected.step) {
-    return `expected ${expected.property} violated at step ${expected.step}, but it was at another step: ${actual.step}`;
-  }
+  if (actual.step !== expected.step) return `${wanted}, but it was at another step: ${actual.step}`;
   return null;
+}
+
+function isProperty(kind: FailureKind): boolean {
+  return kindOfFailure(kind) === 'violation';
+}
+
+/** 'x was violated', or what happened instead. */
+function wasText(kind: FailureKind): string {
+  return isProperty(kind) ? `${kind} was violated` : failureText(kind);
 }
 
 function showBugs(bugs: readonly string[]): string {
