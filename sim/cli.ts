@@ -405,6 +405,11 @@ function formatShrink(saved: SavedShrink, c: ChalkInstance): string[] {
   ];
 }
 
+/** `interrupted: true` and the signal, when Ctrl-C or SIGTERM cut a shrink short. */
+function interruptedJson(saved: SavedShrink | null): { interrupted?: true; signal?: StopSignal } {
+  return saved?.interrupted ? { interrupted: true, signal: saved.interrupted } : {};
+}
+
 function shrinkJson(saved: SavedShrink | null) {
   if (saved === null) return null;
   const r = saved.result;
@@ -550,6 +555,7 @@ async function runOne(
       bugFires: result.bugFires,
       replay: v === null ? null : replayCommand(seed, settings),
       shrunk: shrinkJson(saved),
+      ...interruptedJson(saved),
       ...(view === null ? {} : { view }),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -619,6 +625,7 @@ async function reportStoppedRun(
       violation: null,
       replay,
       shrunk: shrinkJson(saved),
+      ...interruptedJson(saved),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return saved?.interrupted ? exitCodeOfSignal(saved.interrupted) : exitCodeOf(run.kind);
@@ -710,6 +717,7 @@ async function runReplay(
       simulatedMs: run.result?.simulatedMs ?? null,
       violation: run.result?.violation ?? null,
       shrunk: shrinkJson(saved),
+      ...interruptedJson(saved),
       ...(view === null ? {} : { view }),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);

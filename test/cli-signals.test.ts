@@ -97,4 +97,20 @@ describe('signals during a sweep', () => {
     expect(replayExpectation(trace, out, trace.expectations[0]!).matched).toBe(true);
     expect(readdirSync(work).filter((f) => f.includes('.tmp'))).toEqual([]);
   }, 60_000);
+  it('SIGTERM during a shrink with --json: one object, interrupted, the best trace saved, exit 143', async () => {
+    const out = join(work, 'best-json.json');
+    const r = await interruptWhen(
+      ['--seed', '1', '--profile', 'swarm', '--bug', 'vote-no-log-check', '--out', out, '--json'],
+      /^shrinking /gm,
+      'SIGTERM',
+    );
+    expect(r.code).toBe(143);
+    const o = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(o).toMatchObject({
+      interrupted: true,
+      signal: 'SIGTERM',
+      replay: expect.stringContaining('--seed 1'),
+    });
+    expect(o.shrunk).toMatchObject({ file: out, interrupted: true, complete: false });
+  }, 60_000);
 });
