@@ -583,7 +583,8 @@ function describeFires(fires: Readonly<Record<string, number>> | null, c: ChalkI
 
 /** Before a long shrink: the finding and its replay command, so that nothing is lost if it is cut short. */
 function announceFinding(o: CliOptions, seed: number, property: string, replay: string): void {
-  if (o.json === true || o.quiet === true) return;
+  // Not progress: --quiet keeps it. --json records it in its object instead.
+  if (o.json === true) return;
   process.stderr.write(
     `found    ${failureText(property as FailureKind)} in seed ${seed}; replay: ${replay}\n`,
   );
