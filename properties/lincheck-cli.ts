@@ -250,11 +250,14 @@ function unreachable(x: never): never {
   throw new AssertionError(`unreachable: ${JSON.stringify(x)}`);
 }
 
-if (isMainModule(import.meta.url)) {
+/** The command line: `npm run lincheck -- FILE`, or `raftsim lincheck FILE` (sim/bin.ts). */
+export function lincheckMain(args: readonly string[]): number {
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
-  process.exitCode = runLincheck(process.argv.slice(2), {
+  return runLincheck(args, {
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
     color: !noColor && process.stdout.isTTY === true,
   });
 }
+
+if (isMainModule(import.meta.url)) process.exitCode = lincheckMain(process.argv.slice(2));

@@ -43,7 +43,9 @@ export class StateMachineSafety implements Checker {
     if (write === null || write.fromIndex > committedBefore) return null;
     for (let i = write.fromIndex; i <= committedBefore; i++) {
       const now = p.entryAt(i);
-      const was = this.committed[i - 1]!;
+      const was = this.committed[i - 1];
+      // A commit index the checker never saw rise (one restored across a restart) protects nothing it knows of.
+      if (was === undefined) continue;
       if (now === undefined || !sameEntry(now, was)) {
         const what = now === undefined ? 'removed' : `replaced it with [${describeEntry(now)}]`;
         return this.violation(
@@ -67,14 +69,23 @@ export class StateMachineSafety implements Checker {
       );
     }
     for (let i = step.commitIndexBefore + 1; i <= p.commitIndex; i++) {
-      const entry = p.entryAt(i)!;
+      const entry = p.entryAt(i);
+      if (entry === undefined) {
+        return this.violation(
+          `${nodeName(step.node)} committed index ${i}, which is missing from its log`,
+          [step.node],
+          [i],
+        );
+      }
       const first = this.committed[i - 1];
-      if (first === undefined) {
+      // Only the next index extends the committed log; a commit index that jumped (restored
+      // across a restart) leaves a gap the checker must not fill with a wrong index.
+      if (first === undefined && i === this.committed.length + 1) {
         this.committed.push(entry);
         this.committedBy.push(step.node);
         continue;
       }
-      if (!sameEntry(first, entry)) {
+      if (first !== undefined && !sameEntry(first, entry)) {
         const other = this.committedBy[i - 1]!;
         return this.violation(
           `index ${i} committed as [${describeEntry(first)}] by ${nodeName(other)} ` +
@@ -109,7 +120,15 @@ export class StateMachineSafety implements Checker {
           [index],
         );
       }
-      const first = this.committed[index - 1]!;
+      const first = this.committed[index - 1];
+      if (first === undefined) {
+        // Its own commit index says yes, but no node was ever seen to commit this index.
+        return this.violation(
+          `${nodeName(step.node)} applied index ${index} [${describeEntry(entry)}], which no node was seen to commit`,
+          [step.node],
+          [index],
+        );
+      }
       if (!sameEntry(first, entry)) {
         const other = this.committedBy[index - 1]!;
         return this.violation(

@@ -1,6 +1,7 @@
 // Rebuilds scenarios/bugs/<bug>.json for every catalogue bug that seed sweeps find:
 //
 //   npx tsx scenarios/make-bug-traces.ts [bug ...]
+//   npx tsx scenarios/make-bug-traces.ts --check [bug ...]   # write nothing; exit 1 if a file would change
 //
 // For each bug: sweep seeds (swarm profile, then fixed) until a few fail — preferring failures
 // of the property the catalogue names — shrink each with a run budget, and keep the smallest.
@@ -11,12 +12,12 @@
 // Run it again whenever the node or the simulator changes behaviour on purpose: a saved trace
 // replays one implementation's behaviour exactly, so it goes stale when that behaviour changes.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { configFor, type ProfileMode } from '../sim/profile.ts';
 import { runForOutcome } from '../sim/replay.ts';
 import { generateSchedule } from '../sim/schedule.ts';
 import { type ShrinkResult, shrinkSchedule } from '../sim/shrink.ts';
-import { makeTraceFile, writeTraceFile } from '../sim/trace-file.ts';
+import { makeTraceFile, serializeTraceFile, writeTraceFile } from '../sim/trace-file.ts';
 import { BUGS, findBug } from '../src/raft/bugs/index.ts';
 
 const SCRIPTED = new Set(['figure8', 'forget-vote', 'stale-round-ack']);
@@ -70,7 +71,9 @@ function main(): void {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     version: string;
   };
-  const asked = process.argv.slice(2);
+  const check = process.argv.includes('--check');
+  const asked = process.argv.slice(2).filter((a) => a !== '--check');
+  const stale: string[] = [];
   for (const bug of BUGS.map((b) => b.name)) {
     if (SCRIPTED.has(bug) || (asked.length > 0 && !asked.includes(bug))) continue;
     const pick = best(bug);
@@ -83,9 +86,8 @@ function main(): void {
     const command =
       `npm run sim -- --seed ${pick.seed} --profile ${pick.mode} --bug ${bug} ` +
       `--out ${out} --shrink-budget ${SHRINK_RUNS}`;
-    writeTraceFile(
-      new URL(`../${out}`, import.meta.url).pathname,
-      makeTraceFile({
+    const path = new URL(`../${out}`, import.meta.url).pathname;
+    const trace = makeTraceFile({
         schedule: r.schedule,
         expectations: [{ bugs: [bug], outcome: r.outcome }],
         meta: {
@@ -93,8 +95,13 @@ function main(): void {
           command,
           shrink: { before: r.before, after: r.after, runs: r.runs, complete: r.complete },
         },
-      }),
-    );
+    });
+    if (check) {
+      const same = existsSync(path) && readFileSync(path, 'utf8') === serializeTraceFile(trace);
+      if (!same) stale.push(out);
+    } else {
+      writeTraceFile(path, trace);
+    }
     const b = r.before;
     const a = r.after;
     process.stdout.write(
@@ -102,6 +109,10 @@ function main(): void {
         `${b.faults} faults, ${b.ops} ops, ${b.events} events → ${a.faults} faults, ${a.ops} ops, ${a.events} events ` +
         `(${a.nodes} nodes, ${a.timeMs} ms; ${r.runs} runs)\n`,
     );
+  }
+  if (check) {
+    process.stdout.write(stale.length === 0 ? 'every trace is up to date\n' : `stale: ${stale.join(', ')}\n`);
+    process.exitCode = stale.length === 0 ? 0 : 1;
   }
 }
 

@@ -1,15 +1,25 @@
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Chalk, type ChalkInstance } from 'chalk';
-import cliProgress from 'cli-progress';
 import { Command, CommanderError, Option } from 'commander';
 import { createSafetyCheckers } from '../properties/index.ts';
 import { BUGS, findBug } from '../src/raft/bugs/index.ts';
 import type { ReadMode } from '../src/raft/types.ts';
+import { neverFired } from './bug-fires.ts';
+import { applyBugRequirements, requiredFlags } from './bug-options.ts';
 import { MAX_CLIENTS, MAX_FAULTS_PER_MIN, MAX_NODES, MAX_TIME_MS, validateConfig } from './config.ts';
-import { runSeed } from './index.ts';
 import { DEFAULT_MAX_INPUT_MB, MAX_INPUT_MB, parseMaxInputMb } from './input-file.ts';
+import {
+  type ClassifiedRun,
+  describeKind,
+  exitCodeOf,
+  exitCodeOfAll,
+  expectedOutcomeOf,
+  isShrinkable,
+  isStopped,
+  runClassified,
+  type StoppedRun,
+} from './outcome.ts';
 import { AtomicOutput, type OutputTarget, removeTempFiles, userPath } from './output-file.ts';
 import {
   type ConfigOverrides,
@@ -18,8 +28,10 @@ import {
   PROFILE_MODES,
   type ProfileMode,
 } from './profile.ts';
+import { lineProgress, RESTORE_TERMINAL, runProgress, stderrSink, sweepProgress } from './progress.ts';
 import {
   describeOutcome,
+  failureText,
   type OutcomeRun,
   outcomeOf,
   replayExpectation,
@@ -35,7 +47,7 @@ import {
   writeHistoryFile,
   writeRunTrace,
 } from './run-files.ts';
-import type { RunResult } from './runner.ts';
+import { type RunInWorkerResult, runInWorker } from './run-thread.ts';
 import { generateSchedule, type Schedule } from './schedule.ts';
 import type { SeedOutcome, SweepSettings } from './seed-job.ts';
 import {
@@ -45,10 +57,11 @@ import {
   type ShrinkBudget,
   type ShrinkProgress,
   type ShrinkResult,
-  shrinkSchedule,
 } from './shrink.ts';
+import { shrinkInWorker } from './shrink-thread.ts';
+import { catchInterrupts, exitCodeOfSignal, type StopSignal } from './signals.ts';
 import { runSweep } from './sweep.ts';
-import { type ExpectedOutcome, readTraceFile, type ScheduleSize, type TraceFile } from './trace-file.ts';
+import { type FailureKind, readTraceFile, type ScheduleSize, type TraceFile } from './trace-file.ts';
 import {
   EXIT_OK,
   EXIT_USAGE,
@@ -62,6 +75,7 @@ import {
   parseUint,
   UsageError,
 } from './usage.ts';
+import { raftsimVersion } from './version.ts';
 import { renderView, VIEW_FORMATS, type ViewFormat } from './views.ts';
 
 interface CliOptions {
@@ -86,6 +100,7 @@ interface CliOptions {
   checkQuorum?: boolean;
   trace?: string;
   json?: boolean;
+  quiet?: boolean;
   color: boolean;
   replay?: string;
   format?: ViewFormat;
@@ -110,6 +125,7 @@ function program(): Command {
     .description(
       'Deterministic simulation and fuzz testing of Raft: one seed, or a sweep of seeds on every core.',
     )
+    .version(raftsimVersion(), '-V, --version', 'print the version and exit')
     .option('--seed <n>', `run one seed, 0 to ${MAX_SEED} (default ${DEFAULT_SEED})`)
     .option(
       '--seeds <a..b>',
@@ -177,12 +193,14 @@ function program(): Command {
     )
     .option('--out <file>', 'where to save the shrunk trace (default failures/<property>-seed<N>.json)')
     .option('--json', 'print one JSON object instead of the human summary')
+    .option('--quiet', 'no progress bar or progress lines on stderr')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .addHelpText(
       'after',
       '\nExit codes: 0 every property held (replay: the outcome matched), 1 a property was violated\n' +
-        '(replay: the outcome differed), 2 bad usage or input.\n\n' +
-        'Examples:\n  npm run sim -- --seed 42\n  npm run sim -- --seeds 1..1000\n  npm run sim -- --seed 7 --bug figure8\n' +
+        'or a node assertion failed (replay: the outcome differed), 2 bad usage or input, 3 a run could\n' +
+        'not be judged (raftsim threw: a harness error; or a simulator resource limit was hit).\n\n' +
+        'Examples:\n  npm run sim -- --seed 42\n  npm run sim -- --seeds 1..1000\n  npm run sim -- --seed 50 --profile swarm --bug figure8\n' +
         '  npm run sim -- --replay scenarios/figure8.json --bug figure8 --format text',
     )
     .allowExcessArguments()
@@ -251,16 +269,31 @@ function checkBugs(names: readonly string[]): void {
 
 function listBugs(json: boolean, c: ChalkInstance): void {
   if (json) {
-    const rows = BUGS.map((b) => ({ name: b.name, property: b.property, description: b.description }));
+    const rows = BUGS.map((b) => ({
+      name: b.name,
+      property: b.property,
+      description: b.description,
+      requires: requiredFlags(b.requires),
+      shownBy: bugDemo(b.name),
+    }));
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return;
   }
   const width = Math.max(...BUGS.map((b) => b.name.length));
   for (const b of BUGS) {
+    const pad = ' '.repeat(width + 2);
+    const needs = requiredFlags(b.requires);
     process.stdout.write(
-      `${c.bold(b.name.padEnd(width))}  ${c.cyan(b.property)}\n  ${' '.repeat(width)}${b.description}\n`,
+      `${c.bold(b.name.padEnd(width))}  ${c.cyan(b.property)}\n${pad}${b.description}\n` +
+        (needs.length > 0 ? `${pad}${c.dim('needs:')} ${needs.join(', ')}\n` : '') +
+        `${pad}${c.dim('shown by:')} ${bugDemo(b.name)}\n`,
     );
   }
+}
+
+/** The command that shows a bug: its saved, shrunk trace. */
+function bugDemo(name: string): string {
+  return `npm run sim -- --replay scenarios/bugs/${name}.json`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,6 +304,10 @@ interface ShrinkSettings {
   readonly budget: ShrinkBudget;
   /** --out: where the one shrunk trace of this command goes (checked before the run). */
   readonly out: OutputTarget | null;
+  /** --quiet: no progress. */
+  readonly quiet: boolean;
+  /** Ctrl-C / SIGTERM: a shrink stops and saves the best trace so far. */
+  readonly signal?: AbortSignal;
 }
 
 interface SavedShrink {
@@ -278,17 +315,8 @@ interface SavedShrink {
   readonly property: string;
   readonly seed: number;
   readonly result: ShrinkResult;
-}
-
-function raftsimVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-      version?: unknown;
-    };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
+  /** Stopped by Ctrl-C / SIGTERM: the trace saved is the best found before. */
+  readonly interrupted: StopSignal | null;
 }
 
 /** The command line as typed, for a trace's metadata. */
@@ -298,43 +326,50 @@ function commandLine(): string {
   return ['npm run sim --', ...process.argv.slice(2).map(quote)].join(' ');
 }
 
-/** One line on stderr, rewritten in place; only on a terminal, so that pipes and CI stay quiet. */
-function shrinkProgress(label: string): { update: (p: ShrinkProgress) => void; done: () => void } {
-  if (process.stderr.isTTY !== true) return { update: () => {}, done: () => {} };
-  let lastMs = 0;
+/** A shrink's progress: a line rewritten in place on a terminal, a plain line now and then otherwise. */
+function shrinkProgress(
+  label: string,
+  quiet: boolean,
+): { update: (p: ShrinkProgress) => void; done: () => void } {
+  const line = lineProgress(stderrSink(quiet));
   return {
     update: (p) => {
-      const now = performance.now();
-      if (now - lastMs < 100) return;
-      lastMs = now;
       const of = p.budget.kind === 'runs' ? `/${p.budget.runs}` : '';
-      process.stderr.write(
-        `\r\x1b[K${label}: run ${p.runs}${of} · ${p.faults} faults, ${p.ops} ops, ${seconds(p.timeMs)} · ${p.pass}`,
+      line.update(
+        `${label}: run ${p.runs}${of} · ${p.faults} faults, ${p.ops} ops, ${seconds(p.timeMs)} · ${p.pass}`,
       );
     },
-    done: () => process.stderr.write('\r\x1b[K'),
+    done: () => line.done(),
   };
 }
 
-function shrinkAndSave(
+/**
+ * Shrinks on a worker thread (so that Ctrl-C is heard: it stops the shrink, and the best trace so
+ * far is saved) and writes the shrunk trace.
+ */
+async function shrinkAndSave(
   schedule: Schedule,
   bugs: readonly string[],
   seed: number,
   property: string,
   settings: ShrinkSettings,
   target: OutputTarget,
-): SavedShrink {
-  const progress = shrinkProgress(`shrinking ${property} (seed ${seed})`);
+): Promise<SavedShrink> {
+  const progress = shrinkProgress(`shrinking ${property} (seed ${seed})`, settings.quiet);
+  // A sweep passes its own signal; one seed or a replay listens only while it shrinks.
+  const own = settings.signal === undefined ? catchInterrupts() : null;
+  const signal = settings.signal ?? own!.signal;
   let result: ShrinkResult;
   try {
-    result = shrinkSchedule(schedule, {
+    result = await shrinkInWorker(schedule, {
       bugs,
       budget: settings.budget,
-      clockMs: () => performance.now(),
       onProgress: progress.update,
+      signal,
     });
   } finally {
     progress.done();
+    own?.dispose();
   }
   writeRunTrace(target, {
     schedule: result.schedule,
@@ -346,7 +381,13 @@ function shrinkAndSave(
       shrink: { before: result.before, after: result.after, runs: result.runs, complete: result.complete },
     },
   });
-  return { file: target.shown, property, seed, result };
+  return {
+    file: target.shown,
+    property,
+    seed,
+    result,
+    interrupted: signal.aborted ? (signal.reason as StopSignal) : null,
+  };
 }
 
 function sizeText(s: ScheduleSize): string {
@@ -356,7 +397,11 @@ function sizeText(s: ScheduleSize): string {
 function formatShrink(saved: SavedShrink, c: ChalkInstance): string[] {
   const label = (s: string): string => c.cyan(s.padEnd(9));
   const r = saved.result;
-  const budgetNote = r.complete ? '' : ', budget spent';
+  const budgetNote = saved.interrupted
+    ? `, interrupted by ${saved.interrupted}: the best so far`
+    : r.complete
+      ? ''
+      : ', budget spent';
   return [
     `${label('shrunk')}${sizeText(r.before)} → ${c.bold(sizeText(r.after))} ` +
       `(${r.after.nodes} nodes, ${r.after.clients} clients; ${r.runs} runs${budgetNote})`,
@@ -376,6 +421,11 @@ function formatRunFiles(files: RunFiles, c: ChalkInstance, historyWritten = true
   return lines;
 }
 
+/** `interrupted: true` and the signal, when Ctrl-C or SIGTERM cut a shrink short. */
+function interruptedJson(saved: SavedShrink | null): { interrupted?: true; signal?: StopSignal } {
+  return saved?.interrupted ? { interrupted: true, signal: saved.interrupted } : {};
+}
+
 function shrinkJson(saved: SavedShrink | null) {
   if (saved === null) return null;
   const r = saved.result;
@@ -387,6 +437,7 @@ function shrinkJson(saved: SavedShrink | null) {
     after: r.after,
     runs: r.runs,
     complete: r.complete,
+    interrupted: saved.interrupted !== null,
     outcome: r.outcome,
   };
 }
@@ -435,32 +486,60 @@ function openTraceSinks(
   return { writer, viewLines, onTrace };
 }
 
-function runOne(
+async function runOne(
   seed: number,
   settings: SweepSettings,
   o: CliOptions,
   c: ChalkInstance,
   shrink: ShrinkSettings,
   files: RunFiles,
-): number {
+): Promise<number> {
   const config = configFor(seed, settings.mode, settings.overrides);
   const invalid = validateConfig(config);
   if (invalid !== null) throw new UsageError(invalid);
+  // Listening before the trace file exists, so that no signal can find it unwatched.
+  const interrupt = files.trace !== null ? catchInterrupts() : null;
   const { writer, viewLines, onTrace } = openTraceSinks(o, files);
-  let result: RunResult;
+  const schedule = generateSchedule(seed, config);
   const startMs = performance.now();
-  try {
-    const opts = { bugs: settings.bugs, checkers: createSafetyCheckers() };
-    result =
-      onTrace === undefined ? runSeed(seed, config, opts) : runSeed(seed, config, { ...opts, onTrace });
-  } catch (error) {
-    writer?.abandon();
-    throw error;
+  const live = runProgress(`seed ${seed}`, config.timeMs, stderrSink(o.quiet === true));
+  const opts = {
+    bugs: settings.bugs,
+    checkers: createSafetyCheckers(),
+    ...(live.onProgress === undefined ? {} : { onProgress: live.onProgress }),
+  };
+  // The trace of a run an exception stopped is kept too: its last lines show what happened.
+  let run: ClassifiedRun;
+  if (interrupt !== null && writer !== null && onTrace !== undefined) {
+    // A trace file is being written: the run goes to a worker thread, so that Ctrl-C can stop it
+    // at once and the unfinished file is removed (the main thread would hear it only at the end).
+    let r: RunInWorkerResult;
+    try {
+      r = await runInWorker(schedule, {
+        bugs: settings.bugs,
+        onTrace,
+        ...(live.onProgress === undefined ? {} : { onProgress: live.onProgress }),
+        signal: interrupt.signal,
+      });
+    } finally {
+      interrupt.dispose();
+      live.done();
+    }
+    if (r.interrupted !== null) {
+      writer.abandon();
+      process.stderr.write(`raftsim: seed ${seed} interrupted by ${r.interrupted}; no trace written\n`);
+      return exitCodeOfSignal(r.interrupted);
+    }
+    run = r.run;
+  } else {
+    run = runClassified(schedule, onTrace === undefined ? opts : { ...opts, onTrace });
+    live.done();
   }
   const wallMs = performance.now() - startMs;
   writer?.commit();
+  if (isStopped(run)) return reportStoppedRun(run, seed, settings, o, c, shrink, schedule);
+  const result = run.result;
   const v = result.violation;
-  const schedule = generateSchedule(seed, config);
   if (files.history !== null) writeHistoryFile(files.history, result.history);
   if (files.save !== null) {
     const meta = { raftsimVersion: raftsimVersion(), command: commandLine() };
@@ -469,7 +548,8 @@ function runOne(
   let saved: SavedShrink | null = null;
   if (v !== null && shrink.enabled) {
     const target = shrink.out ?? defaultFailureTarget(v.property, seed);
-    saved = shrinkAndSave(schedule, settings.bugs, seed, v.property, shrink, target);
+    announceFinding(o, seed, v.property, replayCommand(seed, settings));
+    saved = await shrinkAndSave(schedule, settings.bugs, seed, v.property, shrink, target);
   }
   let view: string | null = null;
   if (o.format !== undefined) {
@@ -481,7 +561,7 @@ function runOne(
             schedule,
             bugs: settings.bugs,
             lines: viewLines ?? [],
-            outcome: v === null ? { status: 'ok' } : describeViolation(result),
+            outcome: expectedOutcomeOf(run),
             violation: v,
           });
   }
@@ -519,8 +599,10 @@ function runOne(
       leaderStability: result.leaderStability,
       linearizability: result.linearizability,
       traceHash: result.traceHash,
+      bugFires: result.bugFires,
       replay: v === null ? null : replayCommand(seed, settings),
       shrunk: shrinkJson(saved),
+      ...interruptedJson(saved),
       ...(view === null ? {} : { view }),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -528,13 +610,95 @@ function runOne(
     if (view !== null) process.stdout.write(view);
     const lines = formatSummary(result, wallMs, describeProfile(config), c);
     if (settings.bugs.length > 0)
-      lines.splice(1, 0, `${c.cyan('bugs'.padEnd(9))}${settings.bugs.join(', ')}`);
+      lines.splice(1, 0, `${c.cyan('bugs'.padEnd(9))}${describeFires(result.bugFires, c)}`);
     if (v !== null) lines.push(`${c.cyan('replay'.padEnd(9))}${replayCommand(seed, settings)}`);
     lines.push(...formatRunFiles(files, c));
     if (saved !== null) lines.push(...formatShrink(saved, c));
     summaryStream(view).write(`${lines.join('\n')}\n`);
   }
-  return result.ok ? EXIT_OK : EXIT_VIOLATION;
+  return saved?.interrupted ? exitCodeOfSignal(saved.interrupted) : exitCodeOf(run.kind);
+}
+
+/** `figure8 (fired 12 times)`, or the warning that a bug never changed a decision in this run. */
+function describeFires(fires: Readonly<Record<string, number>> | null, c: ChalkInstance): string {
+  if (fires === null) return '';
+  const never = neverFired(fires);
+  const fired = Object.entries(fires)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => `${name} (fired ${num(n)} time${n === 1 ? '' : 's'})`);
+  return [...fired, ...never.map((line) => c.yellow(line))].join(', ');
+}
+
+/** Before a long shrink: the finding and its replay command, so that nothing is lost if it is cut short. */
+function announceFinding(o: CliOptions, seed: number, property: string, replay: string): void {
+  // Not progress: --quiet keeps it. --json records it in its object instead.
+  if (o.json === true) return;
+  process.stderr.write(
+    `found    ${failureText(property as FailureKind)} in seed ${seed}; replay: ${replay}\n`,
+  );
+}
+
+/** The report of a run an exception stopped: an assertion, a harness error or a resource limit. */
+async function reportStoppedRun(
+  run: StoppedRun,
+  seed: number,
+  settings: SweepSettings,
+  o: CliOptions,
+  c: ChalkInstance,
+  shrink: ShrinkSettings,
+  schedule: Schedule,
+): Promise<number> {
+  const replay = replayCommand(seed, settings);
+  let saved: SavedShrink | null = null;
+  if (isShrinkable(run.kind) && shrink.enabled) {
+    announceFinding(o, seed, run.kind, replay);
+    saved = await shrinkAndSave(
+      schedule,
+      settings.bugs,
+      seed,
+      run.kind,
+      shrink,
+      shrink.out ?? defaultFailureTarget(run.kind, seed),
+    );
+  }
+  const stopped = { kind: run.kind, message: run.message, step: run.step, timeMs: run.timeMs };
+  if (o.json) {
+    const out = {
+      seed,
+      profile: settings.mode,
+      bugs: settings.bugs,
+      config: schedule.config,
+      ok: false,
+      outcome: run.kind,
+      stopped: { ...stopped, recentEvents: run.recentEvents, stack: run.stack },
+      violation: null,
+      replay,
+      shrunk: shrinkJson(saved),
+      ...interruptedJson(saved),
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return saved?.interrupted ? exitCodeOfSignal(saved.interrupted) : exitCodeOf(run.kind);
+  }
+  const label = (s: string): string => c.cyan(s.padEnd(9));
+  const lines = [
+    `${label('seed')}${seed}`,
+    `${label('config')}${describeProfile(schedule.config)}`,
+    ...(settings.bugs.length > 0 ? [`${label('bugs')}${settings.bugs.join(', ')}`] : []),
+    `${c.red.bold(`✗ ${run.kind.toUpperCase()}`)} at step ${num(run.step)}, t=${seconds(run.timeMs)}: ${describeKind(run.kind, '')}`,
+    `  ${run.message}`,
+  ];
+  if (run.recentEvents.length > 0) {
+    lines.push(
+      c.dim(`  last ${run.recentEvents.length} events:`),
+      ...run.recentEvents.map((e) => `    ${e}`),
+    );
+  }
+  if (run.stack !== null)
+    lines.push(c.dim('  stack (a bug in raftsim; please report it):'), `  ${run.stack}`);
+  lines.push(`${label('replay')}${replay}`);
+  if (saved !== null) lines.push(...formatShrink(saved, c));
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return saved?.interrupted ? exitCodeOfSignal(saved.interrupted) : exitCodeOf(run.kind);
 }
 
 /** With a view on stdout (to pipe into a file), the summary goes to stderr. */
@@ -542,21 +706,16 @@ function summaryStream(view: string | null): NodeJS.WriteStream {
   return view === null ? process.stdout : process.stderr;
 }
 
-function describeViolation(result: RunResult): ExpectedOutcome {
-  const v = result.violation!;
-  return { status: 'violation', property: v.property, step: v.step, timeMs: v.timeMs, message: v.message };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Replay of a saved trace
 
-function runReplay(
+async function runReplay(
   file: string,
   o: CliOptions,
   c: ChalkInstance,
   shrink: ShrinkSettings,
   files: RunFiles,
-): number {
+): Promise<number> {
   const maxMb = o.maxInputMb === undefined ? undefined : parseMaxInputMb('--max-input-mb', o.maxInputMb);
   const trace: TraceFile = readTraceFile(userPath(file), {
     shown: file,
@@ -592,9 +751,17 @@ function runReplay(
   }
   // A violation nobody expected is a new failure: shrink and save it like one from a seed.
   let saved: SavedShrink | null = null;
-  if (!report.matched && actual.status === 'violation' && shrink.enabled) {
+  if (!report.matched && actual.status === 'violation' && isShrinkable(run.kind) && shrink.enabled) {
+    announceFinding(o, trace.schedule.seed, actual.property, `npm run sim -- --replay ${file}`);
     const out = shrink.out ?? defaultFailureTarget(actual.property, trace.schedule.seed);
-    saved = shrinkAndSave(trace.schedule, chosen.bugs, trace.schedule.seed, actual.property, shrink, out);
+    saved = await shrinkAndSave(
+      trace.schedule,
+      chosen.bugs,
+      trace.schedule.seed,
+      actual.property,
+      shrink,
+      out,
+    );
   }
   const view =
     o.format === undefined
@@ -620,6 +787,7 @@ function runReplay(
       traceHash: run.result?.traceHash ?? null,
       violation: run.result?.violation ?? null,
       shrunk: shrinkJson(saved),
+      ...interruptedJson(saved),
       ...(view === null ? {} : { view }),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -634,8 +802,8 @@ function runReplay(
     lines.push(`${label('actual')}${describeOutcome(actual)}`);
     if (run.result !== null && run.result.violation !== null)
       lines.push(...formatViolation(run.result.violation, c));
-    if (actual.status === 'violation' && actual.property === 'assertion') {
-      lines.push(`  ${actual.message ?? ''}`, ...run.assertionEvents.map((e) => `    ${e}`));
+    if (run.stopped !== null) {
+      lines.push(`  ${run.stopped.message}`, ...run.assertionEvents.map((e) => `    ${e}`));
     }
     lines.push(
       report.matched
@@ -646,7 +814,8 @@ function runReplay(
     if (saved !== null) lines.push(...formatShrink(saved, c));
     summaryStream(view).write(`${lines.join('\n')}\n`);
   }
-  return report.matched ? EXIT_OK : EXIT_VIOLATION;
+  if (saved?.interrupted) return exitCodeOfSignal(saved.interrupted);
+  return report.matched ? EXIT_OK : Math.max(EXIT_VIOLATION, exitCodeOf(run.kind));
 }
 
 async function runMany(
@@ -654,107 +823,146 @@ async function runMany(
   settings: SweepSettings,
   o: CliOptions,
   c: ChalkInstance,
-  shrink: ShrinkSettings,
+  shrinkFlags: ShrinkSettings,
 ) {
   const workers =
     o.workers === undefined ? availableParallelism() : parseIntInRange('--workers', o.workers, 1, 256);
   const total = range.hi - range.lo + 1;
-  const showBar = process.stderr.isTTY === true && !o.json;
-  const bar = showBar
-    ? new cliProgress.SingleBar(
-        {
-          format: 'seeds {bar} {value}/{total} | failures {failures} | {rate} seeds/s | ETA {eta_formatted}',
-          stream: process.stderr,
-          hideCursor: true,
-        },
-        cliProgress.Presets.shades_classic,
-      )
-    : null;
+  // Ctrl-C / SIGTERM: the workers stop, and what was found so far is reported (exit 130 / 143).
+  const interrupt = catchInterrupts();
+  const shrink: ShrinkSettings = { ...shrinkFlags, signal: interrupt.signal };
+  const progress = sweepProgress(total, stderrSink(o.quiet === true));
+  // A bar cut short must not leave the terminal without a cursor or line wrap.
+  const onAbort = (): void => {
+    progress.stop();
+    if (process.stderr.isTTY === true) process.stderr.write(RESTORE_TERMINAL);
+  };
+  interrupt.signal.addEventListener('abort', onAbort, { once: true });
   let done = 0;
   let failures = 0;
   const startMs = performance.now();
-  bar?.start(total, 0, { failures: 0, rate: '0' });
-  const result = await runSweep({
-    lo: range.lo,
-    hi: range.hi,
-    workers,
-    settings,
-    stopOnFailure: o.stopOnFailure === true,
-    onOutcome: (outcome) => {
-      done++;
-      if (!outcome.ok) failures++;
-      const rate = (done * 1000) / Math.max(1, performance.now() - startMs);
-      bar?.update(done, { failures, rate: rate.toFixed(1) });
-    },
-  });
-  bar?.stop();
-  const wallMs = performance.now() - startMs;
-  const failed = result.outcomes.filter((x) => !x.ok);
-  const events = result.outcomes.reduce((sum, x) => sum + x.events, 0);
-  // The first failing seed of each property, shrunk and saved (outcomes are in seed order).
-  const saved: SavedShrink[] = [];
-  if (shrink.enabled) {
-    const firstByProperty = new Map<string, SeedOutcome>();
-    for (const f of failed) {
-      const property = f.property ?? 'unknown';
-      if (!firstByProperty.has(property)) firstByProperty.set(property, f);
+  try {
+    const result = await runSweep({
+      lo: range.lo,
+      hi: range.hi,
+      workers,
+      settings,
+      stopOnFailure: o.stopOnFailure === true,
+      signal: interrupt.signal,
+      onOutcome: (outcome) => {
+        done++;
+        if (!outcome.ok) failures++;
+        progress.update(done, failures);
+      },
+    });
+    progress.stop();
+    const wallMs = performance.now() - startMs;
+    const failed = result.outcomes.filter((x) => !x.ok);
+    const events = result.outcomes.reduce((sum, x) => sum + x.events, 0);
+    const sweep: SweepReport = { outcomes: result.outcomes, total, failed, events, wallMs, workers };
+    // The failures and their replay commands come out before shrinking, which may take minutes.
+    if (!o.json) {
+      const lines = formatSweep(sweep, settings, c);
+      if (interrupt.signal.aborted) lines.push(interruptedLine(interrupt.received(), c));
+      process.stdout.write(`${lines.join('\n')}\n`);
     }
-    for (const [property, f] of firstByProperty) {
-      const schedule = generateSchedule(f.seed, configFor(f.seed, settings.mode, settings.overrides));
-      saved.push(
-        shrinkAndSave(
+    // The first failing seed of each property, shrunk and saved (outcomes are in seed order).
+    const saved: SavedShrink[] = [];
+    if (shrink.enabled && !interrupt.signal.aborted) {
+      const firstByProperty = new Map<string, SeedOutcome>();
+      for (const f of failed) {
+        const property = f.property ?? 'unknown';
+        if (isShrinkable(f.kind) && !firstByProperty.has(property)) firstByProperty.set(property, f);
+      }
+      for (const [property, f] of firstByProperty) {
+        if (interrupt.signal.aborted) break;
+        const schedule = generateSchedule(f.seed, configFor(f.seed, settings.mode, settings.overrides));
+        const one = await shrinkAndSave(
           schedule,
           settings.bugs,
           f.seed,
           property,
           shrink,
           defaultFailureTarget(property, f.seed),
-        ),
-      );
+        );
+        saved.push(one);
+        if (!o.json) {
+          const lines = [
+            `  ${c.bold(one.property)} (seed ${one.seed}):`,
+            ...formatShrink(one, c).map((l) => `  ${l}`),
+          ];
+          if (one.interrupted !== null) lines.push(interruptedLine(interrupt.received(), c));
+          process.stdout.write(`${lines.join('\n')}\n`);
+        }
+      }
     }
+    if (o.json) process.stdout.write(`${JSON.stringify(sweepJson(sweep, settings, saved, interrupt))}\n`);
+    const signal = interrupt.received();
+    if (signal !== null) return exitCodeOfSignal(signal);
+    return exitCodeOfAll(result.outcomes.map((x) => x.kind));
+  } finally {
+    interrupt.signal.removeEventListener('abort', onAbort);
+    interrupt.dispose();
   }
-  if (o.json) {
-    const out = {
-      seeds: result.outcomes.length,
-      requested: total,
-      ok: failed.length === 0,
-      passed: result.outcomes.length - failed.length,
-      profile: settings.mode,
-      bugs: settings.bugs,
-      failures: failed.map((x) => ({
-        seed: x.seed,
-        property: x.property,
-        message: x.message,
-        step: x.step,
-        profile: x.profile,
-        replay: replayCommand(x.seed, settings),
-      })),
-      events,
-      wallMs: Math.round(wallMs),
-      workers,
-      shrunk: saved.map((x) => shrinkJson(x)),
-    };
-    process.stdout.write(`${JSON.stringify(out)}\n`);
-  } else {
-    const lines = formatSweep(result.outcomes, total, failed, settings, events, wallMs, workers, c);
-    for (const x of saved) {
-      lines.push(`  ${c.bold(x.property)} (seed ${x.seed}):`, ...formatShrink(x, c).map((l) => `  ${l}`));
-    }
-    process.stdout.write(`${lines.join('\n')}\n`);
-  }
-  return failed.length === 0 ? EXIT_OK : EXIT_VIOLATION;
 }
 
-function formatSweep(
-  outcomes: SeedOutcome[],
-  total: number,
-  failed: SeedOutcome[],
+/** For each bug switched on, in how many seeds its decision ever differed from the correct one. */
+function seedsFired(outcomes: readonly SeedOutcome[], bugs: readonly string[]): Record<string, number> {
+  const seeds: Record<string, number> = {};
+  for (const name of bugs) seeds[name] = 0;
+  for (const o of outcomes) {
+    for (const [name, n] of Object.entries(o.bugFires ?? {})) if (n > 0) seeds[name] = (seeds[name] ?? 0) + 1;
+  }
+  return seeds;
+}
+
+interface SweepReport {
+  readonly outcomes: SeedOutcome[];
+  readonly total: number;
+  readonly failed: SeedOutcome[];
+  readonly events: number;
+  readonly wallMs: number;
+  readonly workers: number;
+}
+
+function interruptedLine(signal: string | null, c: ChalkInstance): string {
+  return `${c.cyan('stopped'.padEnd(9))}${c.yellow.bold(`interrupted by ${signal ?? 'a signal'}`)}: the results above are partial`;
+}
+
+function sweepJson(
+  r: SweepReport,
   settings: SweepSettings,
-  events: number,
-  wallMs: number,
-  workers: number,
-  c: ChalkInstance,
-): string[] {
+  saved: readonly SavedShrink[],
+  interrupt: { received(): string | null },
+) {
+  const signal = interrupt.received();
+  return {
+    seeds: r.outcomes.length,
+    requested: r.total,
+    ok: r.failed.length === 0,
+    passed: r.outcomes.length - r.failed.length,
+    profile: settings.mode,
+    bugs: settings.bugs,
+    failures: r.failed.map((x) => ({
+      seed: x.seed,
+      kind: x.kind,
+      property: x.property,
+      message: x.message,
+      step: x.step,
+      profile: x.profile,
+      replay: replayCommand(x.seed, settings),
+    })),
+    events: r.events,
+    wallMs: Math.round(r.wallMs),
+    workers: r.workers,
+    shrunk: saved.map((x) => shrinkJson(x)),
+    seedsFired: seedsFired(r.outcomes, settings.bugs),
+    ...(signal === null ? {} : { interrupted: true, signal }),
+  };
+}
+
+function formatSweep(r: SweepReport, settings: SweepSettings, c: ChalkInstance): string[] {
+  const { outcomes, total, failed, events, wallMs, workers } = r;
   const label = (s: string): string => c.cyan(s.padEnd(9));
   const lines = [
     `${label('seeds')}${num(outcomes.length)} of ${num(total)} run (profile ${settings.mode}` +
@@ -762,6 +970,12 @@ function formatSweep(
     `${label('ran')}${num(events)} events in ${seconds(wallMs)} on ${workers} worker${workers === 1 ? '' : 's'}, ` +
       `${((outcomes.length * 1000) / Math.max(1, wallMs)).toFixed(1)} seeds/s`,
   ];
+  for (const [name, n] of Object.entries(seedsFired(outcomes, settings.bugs))) {
+    const text = `${name} fired in ${num(n)} of ${num(outcomes.length)} seeds`;
+    lines.push(
+      `${label('bug')}${n === 0 ? c.yellow(`${text}: it was on but never fired in this sweep`) : text}`,
+    );
+  }
   if (failed.length === 0) {
     lines.push(
       `${label('verdict')}${c.green.bold(`✓ ${outcomes.length === 1 ? `seed ${outcomes[0]!.seed}` : `all ${num(outcomes.length)} seeds`} held every property`)}`,
@@ -780,8 +994,10 @@ function formatSweep(
   );
   for (const [property, list] of byProperty) {
     const first = list.slice(0, 8).map((f) => f.seed);
+    const what =
+      list[0]!.kind === 'violation' ? property : `${property} — ${describeKind(list[0]!.kind, property)}`;
     lines.push(
-      `  ${c.bold(property)}: ` +
+      `  ${c.bold(what)}: ` +
         (list.length === 1
           ? `seed ${first[0]}`
           : `${num(list.length)} seeds, first ${first.join(', ')}${list.length > 8 ? ', …' : ''}`),
@@ -845,11 +1061,25 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError('--format shows one run: use it with --seed or --replay');
     const range = parseRange('--seeds', o.seeds, MAX_SEED, MAX_SWEEP_SEEDS);
     const mode = (o.profile ?? 'swarm') as ProfileMode;
-    return runMany(range, { mode, overrides, bugs: o.bug }, o, c, shrink);
+    return runMany(range, { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug }, o, c, shrink);
   }
   const seed = o.seed === undefined ? DEFAULT_SEED : parseUint('--seed', o.seed, MAX_SEED);
   const mode = (o.profile ?? 'fixed') as ProfileMode;
-  return runOne(seed, { mode, overrides, bugs: o.bug }, o, c, shrink, files);
+  return runOne(
+    seed,
+    { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug },
+    o,
+    c,
+    shrink,
+    files,
+  );
+}
+
+/** The options the bugs need, switched on with a notice on stderr (sim/bug-options.ts). */
+function withBugNeeds(o: CliOptions, overrides: ConfigOverrides, mode: ProfileMode): ConfigOverrides {
+  const applied = applyBugRequirements(o.bug, overrides, mode);
+  if (o.quiet !== true) for (const n of applied.notices) process.stderr.write(`raftsim: note: ${n}\n`);
+  return applied.overrides;
 }
 
 /** Bounds on --shrink-budget: a shrink is a wait in front of the user, never an overnight job. */
@@ -870,7 +1100,7 @@ function shrinkSettings(o: CliOptions, files: RunFiles): ShrinkSettings {
     }
     budget = parsed;
   }
-  return { enabled: o.shrink !== false, budget, out: files.out };
+  return { enabled: o.shrink !== false, budget, out: files.out, quiet: o.quiet === true };
 }
 
 /**
@@ -892,14 +1122,26 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-if (isMainModule(import.meta.url)) {
+/** The process around runCli: `npm run sim` and the raftsim executable (sim/bin.ts) both start here. */
+export function startCli(argv: string[]): void {
   // A reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
     throw error;
   });
 
-  runCli(process.argv.slice(2)).then((code) => {
+  // Whatever ends the process, no temporary file outlives it and the terminal is given back.
+  process.on('exit', () => {
+    removeTempFiles();
+    if (process.stderr.isTTY === true) process.stderr.write(RESTORE_TERMINAL);
+  });
+  // Ctrl-C and SIGTERM: long work (sweeps, shrinks, a run writing --trace) catches them while it
+  // runs and reports what it has; at any other moment they keep their default, immediate effect
+  // (a handler here would wait for a synchronous run to end before it could act).
+
+  runCli(argv).then((code) => {
     process.exitCode = code;
   });
 }
+
+if (isMainModule(import.meta.url)) startCli(process.argv.slice(2));

@@ -355,10 +355,55 @@ export function validateConfig(c: SimConfig): string | null {
 }
 
 /**
- * Whether the liveness probe can be judged in this config: the bound must end within the run.
+ * Below this chance that one vote round reaches a majority, a correct Raft cannot be promised a
+ * leader within the bound: ten election timeouts then leave a real chance that every round fails.
+ */
+export const VOTE_ROUND_SUCCESS_MIN = 0.5;
+
+/**
+ * The chance that a candidate's RequestVotes and their replies reach a majority in one round when
+ * each message is lost with probability dropRate (duplicates and long delays aside).
+ */
+export function voteRoundSuccess(c: SimConfig): number {
+  const q = (1 - c.network.dropRate) ** 2;
+  const peers = c.nodes - 1;
+  const need = Math.floor(c.nodes / 2);
+  let p = 0;
+  let binomial = 1;
+  for (let k = 0; k <= peers; k++) {
+    if (k > 0) binomial = (binomial * (peers - k + 1)) / k;
+    if (k >= need) p += binomial * q ** k * (1 - q) ** (peers - k);
+  }
+  return Math.min(1, p);
+}
+
+/**
+ * Whether the liveness probe can be judged in this config. It is judged only where a correct Raft
+ * can meet the bound (docs/design.md, "Liveness"):
+ * - Raft's timing requirement (§5.6, broadcast time ≪ election timeout): the slowest ordinary
+ *   round trip, 2 × delayMsMax, must be below the shortest election timeout, or candidates can
+ *   time out before their votes come back, round after round;
+ * - the network must let a vote round reach a majority at least every other try;
+ * - the bound must end within the run.
  * Returns null when it can, else the reason it is skipped (recorded in the run result).
  */
 export function livenessSkipReason(c: SimConfig): string | null {
+  const roundTripMs = 2 * c.network.delayMsMax;
+  if (roundTripMs >= c.raft.electionTimeoutMsMin) {
+    return (
+      `liveness not judged: a round trip takes up to ${roundTripMs} ms (2 × ${c.network.delayMsMax} ms delay), ` +
+      `not below the shortest election timeout of ${c.raft.electionTimeoutMsMin} ms; Raft promises a leader ` +
+      'only when broadcast time is well below the election timeout (§5.6)'
+    );
+  }
+  const success = voteRoundSuccess(c);
+  if (success < VOTE_ROUND_SUCCESS_MIN) {
+    return (
+      `liveness not judged: with drop ${c.network.dropRate} a vote round reaches a majority of ${c.nodes} ` +
+      `nodes with probability ${success.toFixed(3)}, below ${VOTE_ROUND_SUCCESS_MIN}; a correct Raft cannot ` +
+      `promise a leader within ${c.livenessBoundMs} ms`
+    );
+  }
   const fromMs = faultsEndMs(c);
   if (fromMs + c.livenessBoundMs > c.timeMs) {
     return (

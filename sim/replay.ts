@@ -2,9 +2,23 @@
 // and say whether the outcome is the one recorded — and if not, what differs.
 
 import { createSafetyCheckers } from '../properties/index.ts';
-import { type RunResult, runSchedule, simErrorContext } from './runner.ts';
+import {
+  expectedOutcomeOf,
+  isStopped,
+  kindOfFailure,
+  type RunKind,
+  runClassified,
+  type StoppedRun,
+} from './outcome.ts';
+import type { RunResult } from './runner.ts';
 import type { Schedule } from './schedule.ts';
-import { type Expectation, type ExpectedOutcome, sameBugSet, type TraceFile } from './trace-file.ts';
+import {
+  type Expectation,
+  type ExpectedOutcome,
+  type FailureKind,
+  sameBugSet,
+  type TraceFile,
+} from './trace-file.ts';
 
 export interface OutcomeRunOptions {
   readonly bugs: readonly string[];
@@ -17,45 +31,36 @@ export interface OutcomeRunOptions {
   readonly linearizability?: boolean;
 }
 
-/** What one run of a schedule showed; `result` is null when an assertion stopped it. */
+/** What one run of a schedule showed; `result` is null when an exception stopped it. */
 export interface OutcomeRun {
+  readonly kind: RunKind;
   readonly outcome: ExpectedOutcome;
   readonly result: RunResult | null;
-  /** The events that led to a failed assertion (the report of an assertion outcome). */
+  /** The events that led to the exception that stopped the run (assertion, harness error, limit). */
   readonly assertionEvents: readonly string[];
+  /** What stopped the run, when an exception did. */
+  readonly stopped: StoppedRun | null;
 }
 
 /**
- * Runs a schedule with every safety checker and reduces the run to its outcome. A failed
- * assertion in the node or simulator is a found bug like a violated property: it becomes the
- * outcome 'assertion' at the step it fired. Any other exception is a bug in raftsim and propagates.
+ * Runs a schedule with every safety checker and reduces the run to its outcome (classified by
+ * runClassified: a failed assertion, a harness error and a resource limit each become an
+ * outcome at the step they happened).
  */
 export function runForOutcome(schedule: Schedule, opts: OutcomeRunOptions): OutcomeRun {
-  try {
-    const result = runSchedule(schedule, {
-      bugs: opts.bugs,
-      checkers: createSafetyCheckers(),
-      ...(opts.onTrace === undefined ? {} : { onTrace: opts.onTrace }),
-      ...(opts.recentEvents === undefined ? {} : { recentEvents: opts.recentEvents }),
-      ...(opts.maxSteps === undefined ? {} : { maxSteps: opts.maxSteps }),
-      ...(opts.linearizability === undefined ? {} : { linearizability: opts.linearizability }),
-    });
-    return { outcome: outcomeOf(result), result, assertionEvents: [] };
-  } catch (error) {
-    if (!(error instanceof Error) || error.name !== 'AssertionError') throw error;
-    const where = simErrorContext(error);
-    return {
-      outcome: {
-        status: 'violation',
-        property: 'assertion',
-        step: where?.step ?? 0,
-        timeMs: where?.timeMs ?? 0,
-        message: error.message,
-      },
-      result: null,
-      assertionEvents: where?.recentEvents ?? [],
-    };
+  const run = runClassified(schedule, {
+    bugs: opts.bugs,
+    checkers: createSafetyCheckers(),
+    ...(opts.onTrace === undefined ? {} : { onTrace: opts.onTrace }),
+    ...(opts.recentEvents === undefined ? {} : { recentEvents: opts.recentEvents }),
+    ...(opts.maxSteps === undefined ? {} : { maxSteps: opts.maxSteps }),
+    ...(opts.linearizability === undefined ? {} : { linearizability: opts.linearizability }),
+  });
+  const outcome = expectedOutcomeOf(run);
+  if (!isStopped(run)) {
+    return { kind: run.kind, outcome, result: run.result, assertionEvents: [], stopped: null };
   }
+  return { kind: run.kind, outcome, result: null, assertionEvents: run.recentEvents, stopped: run };
 }
 
 export function outcomeOf(result: RunResult): ExpectedOutcome {
@@ -66,28 +71,48 @@ export function outcomeOf(result: RunResult): ExpectedOutcome {
 
 export function describeOutcome(o: ExpectedOutcome): string {
   if (o.status === 'ok') return 'every property holds';
-  return `${o.property} violated at step ${o.step} (t=${o.timeMs} ms)`;
+  return `${failureText(o.property)} at step ${o.step} (t=${o.timeMs} ms)`;
+}
+
+/** 'x violated', or what happened instead when the failure is not a property. */
+export function failureText(property: FailureKind): string {
+  switch (property) {
+    case 'assertion':
+      return 'an assertion failed';
+    case 'harness-error':
+      return 'a harness error (raftsim threw)';
+    case 'resource-limit':
+      return 'a simulator resource limit was hit';
+    default:
+      return `${property} violated`;
+  }
 }
 
 /** Null when `actual` is what `expected` says; otherwise one sentence saying what differs. */
 export function compareOutcome(expected: ExpectedOutcome, actual: ExpectedOutcome): string | null {
   if (expected.status === 'ok') {
     if (actual.status === 'ok') return null;
-    return `expected every property to hold, but ${actual.property} was violated at step ${actual.step}`;
+    return `expected every property to hold, but ${wasText(actual.property)} at step ${actual.step}`;
   }
-  if (actual.status === 'ok') {
-    return `expected ${expected.property} violated at step ${expected.step}, but there was no violation`;
-  }
+  const wanted = `expected ${failureText(expected.property)} at step ${expected.step}`;
+  if (actual.status === 'ok') return `${wanted}, but there was no violation`;
   if (actual.property !== expected.property) {
-    return (
-      `expected ${expected.property} violated at step ${expected.step}, ` +
-      `but another property was: ${actual.property} at step ${actual.step}`
-    );
+    const other = isProperty(actual.property)
+      ? `another property was: ${actual.property}`
+      : failureText(actual.property);
+    return `${wanted}, but ${other} at step ${actual.step}`;
   }
-  if (actual.step !== expected.step) {
-    return `expected ${expected.property} violated at step ${expected.step}, but it was at another step: ${actual.step}`;
-  }
+  if (actual.step !== expected.step) return `${wanted}, but it was at another step: ${actual.step}`;
   return null;
+}
+
+function isProperty(kind: FailureKind): boolean {
+  return kindOfFailure(kind) === 'violation';
+}
+
+/** 'x was violated', or what happened instead. */
+function wasText(kind: FailureKind): string {
+  return isProperty(kind) ? `${kind} was violated` : failureText(kind);
 }
 
 function showBugs(bugs: readonly string[]): string {

@@ -8,11 +8,13 @@ import { RaftNode } from '../src/raft/node.ts';
 import type { Policy } from '../src/raft/policy.ts';
 import type { RaftProcess } from '../src/raft/process.ts';
 import type { Command, DurableState, NodeId, RaftConfig, Random, Ready, Role } from '../src/raft/types.ts';
+import { type BugFires, countingPolicy } from './bug-fires.ts';
 import { ClientPool } from './clients.ts';
 import { faultsEndMs, livenessSkipReason, type SimConfig } from './config.ts';
 import type { DeliverEvent, FaultEvent, ReplyEvent, RequestEvent, SimEvent } from './events.ts';
 import { withFence } from './fence.ts';
 import { Host, requestKey } from './host.ts';
+import { ResourceLimitError } from './limits.ts';
 import { Network } from './network.ts';
 import { EventQueue } from './queue.ts';
 import { intBetween, stream } from './rng.ts';
@@ -44,6 +46,13 @@ export interface RunOptions {
   readonly onTrace?: (line: string) => void;
   /** Stop after this many steps (a bound on runaway runs). */
   readonly maxSteps?: number;
+  /** The event-queue cap (default 1,000,000); past it the run ends with a ResourceLimitError. */
+  readonly queuedEventsMax?: number;
+  /**
+   * Called every 65,536 steps with the virtual time, for a progress line. It must not
+   * affect the run (it sees numbers only, and the fence still forbids clocks inside it).
+   */
+  readonly onProgress?: (nowMs: number, steps: number) => void;
   /** How many of the last events a violation report shows (default 32). */
   readonly recentEvents?: number;
   /** Run inside the determinism fence (default true). */
@@ -135,6 +144,8 @@ export interface RunResult {
   } | null;
   readonly history: HistoryOp[];
   readonly traceHash: string | null;
+  /** For each bug switched on, how often its decision differed from the correct one (sim/bug-fires.ts). */
+  readonly bugFires: Record<string, number> | null;
 }
 
 /**
@@ -156,6 +167,8 @@ export function simErrorContext(error: unknown): SimErrorContext | null {
 const DEFAULT_RECENT_EVENTS = 32;
 /** A Raft cluster keeps a few hundred events queued; a million means something is flooding. */
 const MAX_QUEUED_EVENTS = 1_000_000;
+/** onProgress is called every 2^16 steps: a few times a second, at no cost between. */
+const PROGRESS_MASK = 0xffff;
 
 const EMPTY_READY: Ready = Object.freeze({
   hardState: null,
@@ -223,7 +236,11 @@ class Simulation {
   private readonly createNode: NodeFactory;
   private readonly createStateMachine: () => StateMachine;
   private readonly policy: Policy;
+  /** Counts how often each switched-on bug changed a decision (null without bugs). */
+  private readonly fires: BugFires | null;
   private readonly maxSteps: number;
+  private readonly queuedEventsMax: number;
+  private readonly onProgress: ((nowMs: number, steps: number) => void) | null;
 
   private nowMs = 0;
   private steps = 0;
@@ -290,9 +307,13 @@ class Simulation {
     this.checkRest = checkers.slice(6);
     this.tracer = opts.onTrace === undefined ? null : new Tracer(opts.onTrace);
     this.maxSteps = opts.maxSteps ?? Math.max(10_000_000, config.timeMs * 500);
+    this.queuedEventsMax = opts.queuedEventsMax ?? MAX_QUEUED_EVENTS;
+    this.onProgress = opts.onProgress ?? null;
     this.createNode = opts.createNode ?? defaultNodeFactory;
     this.createStateMachine = opts.createStateMachine ?? defaultStateMachineFactory;
-    this.policy = opts.policy ?? policyFor(opts.bugs ?? []);
+    const bugs = opts.bugs ?? [];
+    this.fires = opts.policy === undefined && bugs.length > 0 ? countingPolicy(bugs, policyFor(bugs)) : null;
+    this.policy = opts.policy ?? this.fires?.policy ?? policyFor(bugs);
 
     for (let id = 1; id <= config.nodes; id++) this.peers.push(id);
     for (let id = 1; id <= config.nodes; id++) {
@@ -390,8 +411,10 @@ class Simulation {
         return;
       }
       // Hot-path assertions are spelled out as ifs so that no message closure is built per step.
-      if (queue.size >= MAX_QUEUED_EVENTS) {
-        throw new AssertionError(`event queue holds ${queue.size} events at step ${this.steps}`);
+      if (queue.size >= this.queuedEventsMax) {
+        throw new ResourceLimitError(
+          `event queue holds ${queue.size} events at step ${this.steps} (the cap is ${this.queuedEventsMax})`,
+        );
       }
       const ev = queue.pop()!;
       const t = queue.poppedTimeMs;
@@ -399,6 +422,7 @@ class Simulation {
       this.nowMs = t;
       if (this.isStale(ev)) continue;
       this.steps++;
+      if (this.onProgress !== null && (this.steps & PROGRESS_MASK) === 0) this.onProgress(t, this.steps);
       this.outcome = Outcome.done;
       this.stepNode = 0;
       if (this.tracer !== null) this.rec = { step: this.steps, t, ev: ev.kind };
@@ -648,15 +672,21 @@ class Simulation {
 
   private newProcess(h: Host): RaftProcess {
     h.incarnation++;
-    return this.createNode({
-      id: h.id,
-      peers: this.peers,
-      config: this.config.raft,
-      rng: stream(this.seed, 'timeout', h.id, h.incarnation),
-      policy: this.policy,
-      durable: h.storage.durableState(),
-      nowMs: h.localMs(this.nowMs),
-    });
+    // A node reads every flag of its policy once when built; that decides nothing.
+    this.fires?.pause(true);
+    try {
+      return this.createNode({
+        id: h.id,
+        peers: this.peers,
+        config: this.config.raft,
+        rng: stream(this.seed, 'timeout', h.id, h.incarnation),
+        policy: this.policy,
+        durable: h.storage.durableState(),
+        nowMs: h.localMs(this.nowMs),
+      });
+    } finally {
+      this.fires?.pause(false);
+    }
   }
 
   private startNode(h: Host): void {
@@ -1098,6 +1128,7 @@ class Simulation {
       linearizability: this.linearizability,
       history: this.clients.history,
       traceHash: this.tracer === null ? null : this.tracer.digest(),
+      bugFires: this.fires?.counts() ?? null,
     };
   }
 }

@@ -1,7 +1,8 @@
 import { createSafetyCheckers } from '../properties/index.ts';
-import type { PropertyId } from '../properties/types.ts';
-import { runSeed } from './index.ts';
+import { isStopped, type RunKind, runClassified } from './outcome.ts';
 import { type ConfigOverrides, configFor, describeProfile, type ProfileMode } from './profile.ts';
+import { generateSchedule } from './schedule.ts';
+import type { FailureKind } from './trace-file.ts';
 
 /** How every seed of a sweep is run. Plain data: it crosses into worker threads. */
 export interface SweepSettings {
@@ -10,47 +11,62 @@ export interface SweepSettings {
   readonly bugs: readonly string[];
 }
 
-/** What one seed showed. `property` is 'assertion' when a guard in the node or simulator fired. */
+/**
+ * What one seed showed. `kind` says what sort of outcome (sim/outcome.ts); `property` names the
+ * violated property, or repeats the kind ('assertion', 'harness-error', 'resource-limit').
+ */
 export interface SeedOutcome {
   readonly seed: number;
   readonly ok: boolean;
-  readonly property: PropertyId | 'assertion' | null;
+  readonly kind: RunKind;
+  readonly property: FailureKind | null;
   readonly message: string | null;
   readonly step: number;
   readonly timeMs: number;
   readonly events: number;
   readonly profile: string;
+  /** Per bug switched on, how often its decision differed from the correct one (null: no bugs, or the run threw). */
+  readonly bugFires: Record<string, number> | null;
 }
 
-/** Run one seed with every safety checker on. The same function serves the CLI, the worker pool and tests. */
+/**
+ * Run one seed with every safety checker on. The same function serves the CLI, the worker pool
+ * and tests. Never throws for a seed: whatever a run throws is classified, so one seed cannot end
+ * a sweep.
+ */
 export function runSeedJob(seed: number, settings: SweepSettings): SeedOutcome {
   const config = configFor(seed, settings.mode, settings.overrides);
   const profile = describeProfile(config);
-  try {
-    const result = runSeed(seed, config, { bugs: settings.bugs, checkers: createSafetyCheckers() });
+  const run = runClassified(generateSchedule(seed, config), {
+    bugs: settings.bugs,
+    checkers: createSafetyCheckers(),
+  });
+  if (!isStopped(run)) {
+    const result = run.result;
     const v = result.violation;
     return {
       seed,
       ok: v === null,
+      kind: run.kind,
       property: v?.property ?? null,
       message: v?.message ?? null,
       step: v?.step ?? result.events,
       timeMs: v?.timeMs ?? result.simulatedMs,
       events: result.events,
       profile,
-    };
-  } catch (error) {
-    // A violated assertion is a found bug: report it like a property, with the seed that shows it.
-    if (!(error instanceof Error) || error.name !== 'AssertionError') throw error;
-    return {
-      seed,
-      ok: false,
-      property: 'assertion',
-      message: error.message,
-      step: 0,
-      timeMs: 0,
-      events: 0,
-      profile,
+      bugFires: result.bugFires,
     };
   }
+  return {
+    seed,
+    ok: false,
+    kind: run.kind,
+    property: run.kind,
+    message: run.message,
+    step: run.step,
+    timeMs: run.timeMs,
+    events: run.step,
+    profile,
+    bugFires: null,
+  };
 }

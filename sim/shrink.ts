@@ -66,6 +66,8 @@ export interface ShrinkOptions {
   /** A wall clock in ms, needed only for a time budget (nothing in sim/ reads the clock itself). */
   readonly clockMs?: () => number;
   readonly onProgress?: (p: ShrinkProgress) => void;
+  /** Asked before each run: true ends the shrink with the best schedule so far (Ctrl-C). */
+  readonly shouldStop?: () => boolean;
 }
 
 export type ViolationOutcome = Extract<ExpectedOutcome, { status: 'violation' }>;
@@ -248,6 +250,7 @@ class Shrinker {
   readonly budget: ShrinkBudget;
   readonly clockMs: (() => number) | undefined;
   readonly onProgress: ((p: ShrinkProgress) => void) | undefined;
+  readonly shouldStop: (() => boolean) | undefined;
   readonly target: FailureKind;
   /** Candidates that run far longer than the original are floods, not simplifications. */
   readonly maxSteps: number;
@@ -278,6 +281,7 @@ class Shrinker {
     this.budget = opts.budget ?? DEFAULT_SHRINK_BUDGET;
     this.clockMs = opts.clockMs;
     this.onProgress = opts.onProgress;
+    this.shouldStop = opts.shouldStop;
     this.target = outcome.property;
     this.maxSteps = Math.max(200_000, 4 * events);
     this.startMs = opts.clockMs?.() ?? 0;
@@ -288,6 +292,7 @@ class Shrinker {
   }
 
   private exhausted(): boolean {
+    if (this.shouldStop?.() === true) return true;
     if (this.budget.kind === 'runs') return this.runs >= this.budget.runs;
     if (this.clockMs === undefined) throw new RangeError('a time budget needs clockMs');
     return this.clockMs() - this.startMs >= this.budget.ms;

@@ -19,9 +19,18 @@ import { UsageError } from './usage.ts';
 export { TRACE_FORMAT } from './file-kinds.ts';
 export const TRACE_VERSION = 1;
 
-/** What a failing run reports: a checked property, or 'assertion' when a guard in the node or simulator fired. */
-export type FailureKind = PropertyId | 'assertion';
-export const FAILURE_KINDS: readonly FailureKind[] = [...PROPERTY_IDS, 'assertion'];
+/**
+ * What a failing run reports: a checked property; 'assertion' when a guard in the node or
+ * simulator fired; 'harness-error' when raftsim itself threw; 'resource-limit' when the run hit
+ * a bound of the simulator (sim/outcome.ts tells them apart).
+ */
+export type FailureKind = PropertyId | 'assertion' | 'harness-error' | 'resource-limit';
+export const FAILURE_KINDS: readonly FailureKind[] = [
+  ...PROPERTY_IDS,
+  'assertion',
+  'harness-error',
+  'resource-limit',
+];
 
 /** What a replay must show. `step` is the step count at the violation, the most exact witness we have. */
 export type ExpectedOutcome =

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { PropertyId } from '../properties/types.ts';
 import type { SeedOutcome, SweepSettings } from '../sim/seed-job.ts';
 import { runSweep } from '../sim/sweep.ts';
+import type { FailureKind } from '../sim/trace-file.ts';
 import { BUGS } from '../src/raft/bugs/index.ts';
 
 /**
@@ -55,7 +55,7 @@ async function sweep(lo: number, hi: number, bugs: readonly string[]): Promise<S
   return result.outcomes;
 }
 
-function propertiesOf(outcomes: readonly SeedOutcome[]): (PropertyId | 'assertion' | null)[] {
+function propertiesOf(outcomes: readonly SeedOutcome[]): (FailureKind | null)[] {
   return outcomes.map((o) => o.property);
 }
 

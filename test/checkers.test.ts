@@ -182,6 +182,17 @@ describe('log-matching', () => {
       expect(v?.nodes).toEqual([2, 20]);
     });
   }
+  it('judges huge terms too (a node that jumps its term), never throws', () => {
+    const c = new LogMatching();
+    const [a, b, d] = [new FakeProcess(1), new FakeProcess(2), new FakeProcess(3)];
+    const huge = 2 ** 40;
+    c.onNodeStep(stepOf(a, { appendFrom: 1, entries: [e(1)] }));
+    expect(c.onNodeStep(stepOf(b, { appendFrom: 1, entries: [e(huge, 'x')] }))).toBeNull();
+    expect(c.onNodeStep(stepOf(d, { appendFrom: 1, entries: [e(huge, 'x')] }))).toBeNull();
+    const v = c.onNodeStep(stepOf(a, { appendFrom: 1, entries: [e(huge, 'y')] }));
+    expect(v?.property).toBe('log-matching');
+    expect(v?.terms).toEqual([huge]);
+  });
 });
 
 describe('leader-completeness', () => {
@@ -250,6 +261,24 @@ describe('state-machine-safety', () => {
     const v = c.onNodeStep(stepOf(a, { apply: 2 }));
     expect(v?.property).toBe('state-machine-safety');
     expect(v?.message).toBe('S1 applied index 2 right after index 2');
+  });
+  it('reports a node applying an index no node was seen to commit, never throws', () => {
+    const c = new StateMachineSafety();
+    const a = new FakeProcess(1);
+    a.log = [e(1), e(1, 'x')];
+    // A restart restores a commit index the checker never saw rise.
+    expect(c.onNodeStep(stepOf(a, { commitIndex: 2 }, true))).toBeNull();
+    const v = c.onNodeStep(stepOf(a, { apply: 2 }));
+    expect(v?.property).toBe('state-machine-safety');
+    expect(v?.message).toContain('S1 applied index 1 [t1 noop], which no node was seen to commit');
+  });
+  it('reports a commit index past a hole in the log, never throws', () => {
+    const c = new StateMachineSafety();
+    const a = new FakeProcess(1);
+    a.log = [e(1), e(1, 'x')];
+    a.entryAt = (i) => (i === 2 ? undefined : a.log[i - 1]);
+    const v = c.onNodeStep(stepOf(a, { commitIndex: 2 }));
+    expect(v?.message).toContain('S1 committed index 2, which is missing from its log');
   });
   it('catches applying beyond the commit index', () => {
     const c = new StateMachineSafety();

@@ -1,5 +1,16 @@
 import type { PropertyId } from '../../../properties/types.ts';
 import type { Policy } from '../policy.ts';
+import type { ReadMode } from '../types.ts';
+
+/** Options of the node without which a bug's decision is never reached. */
+export interface BugRequirements {
+  /** The bug is in the PreVote path. */
+  readonly preVote?: true;
+  /** The bug is in the read path of one of these read modes. */
+  readonly readModes?: readonly ReadMode[];
+  /** The bug is what CheckQuorum would prevent: with it on, the bug never fires. */
+  readonly checkQuorumOff?: true;
+}
 
 /**
  * A known way to get Raft wrong, as a change to one decision of the node's policy. `property` is
@@ -12,6 +23,8 @@ export interface Bug {
   readonly property: PropertyId;
   /** One or two sentences: what the buggy node does, and why that breaks `property`. */
   readonly description: string;
+  /** Options it needs to fire at all (none: it can fire in any config). */
+  readonly requires?: BugRequirements;
   /** The policy with this bug switched on, on top of `base`; every other decision is left as it was. */
   readonly policy: (base: Policy) => Policy;
 }

@@ -8,5 +8,6 @@ export const leaseWithoutCheckQuorum: Bug = {
     'A leader serves lease reads although CheckQuorum is off, so followers grant votes while they ' +
     'still hear from it. A node cut off from the leader wins them, commits writes inside the old ' +
     'lease, and the old leader, until it hears of the new term, answers reads from its stale state.',
+  requires: { readModes: ['lease'], checkQuorumOff: true },
   policy: (base) => ({ ...base, leaseNeedsCheckQuorum: false }),
 };

@@ -9,5 +9,6 @@ export const preVoteWithoutStickiness: Bug = {
     'leader (cut off from it alone, or rejoining after a partition) with a log as long as theirs wins ' +
     "the pre-vote from the leader's own followers and starts a real election that unseats a leader " +
     'connected to a majority.',
+  requires: { preVote: true },
   policy: (base) => ({ ...base, preVoteHonoursLeader: false }),
 };

@@ -8,5 +8,6 @@ export const readIndexBeforeNoopCommit: Bug = {
     'A new leader serves ReadIndex and lease reads before the no-op of its term has committed. Its ' +
     'commitIndex can still lag a write the previous leader committed and acknowledged, so a read ' +
     'that starts after that write returned can miss it.',
+  requires: { readModes: ['read-index', 'lease'] },
   policy: (base) => ({ ...base, readWaitsForTermCommit: false }),
 };
