@@ -1,15 +1,15 @@
 // Group 4: how fast each bug of the catalogue is found. For each bug and each of several seed
 // ranges, seeds are run in order (swarm profile, every safety checker on, in this thread) until
 // the first one that fails; the figures are medians over ranges. The first failing seed of each
-// bug is then shrunk (sim/shrink.ts, its default budget of runs) and the shrink is timed.
+// bug is then shrunk (sim/explore/shrink.ts, its default budget of runs) and the shrink is timed.
 
 import { performance } from 'node:perf_hooks';
-import { configFor } from '../sim/profile.ts';
-import { generateSchedule } from '../sim/schedule.ts';
-import { runSeedJob, type SeedOutcome } from '../sim/seed-job.ts';
-import { DEFAULT_SHRINK_BUDGET, describeBudget, shrinkSchedule } from '../sim/shrink.ts';
-import type { ScheduleSize } from '../sim/trace-file.ts';
-import { BUGS, type Bug } from '../src/raft/bugs/index.ts';
+import { BUGS, type Bug } from '../bugs/index.ts';
+import { configFor } from '../sim/explore/profile.ts';
+import { runSeedJob, type SeedOutcome } from '../sim/explore/seed-job.ts';
+import { DEFAULT_SHRINK_BUDGET, describeBudget, shrinkSchedule } from '../sim/explore/shrink.ts';
+import { generateSchedule } from '../sim/model/schedule.ts';
+import type { ScheduleSize } from '../sim/model/trace-file.ts';
 import { fmtInt, type GroupResult, median, round } from './lib.ts';
 
 export interface DetectOptions {
@@ -166,12 +166,12 @@ export function benchDetect(opts: DetectOptions = DEFAULT_DETECT): GroupResult {
     group: 'detect',
     title: 'Detection: seeds and wall time to the first failure, per bug',
     workload:
-      `for each bug in src/raft/bugs, ${n} seed ranges starting at ${opts.rangeStarts.join(', ')}, ` +
+      `for each bug in bugs/, ${n} seed ranges starting at ${opts.rangeStarts.join(', ')}, ` +
       `seeds run in order until the first failure, at most ${opts.cap} per range; swarm profile, ` +
       `60 s virtual per seed, every safety checker, the liveness probe and the end-of-run ` +
       `linearizability check on (runSeedJob, as a sweep runs a seed), one thread; medians over ` +
       `ranges (a range without a failure counts as more than the cap). Shrink: wall time of ` +
-      `shrinkSchedule (sim/shrink.ts, its default budget of ${describeBudget(DEFAULT_SHRINK_BUDGET)}) ` +
+      `shrinkSchedule (sim/explore/shrink.ts, its default budget of ${describeBudget(DEFAULT_SHRINK_BUDGET)}) ` +
       `on each bug's first failing seed.`,
     tables: [
       {

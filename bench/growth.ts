@@ -5,8 +5,8 @@
 import { performance } from 'node:perf_hooks';
 import { createSafetyCheckers } from '../properties/index.ts';
 import type { Checker, NodeStep, Violation } from '../properties/types.ts';
-import { defaultConfig, type SimConfig } from '../sim/config.ts';
-import { runSeed } from '../sim/runner.ts';
+import { runSeed } from '../sim/engine/runner.ts';
+import { defaultConfig, type SimConfig } from '../sim/model/config.ts';
 import { fmtInt, type GroupResult, median, round } from './lib.ts';
 
 export interface GrowthOptions {

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createSafetyCheckers } from '../properties/index.ts';
 import type { Checker, NodeStep, Violation } from '../properties/types.ts';
-import { defaultConfig } from '../sim/config.ts';
-import { runSeed } from '../sim/runner.ts';
-import { runSweep } from '../sim/sweep.ts';
+import { runSeed } from '../sim/engine/runner.ts';
+import { runSweep } from '../sim/explore/sweep.ts';
+import { defaultConfig } from '../sim/model/config.ts';
 
 /** Peak resident set size so far, in MB: VmHWM where /proc exists, else getrusage's maxRSS. */
 function peakRssMb(): number {

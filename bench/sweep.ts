@@ -3,8 +3,8 @@
 
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { SweepSettings } from '../sim/seed-job.ts';
-import { runSweep } from '../sim/sweep.ts';
+import type { SweepSettings } from '../sim/explore/seed-job.ts';
+import { runSweep } from '../sim/explore/sweep.ts';
 import { fmtInt, type GroupResult, round } from './lib.ts';
 
 export interface SweepBenchOptions {

@@ -3,8 +3,8 @@
 
 import { createSafetyCheckers } from '../properties/index.ts';
 import type { Checker } from '../properties/types.ts';
-import { defaultConfig } from '../sim/config.ts';
-import { runSeed } from '../sim/runner.ts';
+import { runSeed } from '../sim/engine/runner.ts';
+import { defaultConfig } from '../sim/model/config.ts';
 import { fmtInt, fmtPct, fmtSi, type GroupResult, median, round, timed } from './lib.ts';
 
 export interface ThroughputOptions {

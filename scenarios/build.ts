@@ -7,17 +7,13 @@
 // no loss, no duplicates), so every arrival time below can be worked out by hand.
 
 import { pathToFileURL } from 'node:url';
-import { defaultConfig, type SimConfig } from '../sim/config.ts';
-import { runForOutcome } from '../sim/replay.ts';
-import { intBetween, stream } from '../sim/rng.ts';
-import type { Fault, Schedule, ScheduledOp } from '../sim/schedule.ts';
-import { shrinkSchedule } from '../sim/shrink.ts';
-import { type Expectation, makeTraceFile, type TraceFile, writeTraceFile } from '../sim/trace-file.ts';
-import {
-  buildReadScenarios,
-  STALE_ROUND_ACK_COMMENT,
-  staleRoundAckSchedule,
-} from './stale-leader-reads.ts';
+import { intBetween, stream } from '../sim/engine/rng.ts';
+import { runForOutcome } from '../sim/explore/replay.ts';
+import { shrinkSchedule } from '../sim/explore/shrink.ts';
+import { defaultConfig, type SimConfig } from '../sim/model/config.ts';
+import type { Fault, Schedule, ScheduledOp } from '../sim/model/schedule.ts';
+import { type Expectation, makeTraceFile, type TraceFile, writeTraceFile } from '../sim/model/trace-file.ts';
+import { buildReadScenarios, STALE_ROUND_ACK_COMMENT, staleRoundAckSchedule } from './stale-leader-reads.ts';
 
 /** One-way delay of every message, node to node and client to node. */
 export const DELAY_MS = 10;

@@ -13,12 +13,12 @@
 // replays one implementation's behaviour exactly, so it goes stale when that behaviour changes.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { configFor, type ProfileMode } from '../sim/profile.ts';
-import { runForOutcome } from '../sim/replay.ts';
-import { generateSchedule } from '../sim/schedule.ts';
-import { type ShrinkResult, shrinkSchedule } from '../sim/shrink.ts';
-import { makeTraceFile, serializeTraceFile, writeTraceFile } from '../sim/trace-file.ts';
-import { BUGS, findBug } from '../src/raft/bugs/index.ts';
+import { BUGS, findBug } from '../bugs/index.ts';
+import { configFor, type ProfileMode } from '../sim/explore/profile.ts';
+import { runForOutcome } from '../sim/explore/replay.ts';
+import { type ShrinkResult, shrinkSchedule } from '../sim/explore/shrink.ts';
+import { generateSchedule } from '../sim/model/schedule.ts';
+import { makeTraceFile, serializeTraceFile, writeTraceFile } from '../sim/model/trace-file.ts';
 
 const SCRIPTED = new Set(['figure8', 'forget-vote', 'stale-round-ack']);
 const SEEDS = 300;
@@ -88,13 +88,13 @@ function main(): void {
       `--out ${out} --shrink-budget ${SHRINK_RUNS}`;
     const path = new URL(`../${out}`, import.meta.url).pathname;
     const trace = makeTraceFile({
-        schedule: r.schedule,
-        expectations: [{ bugs: [bug], outcome: r.outcome }],
-        meta: {
-          raftsimVersion: pkg.version,
-          command,
-          shrink: { before: r.before, after: r.after, runs: r.runs, complete: r.complete },
-        },
+      schedule: r.schedule,
+      expectations: [{ bugs: [bug], outcome: r.outcome }],
+      meta: {
+        raftsimVersion: pkg.version,
+        command,
+        shrink: { before: r.before, after: r.after, runs: r.runs, complete: r.complete },
+      },
     });
     if (check) {
       const same = existsSync(path) && readFileSync(path, 'utf8') === serializeTraceFile(trace);

@@ -6,9 +6,9 @@
 
 import { readdirSync } from 'node:fs';
 import { createSafetyCheckers } from '../properties/index.ts';
-import { compareOutcome, outcomeOf } from '../sim/replay.ts';
-import { runSchedule } from '../sim/runner.ts';
-import { readTraceFile } from '../sim/trace-file.ts';
+import { runSchedule } from '../sim/engine/runner.ts';
+import { compareOutcome, outcomeOf } from '../sim/explore/replay.ts';
+import { readTraceFile } from '../sim/model/trace-file.ts';
 
 const times = Number(process.argv[2] ?? 100);
 const root = new URL('..', import.meta.url).pathname;

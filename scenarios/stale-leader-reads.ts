@@ -5,11 +5,11 @@
 // The stale-leader schedules use real election timeouts (the lease is measured in them) and an
 // exact network (10 ms per message, no loss), so every time below can be worked out by hand.
 
-import { defaultConfig, type SimConfig } from '../sim/config.ts';
-import { runForOutcome } from '../sim/replay.ts';
-import { intBetween, stream } from '../sim/rng.ts';
-import type { Fault, Schedule, ScheduledOp } from '../sim/schedule.ts';
-import { type Expectation, makeTraceFile, type TraceFile } from '../sim/trace-file.ts';
+import { intBetween, stream } from '../sim/engine/rng.ts';
+import { runForOutcome } from '../sim/explore/replay.ts';
+import { defaultConfig, type SimConfig } from '../sim/model/config.ts';
+import type { Fault, Schedule, ScheduledOp } from '../sim/model/schedule.ts';
+import { type Expectation, makeTraceFile, type TraceFile } from '../sim/model/trace-file.ts';
 import type { RaftConfig, ReadMode } from '../src/raft/types.ts';
 
 /** Nodes of the story by letter, as in scenarios/stale-leader.json. */
@@ -179,7 +179,6 @@ export function readsFileOf(variant: ReadsVariant): string {
 // acknowledged, then S1 is cut off before any follower learns that it committed. S2 is elected
 // (S3 votes) and client 1 reads k from S2 at once, in ReadIndex mode.
 
-
 function bugConfig(readMode: ReadMode, checkQuorum: boolean): SimConfig {
   const base = readsConfig(readMode, checkQuorum, 0);
   return {
@@ -327,7 +326,7 @@ export function staleRoundAckSchedule(): Schedule {
 export const STALE_ROUND_ACK_SEED = 28;
 
 export const STALE_ROUND_ACK_COMMENT =
-  "A restarted leader and its old rounds: S1 leads term 1 long enough to count 40 heartbeat rounds, " +
+  'A restarted leader and its old rounds: S1 leads term 1 long enough to count 40 heartbeat rounds, ' +
   'crashes, restarts with its round counter at 0 and wins term 2. Late duplicates of its term-1 ' +
   'AppendEntries reach S2 and S3 in term 2; each rejects one with its term and the old round it ' +
   'echoes. S1 is cut off, S2 wins term 3 and commits k=new; client 1 then reads k at S1. With ' +

@@ -22,7 +22,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveTempFileCount } from '../sim/output-file.ts';
+import { liveTempFileCount } from '../sim/model/output-file.ts';
 import { type CliOutcome, lincheckInProcess, simInProcess } from './support/cli-in-process.ts';
 
 const root = resolve(import.meta.dirname, '..');

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const pkg = mkdtempSync(join(tmpdir(), 'raftsim-bin-'));
-const bin = join(pkg, 'dist', 'sim', 'bin.js');
+const bin = join(pkg, 'dist', 'sim', 'cli', 'bin.js');
 afterAll(() => rmSync(pkg, { recursive: true, force: true }));
 
 beforeAll(() => {
@@ -38,7 +38,7 @@ describe('the raftsim bin', () => {
       bin: Record<string, string>;
       scripts: Record<string, string>;
     };
-    expect(json.bin).toEqual({ raftsim: 'dist/sim/bin.js' });
+    expect(json.bin).toEqual({ raftsim: 'dist/sim/cli/bin.js' });
     expect(json.scripts.prepare).toBe('npm run build');
     expect(readFileSync(bin, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { neverFired } from '../sim/bug-fires.ts';
-import { configFor } from '../sim/profile.ts';
-import { runSeed } from '../sim/runner.ts';
-import { policyFor } from '../src/raft/bugs/index.ts';
+import { neverFired } from '../bugs/fires.ts';
+import { policyFor } from '../bugs/index.ts';
+import { runSeed } from '../sim/engine/runner.ts';
+import { configFor } from '../sim/explore/profile.ts';
 
 const run = (seed: number, mode: 'fixed' | 'swarm', bugs: string[], counted = true) => {
   const config = configFor(seed, mode, {});
@@ -45,7 +45,7 @@ describe('bug fire counts', () => {
 
 describe('bug fire counts in a sweep', () => {
   it('each seed outcome carries its counts', async () => {
-    const { runSweep } = await import('../sim/sweep.ts');
+    const { runSweep } = await import('../sim/explore/sweep.ts');
     const settings = { mode: 'swarm' as const, overrides: {}, bugs: ['figure8'] };
     const r = await runSweep({ lo: 57, hi: 58, workers: 0, settings, stopOnFailure: false });
     expect(r.outcomes.map((o) => (o.bugFires?.figure8 ?? 0) > 0)).toEqual([false, true]);

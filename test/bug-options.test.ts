@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { applyBugRequirements, requiredFlags } from '../sim/bug-options.ts';
-import { configFor } from '../sim/profile.ts';
-import { runSeed } from '../sim/runner.ts';
-import { BUGS, findBug } from '../src/raft/bugs/index.ts';
+import { BUGS, findBug } from '../bugs/index.ts';
+import { applyBugRequirements, requiredFlags } from '../sim/cli/bug-options.ts';
+import { runSeed } from '../sim/engine/runner.ts';
+import { configFor } from '../sim/explore/profile.ts';
 
 describe('bugs that need an option', () => {
   it('switch it on with a notice under --profile fixed (and the replay flags then carry it)', () => {

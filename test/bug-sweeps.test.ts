@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { SeedOutcome, SweepSettings } from '../sim/seed-job.ts';
-import { runSweep } from '../sim/sweep.ts';
-import type { FailureKind } from '../sim/trace-file.ts';
-import { BUGS } from '../src/raft/bugs/index.ts';
+import { BUGS } from '../bugs/index.ts';
+import type { SeedOutcome, SweepSettings } from '../sim/explore/seed-job.ts';
+import { runSweep } from '../sim/explore/sweep.ts';
+import type { FailureKind } from '../sim/model/trace-file.ts';
 
 /**
  * Every bug of the catalogue is found by an ordinary swarm sweep — the same seeds and profiles
@@ -23,17 +23,17 @@ const RANGES: Readonly<Record<string, readonly [lo: number, hi: number]>> = {
   'revote-same-term': [1, 2],
   'apply-uncommitted': [1, 2],
   'fixed-election-timeout': [1, 2],
-  // Found through the swarm's Figure 8 layer (sim/profile.ts, drawFigure8).
+  // Found through the swarm's Figure 8 layer (sim/explore/profile.ts, drawFigure8).
   figure8: [50, 51],
-  // Found through the swarm's read layers (sim/profile.ts): seed 7 by drawReads (lease reads around
+  // Found through the swarm's read layers (sim/explore/profile.ts): seed 7 by drawReads (lease reads around
   // frequent failovers), seed 9 by drawLeaseFailover (lease reads without CheckQuorum fall back to
   // ReadIndex, which is where these two bugs bite).
   'read-index-before-noop-commit': [7, 8],
   'no-noop-on-election': [9, 10],
-  // Found through the swarm's stickiness layer (sim/profile.ts, drawStickiness): PreVote, a loss-free
+  // Found through the swarm's stickiness layer (sim/explore/profile.ts, drawStickiness): PreVote, a loss-free
   // network, partial partitions and an idle log, where leader stability is judged.
   'prevote-without-stickiness': [4, 5],
-  // Found through the swarm's lease-failover layer (sim/profile.ts, drawLeaseFailover): a single
+  // Found through the swarm's lease-failover layer (sim/explore/profile.ts, drawLeaseFailover): a single
   // link down both ways, no CheckQuorum, a hot key and clients that start anywhere.
   'lease-without-check-quorum': [9, 10],
   'overwrite-uncommitted-noop': [1, 2],

@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configFor, type ProfileMode } from '../sim/profile.ts';
-import { generateSchedule } from '../sim/schedule.ts';
-import { shrinkSchedule } from '../sim/shrink.ts';
-import { readTraceFile } from '../sim/trace-file.ts';
+import { configFor, type ProfileMode } from '../sim/explore/profile.ts';
+import { shrinkSchedule } from '../sim/explore/shrink.ts';
+import { generateSchedule } from '../sim/model/schedule.ts';
+import { readTraceFile } from '../sim/model/trace-file.ts';
 
 // A saved bug trace records the command that made it. Replaying the trace keeps passing when the
 // swarm's draws or the shrinker change (the schedule is in the file), so without this test the

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { LeaderCompleteness } from '../properties/leader-completeness.ts';
 import { LogMatching } from '../properties/log-matching.ts';
 import type { Checker, NodeStep, Violation } from '../properties/types.ts';
-import { defaultConfig } from '../sim/config.ts';
-import { runSeed } from '../sim/runner.ts';
+import { runSeed } from '../sim/engine/runner.ts';
+import { defaultConfig } from '../sim/model/config.ts';
 import type { Entry } from '../src/raft/types.ts';
 import { FakeProcess, noop, put, stepOf } from './support/fake-process.ts';
 

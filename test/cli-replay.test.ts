@@ -20,7 +20,7 @@ function cli(args: string[]): Promise<Outcome> {
   return new Promise((done) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'sim/cli.ts', '--no-color', ...args],
+      ['--import', 'tsx', 'sim/cli/main.ts', '--no-color', ...args],
       // INIT_CWD too: relative paths are resolved against it when set (as `npm test` sets it).
       { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, INIT_CWD: root } },
       (error, stdout, stderr) => {

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const CLI = join(ROOT, 'sim', 'cli.ts');
+const CLI = join(ROOT, 'sim', 'cli', 'main.ts');
 const work = mkdtempSync(join(tmpdir(), 'raftsim-signals-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -140,8 +140,8 @@ describe('signals during a sweep', () => {
     expect(r.stdout).toContain('interrupted by SIGINT: the best so far');
     expect(readdirSync(work)).toContain('best.json');
     // The saved trace still shows the failure.
-    const { readTraceFile } = await import('../sim/trace-file.ts');
-    const { replayExpectation } = await import('../sim/replay.ts');
+    const { readTraceFile } = await import('../sim/model/trace-file.ts');
+    const { replayExpectation } = await import('../sim/explore/replay.ts');
     const trace = readTraceFile(out);
     expect(replayExpectation(trace, out, trace.expectations[0]!).matched).toBe(true);
     expect(readdirSync(work).filter((f) => f.includes('.tmp'))).toEqual([]);

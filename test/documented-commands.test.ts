@@ -82,7 +82,7 @@ interface Ran {
   stderr: string;
 }
 
-function cli(args: string[], script = join(ROOT, 'sim', 'cli.ts')): Promise<Ran> {
+function cli(args: string[], script = join(ROOT, 'sim', 'cli', 'main.ts')): Promise<Ran> {
   return new Promise((done) => {
     execFile(
       process.execPath,
@@ -102,11 +102,11 @@ async function runDocumented(command: string): Promise<Ran> {
   const line = redirect === null ? command : redirect[1]!;
   const bin = /^npx raftsim (.*)$/.exec(line);
   // The bin's entry, from the sources (test/bin.test.ts runs the compiled one).
-  if (bin !== null) return cli(bin[1]!.split(/\s+/), join(ROOT, 'sim', 'bin.ts'));
+  if (bin !== null) return cli(bin[1]!.split(/\s+/), join(ROOT, 'sim', 'cli', 'bin.ts'));
   const m = /^npm run (?:--silent )?(sim|lincheck) -- (.*)$/.exec(line);
   if (m === null) throw new Error(`not a command this test knows how to run: ${command}`);
   const args = m[2]!.split(/\s+/);
-  const ran = m[1] === 'sim' ? await cli(args) : await cli(args, join(ROOT, 'properties', 'lincheck-cli.ts'));
+  const ran = m[1] === 'sim' ? await cli(args) : await cli(args, join(ROOT, 'sim', 'cli', 'lincheck.ts'));
   if (redirect !== null) {
     writeFileSync(join(work, redirect[2]!), ran.stdout);
     return { ...ran, stdout: readFileSync(join(work, redirect[2]!), 'utf8') };

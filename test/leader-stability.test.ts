@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, type SimConfig } from '../sim/config.ts';
-import { Network } from '../sim/network.ts';
-import { runSchedule } from '../sim/runner.ts';
-import type { Fault, Schedule } from '../sim/schedule.ts';
-import { LeaderStability, stabilitySkipReason } from '../sim/stability.ts';
+import { Network } from '../sim/engine/network.ts';
+import { runSchedule } from '../sim/engine/runner.ts';
+import { LeaderStability, stabilitySkipReason } from '../sim/engine/stability.ts';
+import { defaultConfig, type SimConfig } from '../sim/model/config.ts';
+import type { Fault, Schedule } from '../sim/model/schedule.ts';
 import type { RaftProcess } from '../src/raft/process.ts';
 import type { Role } from '../src/raft/types.ts';
 

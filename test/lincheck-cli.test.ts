@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { History, HistoryOp } from '../properties/history.ts';
-import { runLincheck } from '../properties/lincheck-cli.ts';
+import { runLincheck } from '../sim/cli/lincheck.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lincheck-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -236,7 +236,7 @@ describe('lincheck CLI: bad input is one line on stderr, exit 2', () => {
 describe('lincheck CLI as a process', () => {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const spawn = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'properties/lincheck-cli.ts', ...args], {
+    spawnSync(process.execPath, ['--import', 'tsx', 'sim/cli/lincheck.ts', ...args], {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1' },

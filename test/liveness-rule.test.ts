@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, livenessSkipReason, type SimConfig, voteRoundSuccess } from '../sim/config.ts';
-import { configFor } from '../sim/profile.ts';
-import { runSeedJob } from '../sim/seed-job.ts';
+import { configFor } from '../sim/explore/profile.ts';
+import { runSeedJob } from '../sim/explore/seed-job.ts';
+import { defaultConfig, livenessSkipReason, type SimConfig, voteRoundSuccess } from '../sim/model/config.ts';
 
 const withNetwork = (n: Partial<SimConfig['network']>, nodes = 5): SimConfig => {
   const c = defaultConfig();

@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createSafetyCheckers } from '../properties/index.ts';
 import type { Checker } from '../properties/types.ts';
-import { defaultConfig } from '../sim/config.ts';
 import {
   EXIT_FINDING,
   EXIT_NOT_JUDGED,
@@ -10,8 +9,9 @@ import {
   exitCodeOfAll,
   expectedOutcomeOf,
   runClassified,
-} from '../sim/outcome.ts';
-import { generateSchedule } from '../sim/schedule.ts';
+} from '../sim/explore/outcome.ts';
+import { defaultConfig } from '../sim/model/config.ts';
+import { generateSchedule } from '../sim/model/schedule.ts';
 import { AssertionError } from '../src/assert.ts';
 import { cutOffCandidate } from './support/schedules.ts';
 
@@ -119,7 +119,7 @@ vi.mock('../properties/index.ts', async (importOriginal) => {
 
 describe('a sweep with a harness error', () => {
   it('reports it for its seed and goes on', async () => {
-    const { runSweep } = await import('../sim/sweep.ts');
+    const { runSweep } = await import('../sim/explore/sweep.ts');
     const seen: number[] = [];
     const result = await runSweep({
       lo: 1,

@@ -15,7 +15,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readInputFile } from '../sim/input-file.ts';
+import { UsageError } from '../sim/cli/usage.ts';
+import { readInputFile } from '../sim/model/input-file.ts';
 import {
   AtomicOutput,
   checkOutputPath,
@@ -23,8 +24,7 @@ import {
   removeTempFiles,
   userPath,
   writeOutputFile,
-} from '../sim/output-file.ts';
-import { UsageError } from '../sim/usage.ts';
+} from '../sim/model/output-file.ts';
 
 const top = mkdtempSync(join(tmpdir(), 'raftsim-output-file-'));
 const isRoot = process.getuid?.() === 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatEta, formatSweepLine, lineProgress, sweepProgress } from '../sim/progress.ts';
+import { formatEta, formatSweepLine, lineProgress, sweepProgress } from '../sim/cli/progress.ts';
 
 describe('formatEta', () => {
   it.each([
@@ -81,8 +81,8 @@ describe('the plain progress line', () => {
 
 describe('progress of one run', () => {
   it('leaves the run byte-identical (the callback sees numbers only)', async () => {
-    const { defaultConfig } = await import('../sim/config.ts');
-    const { runSeed } = await import('../sim/runner.ts');
+    const { defaultConfig } = await import('../sim/model/config.ts');
+    const { runSeed } = await import('../sim/engine/runner.ts');
     const config = { ...defaultConfig(), timeMs: 20_000, quietMs: 5000 };
     const calls: number[] = [];
     const lines: string[] = [];

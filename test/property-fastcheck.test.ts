@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSafetyCheckers } from '../properties/index.ts';
-import { defaultConfig } from '../sim/config.ts';
-import type { FaultOf, FaultType } from '../sim/faults.ts';
-import { runSchedule } from '../sim/runner.ts';
-import type { Fault, Schedule, ScheduledOp } from '../sim/schedule.ts';
-import { makeTraceFile, parseTraceFile, serializeTraceFile } from '../sim/trace-file.ts';
+import { runSchedule } from '../sim/engine/runner.ts';
+import { defaultConfig } from '../sim/model/config.ts';
+import type { FaultOf, FaultType } from '../sim/model/faults.ts';
+import type { Fault, Schedule, ScheduledOp } from '../sim/model/schedule.ts';
+import { makeTraceFile, parseTraceFile, serializeTraceFile } from '../sim/model/trace-file.ts';
 import type { KvOp, NodeId } from '../src/raft/types.ts';
 
 // Schedules as a fast-check arbitrary: every fault and op comes from a small arbitrary of its

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { policyFor } from '../src/raft/bugs/index.ts';
+import { policyFor } from '../bugs/index.ts';
 import { EMPTY_READY, RaftNode } from '../src/raft/node.ts';
 import type { Policy } from '../src/raft/policy.ts';
 import {

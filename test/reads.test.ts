@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { policyFor } from '../bugs/index.ts';
 import { checkLinearizability } from '../properties/linearizability.ts';
 import {
   driftPpmOf,
@@ -16,12 +17,11 @@ import {
   STALE_ROUND_ACK_SEED,
   staleRoundAckSchedule,
 } from '../scenarios/stale-leader-reads.ts';
-import { runForOutcome } from '../sim/replay.ts';
-import { intBetween, stream } from '../sim/rng.ts';
-import { runSchedule } from '../sim/runner.ts';
-import type { Schedule } from '../sim/schedule.ts';
-import { parseTraceLines, renderText } from '../sim/views.ts';
-import { policyFor } from '../src/raft/bugs/index.ts';
+import { intBetween, stream } from '../sim/engine/rng.ts';
+import { runSchedule } from '../sim/engine/runner.ts';
+import { runForOutcome } from '../sim/explore/replay.ts';
+import type { Schedule } from '../sim/model/schedule.ts';
+import { parseTraceLines, renderText } from '../sim/view/views.ts';
 import { RaftNode } from '../src/raft/node.ts';
 import { correctPolicy, type Policy } from '../src/raft/policy.ts';
 import {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { runForOutcome } from '../sim/replay.ts';
-import type { Schedule } from '../sim/schedule.ts';
-import { mermaidSafe, parseTraceLines, renderMermaid, renderText, type ViewInput } from '../sim/views.ts';
+import { runForOutcome } from '../sim/explore/replay.ts';
+import type { Schedule } from '../sim/model/schedule.ts';
+import {
+  mermaidSafe,
+  parseTraceLines,
+  renderMermaid,
+  renderText,
+  type ViewInput,
+} from '../sim/view/views.ts';
 import { cutOffCandidate } from './support/schedules.ts';
 
 /** The cut-off candidate, with one client write so that the views show a client too. */

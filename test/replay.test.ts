@@ -5,8 +5,8 @@ import {
   replayExpectation,
   runForOutcome,
   selectExpectation,
-} from '../sim/replay.ts';
-import { type ExpectedOutcome, makeTraceFile, type TraceFile } from '../sim/trace-file.ts';
+} from '../sim/explore/replay.ts';
+import { type ExpectedOutcome, makeTraceFile, type TraceFile } from '../sim/model/trace-file.ts';
 import { CUT_OFF_HEAL_MS, cutOffCandidate } from './support/schedules.ts';
 
 const LC = (step: number, timeMs: number): Extract<ExpectedOutcome, { status: 'violation' }> => ({

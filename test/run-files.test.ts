@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { historyText } from '../sim/run-files.ts';
+import { historyText } from '../sim/cli/run-files.ts';
 import { lincheckInProcess, simInProcess } from './support/cli-in-process.ts';
 
 const root = resolve(import.meta.dirname, '..');

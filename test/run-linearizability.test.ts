@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSafetyCheckers } from '../properties/index.ts';
-import { defaultConfig, type SimConfig } from '../sim/config.ts';
-import { runSeed } from '../sim/runner.ts';
+import { runSeed } from '../sim/engine/runner.ts';
+import { defaultConfig, type SimConfig } from '../sim/model/config.ts';
 import { KvStore } from '../src/raft/kv.ts';
 import type { Command, KvResult } from '../src/raft/types.ts';
 

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BUGS, findBug } from '../bugs/index.ts';
 import {
   buildScenarios,
   DELAY_MS,
@@ -10,10 +11,9 @@ import {
   STALE_PARTITION_MS,
   staleLeaderSchedule,
 } from '../scenarios/build.ts';
-import { replayExpectation, runForOutcome } from '../sim/replay.ts';
-import { readTraceFile } from '../sim/trace-file.ts';
-import { parseTraceLines } from '../sim/views.ts';
-import { BUGS, findBug } from '../src/raft/bugs/index.ts';
+import { replayExpectation, runForOutcome } from '../sim/explore/replay.ts';
+import { readTraceFile } from '../sim/model/trace-file.ts';
+import { parseTraceLines } from '../sim/view/views.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const jsonIn = (dir: string): string[] =>

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { replayExpectation } from '../sim/replay.ts';
-import { shrinkSchedule } from '../sim/shrink.ts';
-import { shrinkInWorker } from '../sim/shrink-thread.ts';
-import { makeTraceFile } from '../sim/trace-file.ts';
+import { replayExpectation } from '../sim/explore/replay.ts';
+import { shrinkSchedule } from '../sim/explore/shrink.ts';
+import { shrinkInWorker } from '../sim/explore/shrink-thread.ts';
+import { makeTraceFile } from '../sim/model/trace-file.ts';
 import { cutOffCandidate } from './support/schedules.ts';
 
 const BUGS = ['vote-no-log-check'];

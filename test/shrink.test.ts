@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../sim/config.ts';
-import { configFor } from '../sim/profile.ts';
-import { countMatchingReplays, runForOutcome } from '../sim/replay.ts';
-import { generateSchedule, type Schedule, validateSchedule } from '../sim/schedule.ts';
-import { runSeedJob } from '../sim/seed-job.ts';
-import { ddmin, parseShrinkBudget, removeNode, type ShrinkResult, shrinkSchedule } from '../sim/shrink.ts';
-import { makeTraceFile, serializeTraceFile } from '../sim/trace-file.ts';
+import { configFor } from '../sim/explore/profile.ts';
+import { countMatchingReplays, runForOutcome } from '../sim/explore/replay.ts';
+import { runSeedJob } from '../sim/explore/seed-job.ts';
+import {
+  ddmin,
+  parseShrinkBudget,
+  removeNode,
+  type ShrinkResult,
+  shrinkSchedule,
+} from '../sim/explore/shrink.ts';
+import { defaultConfig } from '../sim/model/config.ts';
+import { generateSchedule, type Schedule, validateSchedule } from '../sim/model/schedule.ts';
+import { makeTraceFile, serializeTraceFile } from '../sim/model/trace-file.ts';
 import { CUT_OFF_HEAL_MS, cutOffCandidate } from './support/schedules.ts';
 
 describe('ddmin', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createSafetyCheckers } from '../properties/index.ts';
 import { checkLinearizability } from '../properties/linearizability.ts';
-import { defaultConfig, faultsEndMs, type SimConfig } from '../sim/config.ts';
-import { runSchedule, runSeed } from '../sim/runner.ts';
-import { generateSchedule, type Schedule } from '../sim/schedule.ts';
+import { runSchedule, runSeed } from '../sim/engine/runner.ts';
+import { defaultConfig, faultsEndMs, type SimConfig } from '../sim/model/config.ts';
+import { generateSchedule, type Schedule } from '../sim/model/schedule.ts';
 
 // End-to-end: the simulator around the reference RaftNode and KvStore.
 

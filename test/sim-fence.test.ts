@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fenceActive, withFence } from '../sim/fence.ts';
+import { fenceActive, withFence } from '../sim/engine/fence.ts';
 
 describe('withFence', () => {
   it('makes every clock and entropy source throw inside, and restores them after', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_NETWORK_CONFIG, type NetworkConfig } from '../sim/config.ts';
-import { Network } from '../sim/network.ts';
+import { Network } from '../sim/engine/network.ts';
+import { DEFAULT_NETWORK_CONFIG, type NetworkConfig } from '../sim/model/config.ts';
 
 const quiet: NetworkConfig = { ...DEFAULT_NETWORK_CONFIG, dropRate: 0, dupRate: 0, longDelayRate: 0 };
 

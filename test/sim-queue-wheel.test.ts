@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventQueue } from '../sim/queue.ts';
+import { EventQueue } from '../sim/engine/queue.ts';
 
 // The queue keeps near events in a timing wheel (8192 ms wide) and everything else in a heap;
 // these tests aim at the seams between the two, which the basic queue tests do not reach.

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventQueue } from '../sim/queue.ts';
+import { EventQueue } from '../sim/engine/queue.ts';
 
 describe('EventQueue', () => {
   it('pops by time, and in insertion order among equal times', () => {

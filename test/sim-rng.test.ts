@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chance, expMs, intBetween, shuffled, stream } from '../sim/rng.ts';
+import { chance, expMs, intBetween, shuffled, stream } from '../sim/engine/rng.ts';
 
 const draw = (rng: () => number, n: number) => Array.from({ length: n }, () => rng());
 

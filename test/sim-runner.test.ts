@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Checker, NodeStep, Violation } from '../properties/types.ts';
-import { DEFAULT_NETWORK_CONFIG, defaultConfig, type NetworkConfig, type SimConfig } from '../sim/config.ts';
-import { type NodeArgs, type RunOptions, runSchedule, simErrorContext } from '../sim/runner.ts';
-import { type Fault, generateSchedule, type Schedule } from '../sim/schedule.ts';
+import { type NodeArgs, type RunOptions, runSchedule, simErrorContext } from '../sim/engine/runner.ts';
+import {
+  DEFAULT_NETWORK_CONFIG,
+  defaultConfig,
+  type NetworkConfig,
+  type SimConfig,
+} from '../sim/model/config.ts';
+import { type Fault, generateSchedule, type Schedule } from '../sim/model/schedule.ts';
 import type { RaftProcess } from '../src/raft/process.ts';
 import type {
   DurableState,

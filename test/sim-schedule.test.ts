@@ -6,14 +6,14 @@ import {
   type PartitionShape,
   type SimConfig,
   validateConfig,
-} from '../sim/config.ts';
+} from '../sim/model/config.ts';
 import {
   type Fault,
   generateSchedule,
   isRepairOnlyFrom,
   type Schedule,
   validateSchedule,
-} from '../sim/schedule.ts';
+} from '../sim/model/schedule.ts';
 
 const busy = (): SimConfig => {
   const c = defaultConfig();

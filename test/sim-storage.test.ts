@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NodeStorage } from '../sim/storage.ts';
+import { NodeStorage } from '../sim/engine/storage.ts';
 import { KvStore } from '../src/raft/kv.ts';
 import type { Entry, Ready } from '../src/raft/types.ts';
 

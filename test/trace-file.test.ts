@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../sim/config.ts';
-import { generateSchedule } from '../sim/schedule.ts';
+import { defaultConfig } from '../sim/model/config.ts';
+import { generateSchedule } from '../sim/model/schedule.ts';
 import {
   formatPath,
   makeTraceFile,
@@ -15,7 +15,7 @@ import {
   TraceFileError,
   writeFileAtomic,
   writeTraceFile,
-} from '../sim/trace-file.ts';
+} from '../sim/model/trace-file.ts';
 
 const FILE = 'cases/t.json';
 

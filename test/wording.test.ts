@@ -1,9 +1,9 @@
 // Messages a user reads, worded as a person would write them (issue #20's list).
 
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, validateConfig } from '../sim/config.ts';
-import { generateSchedule, validateSchedule } from '../sim/schedule.ts';
-import { describeEvent } from '../sim/trace.ts';
+import { describeEvent } from '../sim/engine/trace.ts';
+import { defaultConfig, validateConfig } from '../sim/model/config.ts';
+import { generateSchedule, validateSchedule } from '../sim/model/schedule.ts';
 import { simInProcess } from './support/cli-in-process.ts';
 
 describe('wording', () => {

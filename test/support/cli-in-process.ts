@@ -1,5 +1,5 @@
-import { runLincheck } from '../../properties/lincheck-cli.ts';
-import { runCli } from '../../sim/cli.ts';
+import { runLincheck } from '../../sim/cli/lincheck.ts';
+import { runCli } from '../../sim/cli/main.ts';
 
 /** What one command line did: exit code, output, and the exception if it escaped (a bug). */
 export interface CliOutcome {

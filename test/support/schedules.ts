@@ -1,5 +1,5 @@
-import { defaultConfig } from '../../sim/config.ts';
-import type { Schedule, ScheduledOp } from '../../sim/schedule.ts';
+import { defaultConfig } from '../../sim/model/config.ts';
+import type { Schedule, ScheduledOp } from '../../sim/model/schedule.ts';
 
 /** When the cut-off candidate's partition heals. */
 export const CUT_OFF_HEAL_MS = 780;

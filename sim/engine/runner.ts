@@ -1,0 +1,1149 @@
+import { type BugFires, countingPolicy } from '../../bugs/fires.ts';
+import { policyFor } from '../../bugs/index.ts';
+import type { HistoryOp } from '../../properties/history.ts';
+import { checkLinearizability } from '../../properties/linearizability.ts';
+import type { Checker, NodeStep, PropertyId, Violation } from '../../properties/types.ts';
+import { AssertionError, unreachable } from '../../src/assert.ts';
+import { KvStore } from '../../src/raft/kv.ts';
+import { RaftNode } from '../../src/raft/node.ts';
+import type { Policy } from '../../src/raft/policy.ts';
+import type { RaftProcess } from '../../src/raft/process.ts';
+import type { Command, DurableState, NodeId, RaftConfig, Random, Ready, Role } from '../../src/raft/types.ts';
+import { faultsEndMs, livenessSkipReason, type SimConfig } from '../model/config.ts';
+import { generateSchedule, type Schedule, validateSchedule } from '../model/schedule.ts';
+import { ClientPool } from './clients.ts';
+import type { DeliverEvent, FaultEvent, ReplyEvent, RequestEvent, SimEvent } from './events.ts';
+import { withFence } from './fence.ts';
+import { Host, requestKey } from './host.ts';
+import { ResourceLimitError } from './limits.ts';
+import { Network } from './network.ts';
+import { EventQueue } from './queue.ts';
+import { intBetween, stream } from './rng.ts';
+import { LeaderStability } from './stability.ts';
+import type { StateMachine } from './storage.ts';
+import { describeStep, faultFields, messageFields, Outcome, type TraceRecord, Tracer } from './trace.ts';
+
+/** What a node is built from: the arguments of the reference RaftNode's constructor. */
+export interface NodeArgs {
+  readonly id: NodeId;
+  /** All voter ids, 1..n, the node itself included. */
+  readonly peers: readonly NodeId[];
+  readonly config: RaftConfig;
+  readonly rng: Random;
+  readonly policy: Policy;
+  readonly durable: DurableState;
+  /** The node's local clock at start. */
+  readonly nowMs: number;
+}
+export type NodeFactory = (args: NodeArgs) => RaftProcess;
+
+export interface RunOptions {
+  /** Names of bugs from the catalogue to switch on (src/raft/bugs). */
+  readonly bugs?: readonly string[];
+  /** Safety checkers, called after every node step; the first violation stops the run. */
+  readonly checkers?: readonly Checker[];
+  /** When given, every step is emitted as one JSON line and the run's traceHash is computed. */
+  readonly onTrace?: (line: string) => void;
+  /** Stop after this many steps (a bound on runaway runs). */
+  readonly maxSteps?: number;
+  /** The event-queue cap (default 1,000,000); past it the run ends with a ResourceLimitError. */
+  readonly queuedEventsMax?: number;
+  /**
+   * Called every 65,536 steps with the virtual time, for a progress line. It must not
+   * affect the run (it sees numbers only, and the fence still forbids clocks inside it).
+   */
+  readonly onProgress?: (nowMs: number, steps: number) => void;
+  /** How many of the last events a violation report shows (default 32). */
+  readonly recentEvents?: number;
+  /** Run inside the determinism fence (default true). */
+  readonly fence?: boolean;
+  /** Run the liveness probe (default true). */
+  readonly liveness?: boolean;
+  /** Judge leader stability where the config allows it (default true; see sim/engine/stability.ts). */
+  readonly leaderStability?: boolean;
+  /**
+   * Check the clients' history for linearizability when the run ends without another violation
+   * (default true), with this search budget in steps; past it the verdict is 'unknown', never a guess.
+   */
+  readonly linearizability?: boolean;
+  readonly linearizabilityBudgetSteps?: number;
+  /** The Raft implementation under test (default: the reference RaftNode). */
+  readonly createNode?: NodeFactory;
+  /** The replicated state machine (default: KvStore). */
+  readonly createStateMachine?: () => StateMachine;
+  /** A decision policy; overrides `bugs`. */
+  readonly policy?: Policy;
+}
+
+/** A slice of one node's log around the indices a violation involves. */
+export interface LogSlice {
+  readonly node: NodeId;
+  readonly fromIndex: number;
+  /** Terms of the entries fromIndex, fromIndex + 1, ... */
+  readonly terms: number[];
+  readonly commitIndex: number;
+}
+
+export interface ViolationReport {
+  readonly property: PropertyId;
+  readonly message: string;
+  readonly nodes: readonly NodeId[];
+  readonly terms: readonly number[];
+  readonly indices: readonly number[];
+  readonly step: number;
+  readonly timeMs: number;
+  /** The last events before the violation, oldest first, one line each. */
+  readonly recentEvents: string[];
+  readonly logs: LogSlice[];
+}
+
+export type LivenessOutcome =
+  /** The probe's command committed this many ms after the faults ended. */
+  | { readonly status: 'ok'; readonly latencyMs: number }
+  | { readonly status: 'violated' }
+  | { readonly status: 'skipped'; readonly reason: string }
+  /** The run stopped (a violation, maxSteps) before the bound ran out. */
+  | { readonly status: 'not-reached' };
+
+export type StopReason = 'time' | 'queue-empty' | 'max-steps' | 'violation';
+
+export interface RunResult {
+  readonly seed: number;
+  readonly config: SimConfig;
+  readonly ok: boolean;
+  readonly violation: ViolationReport | null;
+  /** Steps processed (stale timers excluded). */
+  readonly events: number;
+  readonly simulatedMs: number;
+  readonly stoppedBy: StopReason;
+  readonly leadersByTerm: Array<{ term: number; leader: NodeId }>;
+  readonly maxCommitIndex: number;
+  readonly clientOps: { ok: number; fail: number; info: number };
+  readonly clientRequests: { sent: number; redirects: number; timeouts: number; lost: number };
+  /** Faults that took effect (a crash of a crashed node does not count). */
+  readonly faults: {
+    partitions: number;
+    heals: number;
+    crashes: number;
+    restarts: number;
+    pauses: number;
+    links: number;
+  };
+  readonly messages: { sent: number; delivered: number; dropped: number; duplicated: number };
+  readonly liveness: LivenessOutcome;
+  /** Whether leader stability was judged in this run (sim/engine/stability.ts), and if not, why. */
+  readonly leaderStability:
+    | { readonly status: 'judged' }
+    | { readonly status: 'skipped'; readonly reason: string };
+  /** The end-of-run linearizability check: its verdict and search steps, or null when not run. */
+  readonly linearizability: {
+    readonly verdict: 'ok' | 'violation' | 'unknown';
+    readonly steps: number;
+    /** The key whose history could not be linearized (a violation only). */
+    readonly key?: string;
+  } | null;
+  readonly history: HistoryOp[];
+  readonly traceHash: string | null;
+  /** For each bug switched on, how often its decision differed from the correct one (bugs/fires.ts). */
+  readonly bugFires: Record<string, number> | null;
+}
+
+/**
+ * Attached as `error.sim` to an exception thrown out of a run (an AssertionError in the node or
+ * the simulator): where it happened, and the events that led there.
+ */
+export interface SimErrorContext {
+  readonly step: number;
+  readonly timeMs: number;
+  readonly recentEvents: string[];
+}
+
+/** The context of an error thrown by a run, if it came from one. */
+export function simErrorContext(error: unknown): SimErrorContext | null {
+  if (typeof error !== 'object' || error === null || !('sim' in error)) return null;
+  return (error as { sim: SimErrorContext }).sim;
+}
+
+const DEFAULT_RECENT_EVENTS = 32;
+/** A Raft cluster keeps a few hundred events queued; a million means something is flooding. */
+const MAX_QUEUED_EVENTS = 1_000_000;
+/** onProgress is called every 2^16 steps: a few times a second, at no cost between. */
+const PROGRESS_MASK = 0xffff;
+
+const EMPTY_READY: Ready = Object.freeze({
+  hardState: null,
+  logWrite: null,
+  messages: Object.freeze([]),
+  firstApplyIndex: 0,
+  toApply: Object.freeze([]),
+});
+
+const ROLES: readonly Role[] = ['follower', 'precandidate', 'candidate', 'leader'];
+function roleCode(role: Role): number {
+  switch (role) {
+    case 'follower':
+      return 0;
+    case 'precandidate':
+      return 1;
+    case 'candidate':
+      return 2;
+    case 'leader':
+      return 3;
+  }
+}
+
+type MutableNodeStep = { -readonly [K in keyof NodeStep]: NodeStep[K] };
+
+/** The reference implementation under test. */
+const defaultNodeFactory: NodeFactory = (args) => new RaftNode(args);
+const defaultStateMachineFactory = (): StateMachine => new KvStore();
+
+/** Runs one schedule to its end or to its first violation. Deterministic: same schedule, same result. */
+export function runSchedule(schedule: Schedule, opts: RunOptions = {}): RunResult {
+  const error = validateSchedule(schedule);
+  if (error !== null) throw new RangeError(`invalid schedule: ${error}`);
+  const sim = new Simulation(schedule, opts);
+  return opts.fence === false ? sim.run() : withFence(() => sim.run());
+}
+
+/** Generates the schedule of a seed and runs it. */
+export function runSeed(seed: number, config: SimConfig, opts: RunOptions = {}): RunResult {
+  return runSchedule(generateSchedule(seed, config), opts);
+}
+
+/**
+ * One run: the event loop and everything it drives. A class because the loop's state is
+ * large and hot; every handler is a method, so no step allocates a closure.
+ */
+class Simulation {
+  private readonly schedule: Schedule;
+  private readonly config: SimConfig;
+  private readonly seed: number;
+  private readonly queue = new EventQueue<SimEvent>();
+  private readonly hosts: Host[] = [];
+  private readonly peers: NodeId[] = [];
+  private readonly network: Network;
+  private readonly clients: ClientPool;
+  /** The checkers in order: the first six one per field (see runCheckers), the rest in checkRest. */
+  private readonly check0: Checker | null;
+  private readonly check1: Checker | null;
+  private readonly check2: Checker | null;
+  private readonly check3: Checker | null;
+  private readonly check4: Checker | null;
+  private readonly check5: Checker | null;
+  private readonly checkRest: readonly Checker[];
+  private readonly tracer: Tracer | null;
+  private readonly createNode: NodeFactory;
+  private readonly createStateMachine: () => StateMachine;
+  private readonly policy: Policy;
+  /** Counts how often each switched-on bug changed a decision (null without bugs). */
+  private readonly fires: BugFires | null;
+  private readonly maxSteps: number;
+  private readonly queuedEventsMax: number;
+  private readonly onProgress: ((nowMs: number, steps: number) => void) | null;
+
+  private nowMs = 0;
+  private steps = 0;
+  private stopped = false;
+  private stoppedBy: StopReason = 'time';
+  private violation: ViolationReport | null = null;
+
+  /** The one NodeStep handed to checkers, refilled at every node step. */
+  private readonly ns: MutableNodeStep;
+  /** The record of the current step while tracing; null otherwise (the fast path). */
+  private rec: TraceRecord | null = null;
+  /** What the current step did: its outcome and the node it stepped (0 for none). */
+  private outcome: number = Outcome.done;
+  private stepNode: NodeId = 0;
+  /** The event being handled, until its step is recorded. */
+  private current: SimEvent | null = null;
+
+  // The ring of recent events: raw references, formatted only for a report.
+  private readonly ringSize: number;
+  private readonly ringEvents: (SimEvent | undefined)[];
+  private readonly ringStep: Float64Array;
+  private readonly ringTime: Float64Array;
+  private readonly ringOutcome: Uint8Array;
+  private readonly ringNode: Int32Array;
+  private readonly ringRole: Uint8Array;
+  private readonly ringTerm: Float64Array;
+  private readonly ringCommit: Float64Array;
+
+  // Summary counters.
+  private delivered = 0;
+  private droppedInFlight = 0;
+  private droppedAtDownNode = 0;
+  private requestsLost = 0;
+  private readonly faultCounts = { partitions: 0, heals: 0, crashes: 0, restarts: 0, pauses: 0, links: 0 };
+  private readonly leaderOfTerm = new Map<number, NodeId>();
+  private maxCommitIndex = 0;
+
+  // Liveness.
+  private readonly faultsEndMs: number;
+  private readonly livenessSkip: string | null;
+  private readonly probeDeadlineMs: number;
+  private leaderSinceFaultsEnd = false;
+  /** Leader stability: null when switched off or not judged in this config (then the reason). */
+  private readonly stability: LeaderStability | null;
+  private readonly stabilitySkip: string | null;
+
+  // Linearizability, checked once at the end over the whole client history.
+  private readonly checkHistory: boolean;
+  private readonly linBudgetSteps: number | undefined;
+  private linearizability: RunResult['linearizability'] = null;
+
+  constructor(schedule: Schedule, opts: RunOptions) {
+    this.schedule = schedule;
+    this.config = schedule.config;
+    this.seed = schedule.seed;
+    const config = this.config;
+    const checkers = opts.checkers ?? [];
+    this.check0 = checkers[0] ?? null;
+    this.check1 = checkers[1] ?? null;
+    this.check2 = checkers[2] ?? null;
+    this.check3 = checkers[3] ?? null;
+    this.check4 = checkers[4] ?? null;
+    this.check5 = checkers[5] ?? null;
+    this.checkRest = checkers.slice(6);
+    this.tracer = opts.onTrace === undefined ? null : new Tracer(opts.onTrace);
+    this.maxSteps = opts.maxSteps ?? Math.max(10_000_000, config.timeMs * 500);
+    this.queuedEventsMax = opts.queuedEventsMax ?? MAX_QUEUED_EVENTS;
+    this.onProgress = opts.onProgress ?? null;
+    this.createNode = opts.createNode ?? defaultNodeFactory;
+    this.createStateMachine = opts.createStateMachine ?? defaultStateMachineFactory;
+    const bugs = opts.bugs ?? [];
+    this.fires = opts.policy === undefined && bugs.length > 0 ? countingPolicy(bugs, policyFor(bugs)) : null;
+    this.policy = opts.policy ?? this.fires?.policy ?? policyFor(bugs);
+
+    for (let id = 1; id <= config.nodes; id++) this.peers.push(id);
+    for (let id = 1; id <= config.nodes; id++) {
+      const max = config.clockDriftPpmMax;
+      const driftPpm = max === 0 ? 0 : intBetween(stream(this.seed, 'clock', id), -max, max);
+      this.hosts.push(new Host(id, this.createStateMachine(), driftPpm));
+    }
+    this.network = new Network(this.seed, config.nodes, config.network);
+    this.clients = new ClientPool(this.seed, config, schedule.ops, this.queue);
+
+    this.ns = {
+      node: 0,
+      process: null as unknown as RaftProcess,
+      restarted: false,
+      roleBefore: 'follower',
+      termBefore: 0,
+      commitIndexBefore: 0,
+      lastIndexBefore: 0,
+      lastAppliedBefore: 0,
+      ready: EMPTY_READY,
+    };
+
+    const ringSize = Math.max(0, opts.recentEvents ?? DEFAULT_RECENT_EVENTS);
+    this.ringSize = ringSize;
+    this.ringEvents = new Array<SimEvent | undefined>(ringSize).fill(undefined);
+    this.ringStep = new Float64Array(ringSize);
+    this.ringTime = new Float64Array(ringSize);
+    this.ringOutcome = new Uint8Array(ringSize);
+    this.ringNode = new Int32Array(ringSize);
+    this.ringRole = new Uint8Array(ringSize);
+    this.ringTerm = new Float64Array(ringSize);
+    this.ringCommit = new Float64Array(ringSize);
+
+    this.faultsEndMs = faultsEndMs(config);
+    this.checkHistory = opts.linearizability !== false;
+    this.linBudgetSteps = opts.linearizabilityBudgetSteps;
+    this.livenessSkip =
+      opts.liveness === false ? 'liveness not checked: switched off' : livenessSkipReason(config);
+    this.probeDeadlineMs = this.faultsEndMs + config.livenessBoundMs;
+    const stability = opts.leaderStability === false ? null : new LeaderStability(config);
+    this.stabilitySkip =
+      stability === null ? 'leader stability not checked: switched off' : stability.skipReason;
+    this.stability = this.stabilitySkip === null ? stability : null;
+  }
+
+  run(): RunResult {
+    for (const h of this.hosts) {
+      this.startNode(h);
+      if (this.stopped) return this.result();
+    }
+    const faults = this.schedule.faults;
+    for (let i = 0; i < faults.length; i++) {
+      const fault = faults[i]!;
+      this.queue.push(fault.atMs, { kind: 'fault', fault, index: i });
+    }
+    this.clients.start();
+    if (this.livenessSkip === null) {
+      this.clients.startProbe(this.faultsEndMs);
+      this.queue.push(this.probeDeadlineMs, { kind: 'probe-deadline' });
+    }
+    try {
+      this.loop();
+    } catch (error) {
+      // A failed assertion in the node or the simulator is a found bug: say where it happened.
+      if (error instanceof Error) {
+        const recentEvents = this.recentEvents();
+        // The step that threw never reached the ring.
+        if (this.current !== null)
+          recentEvents.push(`${describeStep(this.steps, this.nowMs, this.current, 0, '')} — threw`);
+        const where: SimErrorContext = { step: this.steps, timeMs: this.nowMs, recentEvents };
+        Object.assign(error, { sim: where });
+      }
+      throw error;
+    }
+    this.clients.finish();
+    if (this.violation === null && this.checkHistory) this.checkLinearizable();
+    return this.result();
+  }
+
+  private loop(): void {
+    const queue = this.queue;
+    const timeMs = this.config.timeMs;
+    while (!this.stopped) {
+      if (queue.size === 0) {
+        this.stoppedBy = 'queue-empty';
+        return;
+      }
+      if (queue.peekTimeMs() > timeMs) {
+        this.stoppedBy = 'time';
+        this.nowMs = timeMs;
+        return;
+      }
+      if (this.steps >= this.maxSteps) {
+        this.stoppedBy = 'max-steps';
+        return;
+      }
+      // Hot-path assertions are spelled out as ifs so that no message closure is built per step.
+      if (queue.size >= this.queuedEventsMax) {
+        throw new ResourceLimitError(
+          `event queue holds ${queue.size} events at step ${this.steps} (the cap is ${this.queuedEventsMax})`,
+        );
+      }
+      const ev = queue.pop()!;
+      const t = queue.poppedTimeMs;
+      if (t < this.nowMs) throw new AssertionError(`time went back from ${this.nowMs} to ${t}`);
+      this.nowMs = t;
+      if (this.isStale(ev)) continue;
+      this.steps++;
+      if (this.onProgress !== null && (this.steps & PROGRESS_MASK) === 0) this.onProgress(t, this.steps);
+      this.outcome = Outcome.done;
+      this.stepNode = 0;
+      if (this.tracer !== null) this.rec = { step: this.steps, t, ev: ev.kind };
+      this.current = ev;
+      this.dispatch(ev);
+      this.endStep(ev);
+      this.current = null;
+    }
+  }
+
+  /** Timers that no longer matter are skipped without being a step. */
+  private isStale(ev: SimEvent): boolean {
+    switch (ev.kind) {
+      case 'timer':
+        return ev.gen !== this.host(ev.node).timerGen;
+      case 'resume': {
+        const h = this.host(ev.node);
+        return ev.gen !== h.pauseGen || h.crashed;
+      }
+      case 'client-send':
+      case 'client-timeout':
+      case 'client-deadline':
+        return this.clients.isStale(ev);
+      default:
+        return false;
+    }
+  }
+
+  private dispatch(ev: SimEvent): void {
+    switch (ev.kind) {
+      case 'deliver':
+        this.onDeliver(ev);
+        return;
+      case 'timer':
+        this.onTimer(ev.node);
+        return;
+      case 'fault':
+        this.onFault(ev);
+        return;
+      case 'resume':
+        this.onResume(ev.node);
+        return;
+      case 'client-op':
+        if (this.rec !== null) this.rec.client = ev.client;
+        this.clients.onOpDue(ev.client, this.nowMs);
+        return;
+      case 'client-send':
+        if (this.rec !== null) this.rec.client = ev.client;
+        this.clients.onSend(ev.client, this.nowMs);
+        return;
+      case 'request':
+        this.onRequest(ev);
+        return;
+      case 'reply':
+        this.onReply(ev);
+        return;
+      case 'client-timeout':
+        if (this.rec !== null) this.rec.client = ev.client;
+        this.clients.onTimeout(ev.client, this.nowMs);
+        return;
+      case 'client-deadline': {
+        if (this.rec !== null) this.rec.client = ev.client;
+        const status = this.clients.onDeadline(ev.client, this.nowMs);
+        if (this.rec !== null) this.rec.status = status;
+        return;
+      }
+      case 'probe-deadline':
+        this.onProbeDeadline();
+        return;
+    }
+  }
+
+  private host(id: NodeId): Host {
+    const h = this.hosts[id - 1];
+    if (h === undefined) throw new AssertionError(`no node S${id}`);
+    return h;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Node steps
+
+  /** Records the node's state before an interaction and returns its live incarnation. */
+  private capture(h: Host): RaftProcess {
+    const p = h.process;
+    if (p === null) throw new AssertionError(`crashed node S${h.id} was asked to take a step`);
+    const ns = this.ns;
+    ns.node = h.id;
+    ns.process = p;
+    ns.restarted = false;
+    ns.roleBefore = p.role;
+    ns.termBefore = p.currentTerm;
+    ns.commitIndexBefore = p.commitIndex;
+    ns.lastIndexBefore = p.lastIndex;
+    ns.lastAppliedBefore = p.lastApplied;
+    this.stepNode = h.id;
+    return p;
+  }
+
+  /**
+   * After every interaction with a node: drain its Ready, let the checkers see it, then act on
+   * it in the order the contract demands — persist, apply (answering clients), send, re-arm
+   * the timer. All of a step's writes are durable before any of its messages is on the wire.
+   */
+  private afterStep(h: Host, p: RaftProcess): void {
+    const ready = p.ready();
+    const ns = this.ns;
+    ns.ready = ready;
+    if (!this.runCheckers()) return;
+
+    const role = p.role;
+    const term = p.currentTerm;
+    if (role === 'leader' && (ns.roleBefore !== 'leader' || ns.termBefore !== term))
+      this.noteLeader(term, h.id);
+    if (
+      role === 'candidate' &&
+      this.stability !== null &&
+      (ns.roleBefore !== 'candidate' || ns.termBefore !== term)
+    ) {
+      const processes = this.hosts.map((x) => x.process);
+      const v = this.stability.onElection(h.id, term, processes, this.nowMs);
+      if (v !== null) {
+        this.fail(v);
+        return;
+      }
+    }
+    if (p.commitIndex > this.maxCommitIndex) this.maxCommitIndex = p.commitIndex;
+
+    const storage = h.storage;
+    storage.persist(ready);
+
+    const toApply = ready.toApply;
+    for (let k = 0; k < toApply.length; k++) {
+      const entry = toApply[k]!;
+      const result = storage.apply(ready.firstApplyIndex + k, entry);
+      const command = entry.command;
+      if (command.kind !== 'kv' || h.pending.size === 0) continue;
+      const key = requestKey(command.clientId, command.seq);
+      const pending = h.pending.get(key);
+      if (pending === undefined) continue;
+      h.pending.delete(key);
+      // null: an older request of the client, whose answer nobody awaits any more.
+      if (result !== null) {
+        this.clients.reply(pending.client, pending.seq, pending.attempt, h.id, result, 0, this.nowMs);
+      }
+    }
+    // Reads (not in 'log' mode): answered from the state machine once their index is applied.
+    const readsReady = ready.readsReady;
+    if (
+      (readsReady !== undefined && readsReady.length > 0) ||
+      h.readsWaiting.length > 0 ||
+      h.reads.size > 0
+    ) {
+      const served = h.serveReads(p, readsReady, this.clients, this.nowMs);
+      if (this.rec !== null && served > 0) this.rec.readsServed = served;
+    }
+
+    const messages = ready.messages;
+    const network = this.network;
+    const n = this.config.nodes;
+    for (let k = 0; k < messages.length; k++) {
+      const m = messages[k]!;
+      if (m.from !== h.id) throw new AssertionError(`S${h.id} sent a message from S${m.from}`);
+      if (m.to < 1 || m.to > n || m.to === m.from)
+        throw new AssertionError(`S${h.id} sent a message to S${m.to}`);
+      const copies = network.plan(m.from, m.to);
+      if (copies === 0) continue;
+      const ev: SimEvent = { kind: 'deliver', message: m };
+      this.queue.push(this.nowMs + network.delayMs0, ev);
+      if (copies === 2) this.queue.push(this.nowMs + network.delayMs1, ev);
+    }
+
+    this.armTimer(h, p);
+
+    const rec = this.rec;
+    if (rec !== null) {
+      if (ready.hardState !== null) rec.hardState = [ready.hardState.currentTerm, ready.hardState.votedFor];
+      if (ready.logWrite !== null) rec.logWrite = [ready.logWrite.fromIndex, ready.logWrite.entries.length];
+      if (toApply.length > 0)
+        rec.applied = [ready.firstApplyIndex, ready.firstApplyIndex + toApply.length - 1];
+      if (messages.length > 0) rec.sent = messages.length;
+    }
+  }
+
+  /**
+   * Calls every checker on the current NodeStep, in order; on a violation stops the run and
+   * returns false. The first six checkers are called from six separate call sites: each site then
+   * only ever sees one class and stays monomorphic (V8 can inline the call), where a single
+   * `checkers[i].onNodeStep` site would see them all and go megamorphic. Any further checkers
+   * share a loop.
+   */
+  private runCheckers(): boolean {
+    const ns = this.ns;
+    let v: Violation | null;
+    if (this.check0 === null) return true;
+    v = this.check0.onNodeStep(ns);
+    if (v !== null) return this.failStep(v);
+    if (this.check1 === null) return true;
+    v = this.check1.onNodeStep(ns);
+    if (v !== null) return this.failStep(v);
+    if (this.check2 === null) return true;
+    v = this.check2.onNodeStep(ns);
+    if (v !== null) return this.failStep(v);
+    if (this.check3 === null) return true;
+    v = this.check3.onNodeStep(ns);
+    if (v !== null) return this.failStep(v);
+    if (this.check4 === null) return true;
+    v = this.check4.onNodeStep(ns);
+    if (v !== null) return this.failStep(v);
+    if (this.check5 === null) return true;
+    v = this.check5.onNodeStep(ns);
+    if (v !== null) return this.failStep(v);
+    const rest = this.checkRest;
+    for (let i = 0; i < rest.length; i++) {
+      v = rest[i]!.onNodeStep(ns);
+      if (v !== null) return this.failStep(v);
+    }
+    return true;
+  }
+
+  private failStep(v: Violation): false {
+    this.fail(v);
+    return false;
+  }
+
+  /**
+   * One pending timer event per node, kept lazily: when the node's wake moves later, the
+   * pending event fires anyway (the tick does nothing) and the timer is re-armed; when it moves
+   * earlier, a new event is pushed and the old one goes stale through the generation counter.
+   */
+  private armTimer(h: Host, p: RaftProcess): void {
+    const wakeLocalMs = p.nextWakeMs();
+    if (wakeLocalMs === Number.POSITIVE_INFINITY) return;
+    let atMs = h.globalMs(wakeLocalMs);
+    if (h.timerAtMs <= atMs) return;
+    // A wake in the past would fire at once, forever; time must move.
+    if (atMs <= this.nowMs) atMs = this.nowMs + 1;
+    h.timerGen++;
+    h.timerAtMs = atMs;
+    this.queue.push(atMs, { kind: 'timer', node: h.id, gen: h.timerGen });
+  }
+
+  private noteLeader(term: number, id: NodeId): void {
+    if (!this.leaderOfTerm.has(term)) this.leaderOfTerm.set(term, id);
+    this.stability?.onLeader(id, this.nowMs);
+    if (this.nowMs >= this.faultsEndMs) this.leaderSinceFaultsEnd = true;
+  }
+
+  private newProcess(h: Host): RaftProcess {
+    h.incarnation++;
+    // A node reads every flag of its policy once when built; that decides nothing.
+    this.fires?.pause(true);
+    try {
+      return this.createNode({
+        id: h.id,
+        peers: this.peers,
+        config: this.config.raft,
+        rng: stream(this.seed, 'timeout', h.id, h.incarnation),
+        policy: this.policy,
+        durable: h.storage.durableState(),
+        nowMs: h.localMs(this.nowMs),
+      });
+    } finally {
+      this.fires?.pause(false);
+    }
+  }
+
+  private startNode(h: Host): void {
+    const p = this.newProcess(h);
+    h.process = p;
+    this.capture(h);
+    this.afterStep(h, p);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Event handlers
+
+  private onDeliver(ev: DeliverEvent): void {
+    const m = ev.message;
+    const h = this.host(m.to);
+    const rec = this.rec;
+    if (rec !== null) {
+      rec.node = m.to;
+      rec.msg = messageFields(m);
+    }
+    if (this.network.isBlocked(m.from, m.to)) {
+      this.droppedInFlight++;
+      this.outcome = Outcome.blocked;
+    } else if (h.crashed) {
+      this.droppedAtDownNode++;
+      this.outcome = Outcome.lost;
+    } else if (h.paused) {
+      h.held.push(ev);
+      this.outcome = Outcome.held;
+    } else {
+      const p = this.capture(h);
+      p.step(h.localMs(this.nowMs), m);
+      this.delivered++;
+      this.afterStep(h, p);
+    }
+  }
+
+  private onTimer(id: NodeId): void {
+    const h = this.host(id);
+    h.timerAtMs = Number.POSITIVE_INFINITY;
+    if (this.rec !== null) this.rec.node = id;
+    if (h.paused) {
+      // The node is frozen; it ticks when it resumes.
+      this.outcome = Outcome.held;
+      return;
+    }
+    const p = this.capture(h);
+    p.tick(h.localMs(this.nowMs));
+    this.afterStep(h, p);
+  }
+
+  private onResume(id: NodeId): void {
+    const h = this.host(id);
+    h.paused = false;
+    this.stability?.onRunning(id, this.nowMs);
+    if (this.rec !== null) this.rec.node = id;
+    const p = this.capture(h);
+    p.tick(h.localMs(this.nowMs));
+    this.afterStep(h, p);
+    // What arrived during the pause is handled now, in arrival order.
+    for (const held of h.held) this.queue.push(this.nowMs, held);
+    if (this.rec !== null) this.rec.released = h.held.length;
+    h.held.length = 0;
+  }
+
+  private onRequest(ev: RequestEvent): void {
+    const h = this.host(ev.node);
+    const rec = this.rec;
+    if (rec !== null) {
+      rec.node = ev.node;
+      rec.client = ev.client;
+      rec.seq = ev.seq;
+      rec.op = ev.op.type;
+    }
+    if (h.crashed) {
+      this.requestsLost++;
+      this.outcome = Outcome.lost;
+    } else if (h.paused) {
+      h.held.push(ev);
+      this.outcome = Outcome.held;
+    } else {
+      const p = this.capture(h);
+      // Gets take the node's read path unless the read mode is 'log' (see Host.offerRead).
+      if (ev.op.type === 'get' && this.config.raft.readMode !== 'log') {
+        const read = h.offerRead(p, h.localMs(this.nowMs), ev.client, ev.seq, ev.attempt, ev.op);
+        if (read !== null) {
+          if (!read.ok)
+            this.clients.reply(ev.client, ev.seq, ev.attempt, ev.node, null, read.leaderHint, this.nowMs);
+          if (rec !== null) rec.read = read.ok;
+          this.afterStep(h, p);
+          return;
+        }
+      }
+      const command: Command = { kind: 'kv', clientId: ev.client, seq: ev.seq, op: ev.op };
+      const res = p.propose(h.localMs(this.nowMs), command);
+      if (res.ok) {
+        h.pending.set(requestKey(ev.client, ev.seq), { client: ev.client, seq: ev.seq, attempt: ev.attempt });
+      } else {
+        this.clients.reply(ev.client, ev.seq, ev.attempt, ev.node, null, res.leaderHint, this.nowMs);
+      }
+      if (rec !== null) rec.accepted = res.ok ? res.index : false;
+      this.afterStep(h, p);
+    }
+  }
+
+  private onReply(ev: ReplyEvent): void {
+    const what = this.clients.onReply(
+      ev.client,
+      ev.seq,
+      ev.attempt,
+      ev.node,
+      ev.result,
+      ev.leaderHint,
+      this.nowMs,
+    );
+    if (what === 'stale') this.outcome = Outcome.noEffect;
+    const rec = this.rec;
+    if (rec !== null) {
+      rec.client = ev.client;
+      rec.seq = ev.seq;
+      rec.node = ev.node;
+      rec.result = what;
+    }
+  }
+
+  private onFault(ev: FaultEvent): void {
+    const f = ev.fault;
+    const counts = this.faultCounts;
+    if (this.rec !== null) this.rec.fault = faultFields(f);
+    switch (f.type) {
+      case 'partition':
+        this.network.partition(f.groups);
+        this.stability?.onLinks(this.network, this.nowMs);
+        counts.partitions++;
+        return;
+      case 'heal':
+        this.network.heal();
+        this.stability?.onLinks(this.network, this.nowMs);
+        counts.heals++;
+        return;
+      case 'link':
+        this.network.setLink(f.from, f.to, f.up);
+        this.stability?.onLinks(this.network, this.nowMs);
+        counts.links++;
+        return;
+      case 'crash': {
+        const h = this.host(f.node);
+        if (h.crashed) {
+          this.outcome = Outcome.noEffect;
+          return;
+        }
+        for (const held of h.held) {
+          if (held.kind === 'deliver') this.droppedAtDownNode++;
+          else this.requestsLost++;
+        }
+        h.crash();
+        this.stability?.onStopped(h.id);
+        counts.crashes++;
+        return;
+      }
+      case 'restart': {
+        const h = this.host(f.node);
+        if (!h.crashed) {
+          this.outcome = Outcome.noEffect;
+          return;
+        }
+        counts.restarts++;
+        this.stability?.onRunning(h.id, this.nowMs);
+        this.restartNode(h);
+        return;
+      }
+      case 'pause': {
+        const h = this.host(f.node);
+        if (h.crashed) {
+          this.outcome = Outcome.noEffect;
+          return;
+        }
+        const untilMs = this.nowMs + f.durationMs;
+        if (h.paused && h.pausedUntilMs >= untilMs) {
+          this.outcome = Outcome.noEffect;
+          return;
+        }
+        h.paused = true;
+        this.stability?.onStopped(h.id);
+        h.pausedUntilMs = untilMs;
+        h.pauseGen++;
+        this.queue.push(untilMs, { kind: 'resume', node: h.id, gen: h.pauseGen });
+        counts.pauses++;
+        return;
+      }
+      case 'campaign': {
+        // A scripted scenario's directive: the node campaigns now, as if its timeout had fired.
+        // A crashed, paused or leading node, or an implementation without campaign(), ignores it.
+        const h = this.host(f.node);
+        const p = h.process;
+        if (p === null || h.paused || p.role === 'leader' || p.campaign === undefined) {
+          this.outcome = Outcome.noEffect;
+          return;
+        }
+        if (this.rec !== null) this.rec.node = h.id;
+        this.capture(h);
+        p.campaign(h.localMs(this.nowMs));
+        this.afterStep(h, p);
+        return;
+      }
+      default:
+        // A new kind of fault must say here what it does.
+        unreachable(f);
+    }
+  }
+
+  /** A new incarnation from durable state; checkers see it first with restarted: true. */
+  private restartNode(h: Host): void {
+    const p = this.newProcess(h);
+    h.process = p;
+    const ns = this.ns;
+    ns.node = h.id;
+    ns.process = p;
+    ns.restarted = true;
+    ns.roleBefore = h.lastRole;
+    ns.termBefore = h.lastTerm;
+    ns.commitIndexBefore = h.lastCommitIndex;
+    ns.lastIndexBefore = h.lastLastIndex;
+    ns.lastAppliedBefore = h.lastLastApplied;
+    ns.ready = EMPTY_READY;
+    this.stepNode = h.id;
+    if (this.rec !== null) {
+      this.rec.node = h.id;
+      this.rec.restarted = { term: p.currentTerm, lastIndex: p.lastIndex, lastApplied: p.lastApplied };
+    }
+    if (!this.runCheckers()) return;
+    this.capture(h);
+    this.afterStep(h, p);
+  }
+
+  private onProbeDeadline(): void {
+    if (this.clients.probeOkMs !== null) {
+      this.outcome = Outcome.noEffect;
+      return;
+    }
+    const leaders: NodeId[] = [];
+    const terms: number[] = [];
+    for (const h of this.hosts) {
+      const p = h.process;
+      if (p === null) continue;
+      if (p.role === 'leader') leaders.push(h.id);
+      terms.push(p.currentTerm);
+    }
+    const F = this.faultsEndMs;
+    const bound = this.config.livenessBoundMs;
+    let situation: string;
+    if (leaders.length > 0) {
+      situation = `leader now: ${leaders.map((id) => `S${id}`).join(', ')}`;
+    } else if (this.leaderSinceFaultsEnd) {
+      situation = 'a leader was elected after the faults ended, but none leads now';
+    } else {
+      situation = 'no leader was elected after the faults ended';
+    }
+    this.fail({
+      property: 'liveness',
+      message:
+        `no client command committed within ${bound} ms after the last fault was repaired at ${F} ms ` +
+        `(deadline ${F + bound} ms); ${situation}`,
+      nodes: leaders.length > 0 ? leaders : this.peers,
+      terms: Array.from(new Set(terms)).sort((a, b) => a - b),
+      indices: [],
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Step bookkeeping, reports, result
+
+  private endStep(ev: SimEvent): void {
+    const id = this.stepNode;
+    const p = id === 0 ? null : this.hosts[id - 1]!.process;
+    if (this.ringSize > 0) {
+      const slot = this.steps % this.ringSize;
+      this.ringEvents[slot] = ev;
+      this.ringStep[slot] = this.steps;
+      this.ringTime[slot] = this.nowMs;
+      this.ringOutcome[slot] = this.outcome;
+      this.ringNode[slot] = p === null ? 0 : id;
+      if (p !== null) {
+        this.ringRole[slot] = roleCode(p.role);
+        this.ringTerm[slot] = p.currentTerm;
+        this.ringCommit[slot] = p.commitIndex;
+      }
+    }
+    const rec = this.rec;
+    if (rec === null) return;
+    if (this.outcome !== Outcome.done) rec.outcome = outcomeName(this.outcome);
+    if (p !== null) {
+      const ns = this.ns;
+      if (p.role !== ns.roleBefore) rec.role = [ns.roleBefore, p.role];
+      if (p.currentTerm !== ns.termBefore) rec.term = [ns.termBefore, p.currentTerm];
+      if (p.commitIndex !== ns.commitIndexBefore) rec.commit = [ns.commitIndexBefore, p.commitIndex];
+    }
+    if (this.violation !== null) rec.violation = this.violation.property;
+    this.tracer!.emit(rec);
+    this.rec = null;
+  }
+
+  private fail(v: Violation): void {
+    this.stopped = true;
+    this.stoppedBy = 'violation';
+    this.violation = {
+      property: v.property,
+      message: v.message,
+      nodes: v.nodes,
+      terms: v.terms,
+      indices: v.indices,
+      step: this.steps,
+      timeMs: this.nowMs,
+      recentEvents: [],
+      logs: this.logSlices(v),
+    };
+  }
+
+  /** The recent-events ring, oldest first, formatted. */
+  private recentEvents(): string[] {
+    const lines: string[] = [];
+    const size = this.ringSize;
+    if (size === 0) return lines;
+    const last = this.current === null ? this.steps : this.steps - 1;
+    for (let step = Math.max(1, last - size + 1); step <= last; step++) {
+      const slot = step % size;
+      const ev = this.ringEvents[slot];
+      if (ev === undefined || this.ringStep[slot] !== step) continue;
+      const node = this.ringNode[slot]!;
+      const after =
+        node === 0
+          ? ''
+          : ` [S${node} ${ROLES[this.ringRole[slot]!]} t${this.ringTerm[slot]} commit ${this.ringCommit[slot]}]`;
+      lines.push(describeStep(step, this.ringTime[slot]!, ev, this.ringOutcome[slot]!, after));
+    }
+    return lines;
+  }
+
+  private logSlices(v: Violation): LogSlice[] {
+    const slices: LogSlice[] = [];
+    const seen = new Set<NodeId>();
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = 0;
+    for (const i of v.indices) {
+      if (i < lo) lo = i;
+      if (i > hi) hi = i;
+    }
+    for (const id of v.nodes) {
+      if (seen.has(id) || id < 1 || id > this.config.nodes) continue;
+      seen.add(id);
+      const h = this.hosts[id - 1]!;
+      const p = h.process;
+      const lastIndex = p === null ? h.storage.lastIndex : p.lastIndex;
+      const termAt = (i: number) => (p === null ? h.storage.termAt(i) : p.termAt(i));
+      const from = v.indices.length > 0 ? Math.max(1, lo - 3) : Math.max(1, lastIndex - 7);
+      const to = v.indices.length > 0 ? Math.min(lastIndex, hi + 3) : lastIndex;
+      const terms: number[] = [];
+      for (let i = from; i <= to; i++) terms.push(termAt(i) ?? -1);
+      slices.push({
+        node: id,
+        fromIndex: from,
+        terms,
+        commitIndex: p === null ? h.lastCommitIndex : p.commitIndex,
+      });
+    }
+    return slices;
+  }
+
+  /**
+   * The clients' view: safety properties speak of logs, a stale read breaks none of them. Pending
+   * ('info') operations stay open to the end, as the checker requires.
+   */
+  private checkLinearizable(): void {
+    const opts = this.linBudgetSteps === undefined ? {} : { budgetSteps: this.linBudgetSteps };
+    const r = checkLinearizability(this.clients.history, opts);
+    if (r.verdict !== 'violation') {
+      this.linearizability = { verdict: r.verdict, steps: r.steps };
+      return;
+    }
+    const w = r.witness;
+    this.linearizability = { verdict: r.verdict, steps: r.steps, key: w.key };
+    this.fail({
+      property: 'linearizability',
+      message: `client history is not linearizable: ${w.message}`,
+      nodes: [],
+      terms: [],
+      indices: [],
+    });
+  }
+
+  private livenessOutcome(): LivenessOutcome {
+    if (this.livenessSkip !== null) return { status: 'skipped', reason: this.livenessSkip };
+    const okMs = this.clients.probeOkMs;
+    if (okMs !== null) return { status: 'ok', latencyMs: okMs - this.faultsEndMs };
+    if (this.violation?.property === 'liveness') return { status: 'violated' };
+    return { status: 'not-reached' };
+  }
+
+  private result(): RunResult {
+    let violation = this.violation;
+    if (violation !== null) {
+      // Formatted only now: the ring holds raw references, the violating step included.
+      violation = { ...violation, recentEvents: this.recentEvents() };
+    }
+    const leadersByTerm = Array.from(this.leaderOfTerm, ([term, leader]) => ({ term, leader })).sort(
+      (a, b) => a.term - b.term,
+    );
+    const net = this.network;
+    const cs = this.clients.stats;
+    return {
+      seed: this.seed,
+      config: this.config,
+      ok: violation === null,
+      violation,
+      events: this.steps,
+      simulatedMs: this.nowMs,
+      stoppedBy: this.stoppedBy,
+      leadersByTerm,
+      maxCommitIndex: this.maxCommitIndex,
+      clientOps: { ok: cs.ok, fail: cs.fail, info: cs.info },
+      clientRequests: {
+        sent: cs.requests,
+        redirects: cs.redirects,
+        timeouts: cs.timeouts,
+        lost: this.requestsLost,
+      },
+      faults: { ...this.faultCounts },
+      messages: {
+        sent: net.sent,
+        delivered: this.delivered,
+        dropped: net.droppedRandom + net.droppedAtSend + this.droppedInFlight + this.droppedAtDownNode,
+        duplicated: net.duplicated,
+      },
+      liveness: this.livenessOutcome(),
+      leaderStability:
+        this.stabilitySkip === null
+          ? { status: 'judged' }
+          : { status: 'skipped', reason: this.stabilitySkip },
+      linearizability: this.linearizability,
+      history: this.clients.history,
+      traceHash: this.tracer === null ? null : this.tracer.digest(),
+      bugFires: this.fires?.counts() ?? null,
+    };
+  }
+}
+
+function outcomeName(outcome: number): string {
+  switch (outcome) {
+    case Outcome.blocked:
+      return 'blocked';
+    case Outcome.lost:
+      return 'lost';
+    case Outcome.held:
+      return 'held';
+    case Outcome.noEffect:
+      return 'no-effect';
+    default:
+      return 'done';
+  }
+}

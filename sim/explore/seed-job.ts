@@ -1,0 +1,72 @@
+import { createSafetyCheckers } from '../../properties/index.ts';
+import { generateSchedule } from '../model/schedule.ts';
+import type { FailureKind } from '../model/trace-file.ts';
+import { isStopped, type RunKind, runClassified } from './outcome.ts';
+import { type ConfigOverrides, configFor, describeProfile, type ProfileMode } from './profile.ts';
+
+/** How every seed of a sweep is run. Plain data: it crosses into worker threads. */
+export interface SweepSettings {
+  readonly mode: ProfileMode;
+  readonly overrides: ConfigOverrides;
+  readonly bugs: readonly string[];
+}
+
+/**
+ * What one seed showed. `kind` says what sort of outcome (sim/explore/outcome.ts); `property` names the
+ * violated property, or repeats the kind ('assertion', 'harness-error', 'resource-limit').
+ */
+export interface SeedOutcome {
+  readonly seed: number;
+  readonly ok: boolean;
+  readonly kind: RunKind;
+  readonly property: FailureKind | null;
+  readonly message: string | null;
+  readonly step: number;
+  readonly timeMs: number;
+  readonly events: number;
+  readonly profile: string;
+  /** Per bug switched on, how often its decision differed from the correct one (null: no bugs, or the run threw). */
+  readonly bugFires: Record<string, number> | null;
+}
+
+/**
+ * Run one seed with every safety checker on. The same function serves the CLI, the worker pool
+ * and tests. Never throws for a seed: whatever a run throws is classified, so one seed cannot end
+ * a sweep.
+ */
+export function runSeedJob(seed: number, settings: SweepSettings): SeedOutcome {
+  const config = configFor(seed, settings.mode, settings.overrides);
+  const profile = describeProfile(config);
+  const run = runClassified(generateSchedule(seed, config), {
+    bugs: settings.bugs,
+    checkers: createSafetyCheckers(),
+  });
+  if (!isStopped(run)) {
+    const result = run.result;
+    const v = result.violation;
+    return {
+      seed,
+      ok: v === null,
+      kind: run.kind,
+      property: v?.property ?? null,
+      message: v?.message ?? null,
+      step: v?.step ?? result.events,
+      timeMs: v?.timeMs ?? result.simulatedMs,
+      events: result.events,
+      profile,
+      bugFires: result.bugFires,
+    };
+  }
+  return {
+    seed,
+    ok: false,
+    kind: run.kind,
+    property: run.kind,
+    message: run.message,
+    step: run.step,
+    timeMs: run.timeMs,
+    events: run.step,
+    profile,
+    bugFires: null,
+  };
+}
