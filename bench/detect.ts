@@ -5,10 +5,10 @@
 
 import { performance } from 'node:perf_hooks';
 import { BUGS, type Bug } from '../bugs/index.ts';
+import { generateSchedule } from '../sim/explore/generate.ts';
 import { configFor } from '../sim/explore/profile.ts';
 import { runSeedJob, type SeedOutcome } from '../sim/explore/seed-job.ts';
 import { DEFAULT_SHRINK_BUDGET, describeBudget, shrinkSchedule } from '../sim/explore/shrink.ts';
-import { generateSchedule } from '../sim/model/schedule.ts';
 import type { ScheduleSize } from '../sim/model/trace-file.ts';
 import { fmtInt, type GroupResult, median, round } from './lib.ts';
 

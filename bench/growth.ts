@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { createSafetyCheckers } from '../properties/index.ts';
 import type { Checker, NodeStep, Violation } from '../properties/types.ts';
-import { runSeed } from '../sim/engine/runner.ts';
+import { runSeed } from '../sim/explore/generate.ts';
 import { defaultConfig, type SimConfig } from '../sim/model/config.ts';
 import { fmtInt, type GroupResult, median, round } from './lib.ts';
 

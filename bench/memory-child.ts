@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createSafetyCheckers } from '../properties/index.ts';
 import type { Checker, NodeStep, Violation } from '../properties/types.ts';
-import { runSeed } from '../sim/engine/runner.ts';
+import { runSeed } from '../sim/explore/generate.ts';
 import { runSweep } from '../sim/explore/sweep.ts';
 import { defaultConfig } from '../sim/model/config.ts';
 

@@ -3,7 +3,7 @@
 
 import { createSafetyCheckers } from '../properties/index.ts';
 import type { Checker } from '../properties/types.ts';
-import { runSeed } from '../sim/engine/runner.ts';
+import { runSeed } from '../sim/explore/generate.ts';
 import { defaultConfig } from '../sim/model/config.ts';
 import { fmtInt, fmtPct, fmtSi, type GroupResult, median, round, timed } from './lib.ts';
 

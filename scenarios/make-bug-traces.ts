@@ -14,10 +14,10 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { BUGS, findBug } from '../bugs/index.ts';
+import { generateSchedule } from '../sim/explore/generate.ts';
 import { configFor, type ProfileMode } from '../sim/explore/profile.ts';
 import { runForOutcome } from '../sim/explore/replay.ts';
 import { type ShrinkResult, shrinkSchedule } from '../sim/explore/shrink.ts';
-import { generateSchedule } from '../sim/model/schedule.ts';
 import { makeTraceFile, serializeTraceFile, writeTraceFile } from '../sim/model/trace-file.ts';
 
 const SCRIPTED = new Set(['figure8', 'forget-vote', 'stale-round-ack']);

@@ -16,11 +16,12 @@ export type {
   StopReason,
   ViolationReport,
 } from './engine/runner.ts';
-export { runSchedule, runSeed, simErrorContext } from './engine/runner.ts';
+export { runSchedule, simErrorContext } from './engine/runner.ts';
 export type { StateMachine } from './engine/storage.ts';
 export { NodeStorage } from './engine/storage.ts';
 export type { TraceRecord } from './engine/trace.ts';
 export { describeEvent, describeFault, describeMessage, Tracer } from './engine/trace.ts';
+export { generateSchedule, runSeed } from './explore/generate.ts';
 export type { ClientConfig, FaultConfig, NetworkConfig, SimConfig } from './model/config.ts';
 export {
   DEFAULT_CLIENT_CONFIG,
@@ -33,4 +34,4 @@ export {
   validateConfig,
 } from './model/config.ts';
 export type { Fault, FaultType, Schedule, ScheduledOp } from './model/schedule.ts';
-export { generateSchedule, isRepairOnlyFrom, SCHEDULE_VERSION, validateSchedule } from './model/schedule.ts';
+export { isRepairOnlyFrom, SCHEDULE_VERSION, validateSchedule } from './model/schedule.ts';

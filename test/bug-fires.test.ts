@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { neverFired } from '../bugs/fires.ts';
 import { policyFor } from '../bugs/index.ts';
-import { runSeed } from '../sim/engine/runner.ts';
+import { runSeed } from '../sim/explore/generate.ts';
 import { configFor } from '../sim/explore/profile.ts';
 
 const run = (seed: number, mode: 'fixed' | 'swarm', bugs: string[], counted = true) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUGS, findBug } from '../bugs/index.ts';
 import { applyBugRequirements, requiredFlags } from '../sim/cli/bug-options.ts';
-import { runSeed } from '../sim/engine/runner.ts';
+import { runSeed } from '../sim/explore/generate.ts';
 import { configFor } from '../sim/explore/profile.ts';
 
 describe('bugs that need an option', () => {

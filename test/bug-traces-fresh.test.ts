@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { generateSchedule } from '../sim/explore/generate.ts';
 import { configFor, type ProfileMode } from '../sim/explore/profile.ts';
 import { shrinkSchedule } from '../sim/explore/shrink.ts';
-import { generateSchedule } from '../sim/model/schedule.ts';
 import { readTraceFile } from '../sim/model/trace-file.ts';
 
 // A saved bug trace records the command that made it. Replaying the trace keeps passing when the

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LeaderCompleteness } from '../properties/leader-completeness.ts';
 import { LogMatching } from '../properties/log-matching.ts';
 import type { Checker, NodeStep, Violation } from '../properties/types.ts';
-import { runSeed } from '../sim/engine/runner.ts';
+import { runSeed } from '../sim/explore/generate.ts';
 import { defaultConfig } from '../sim/model/config.ts';
 import type { Entry } from '../src/raft/types.ts';
 import { FakeProcess, noop, put, stepOf } from './support/fake-process.ts';

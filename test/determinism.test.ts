@@ -6,9 +6,9 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createSafetyCheckers } from '../properties/index.ts';
-import { runSchedule, runSeed } from '../sim/engine/runner.ts';
+import { runSchedule } from '../sim/engine/runner.ts';
+import { generateSchedule, runSeed } from '../sim/explore/generate.ts';
 import { defaultConfig, type SimConfig } from '../sim/model/config.ts';
-import { generateSchedule } from '../sim/model/schedule.ts';
 
 const config: SimConfig = { ...defaultConfig(), timeMs: 10_000 };
 const traceOf = (seed: number) => {
@@ -66,7 +66,7 @@ describe('determinism', () => {
     const dir = mkdtempSync(join(tmpdir(), 'raftsim-determinism-'));
     try {
       const script = join(dir, 'hash.ts');
-      const runner = pathToFileURL(join(root, 'sim/engine/runner.ts')).href;
+      const runner = pathToFileURL(join(root, 'sim/explore/generate.ts')).href;
       const configUrl = pathToFileURL(join(root, 'sim/model/config.ts')).href;
       const checkersUrl = pathToFileURL(join(root, 'properties/index.ts')).href;
       writeFileSync(

@@ -1,17 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createSafetyCheckers } from '../properties/index.ts';
 import type { Checker } from '../properties/types.ts';
-import {
-  EXIT_FINDING,
-  EXIT_NOT_JUDGED,
-  EXIT_OK,
-  exitCodeOf,
-  exitCodeOfAll,
-  expectedOutcomeOf,
-  runClassified,
-} from '../sim/explore/outcome.ts';
+import { EXIT_FINDING, EXIT_NOT_JUDGED, exitCodeOf, exitCodeOfAll } from '../sim/cli/exit-codes.ts';
+import { EXIT_OK } from '../sim/cli/usage.ts';
+import { generateSchedule } from '../sim/explore/generate.ts';
+import { expectedOutcomeOf, runClassified } from '../sim/explore/outcome.ts';
 import { defaultConfig } from '../sim/model/config.ts';
-import { generateSchedule } from '../sim/model/schedule.ts';
 import { AssertionError } from '../src/assert.ts';
 import { cutOffCandidate } from './support/schedules.ts';
 

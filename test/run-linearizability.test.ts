@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSafetyCheckers } from '../properties/index.ts';
-import { runSeed } from '../sim/engine/runner.ts';
+import { runSeed } from '../sim/explore/generate.ts';
 import { defaultConfig, type SimConfig } from '../sim/model/config.ts';
 import { KvStore } from '../src/raft/kv.ts';
 import type { Command, KvResult } from '../src/raft/types.ts';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { generateSchedule } from '../sim/explore/generate.ts';
 import { configFor } from '../sim/explore/profile.ts';
 import { countMatchingReplays, runForOutcome } from '../sim/explore/replay.ts';
 import { runSeedJob } from '../sim/explore/seed-job.ts';
@@ -10,7 +11,7 @@ import {
   shrinkSchedule,
 } from '../sim/explore/shrink.ts';
 import { defaultConfig } from '../sim/model/config.ts';
-import { generateSchedule, type Schedule, validateSchedule } from '../sim/model/schedule.ts';
+import { type Schedule, validateSchedule } from '../sim/model/schedule.ts';
 import { makeTraceFile, serializeTraceFile } from '../sim/model/trace-file.ts';
 import { CUT_OFF_HEAL_MS, cutOffCandidate } from './support/schedules.ts';
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createSafetyCheckers } from '../properties/index.ts';
 import { checkLinearizability } from '../properties/linearizability.ts';
-import { runSchedule, runSeed } from '../sim/engine/runner.ts';
+import { runSchedule } from '../sim/engine/runner.ts';
+import { generateSchedule, runSeed } from '../sim/explore/generate.ts';
 import { defaultConfig, faultsEndMs, type SimConfig } from '../sim/model/config.ts';
-import { generateSchedule, type Schedule } from '../sim/model/schedule.ts';
+import type { Schedule } from '../sim/model/schedule.ts';
 
 // End-to-end: the simulator around the reference RaftNode and KvStore.
 

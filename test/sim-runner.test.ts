@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Checker, NodeStep, Violation } from '../properties/types.ts';
 import { type NodeArgs, type RunOptions, runSchedule, simErrorContext } from '../sim/engine/runner.ts';
+import { generateSchedule } from '../sim/explore/generate.ts';
 import {
   DEFAULT_NETWORK_CONFIG,
   defaultConfig,
   type NetworkConfig,
   type SimConfig,
 } from '../sim/model/config.ts';
-import { type Fault, generateSchedule, type Schedule } from '../sim/model/schedule.ts';
+import type { Fault, Schedule } from '../sim/model/schedule.ts';
 import type { RaftProcess } from '../src/raft/process.ts';
 import type {
   DurableState,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { generateSchedule } from '../sim/explore/generate.ts';
 import {
   DEFAULT_PARTITION_SHAPES,
   defaultConfig,
@@ -7,13 +8,7 @@ import {
   type SimConfig,
   validateConfig,
 } from '../sim/model/config.ts';
-import {
-  type Fault,
-  generateSchedule,
-  isRepairOnlyFrom,
-  type Schedule,
-  validateSchedule,
-} from '../sim/model/schedule.ts';
+import { type Fault, isRepairOnlyFrom, type Schedule, validateSchedule } from '../sim/model/schedule.ts';
 
 const busy = (): SimConfig => {
   const c = defaultConfig();

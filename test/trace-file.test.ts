@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateSchedule } from '../sim/explore/generate.ts';
 import { defaultConfig } from '../sim/model/config.ts';
-import { generateSchedule } from '../sim/model/schedule.ts';
 import {
   formatPath,
   makeTraceFile,

@@ -2,8 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { describeEvent } from '../sim/engine/trace.ts';
+import { generateSchedule } from '../sim/explore/generate.ts';
 import { defaultConfig, validateConfig } from '../sim/model/config.ts';
-import { generateSchedule, validateSchedule } from '../sim/model/schedule.ts';
+import { validateSchedule } from '../sim/model/schedule.ts';
 import { simInProcess } from './support/cli-in-process.ts';
 
 describe('wording', () => {

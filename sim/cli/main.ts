@@ -6,11 +6,10 @@ import { neverFired } from '../../bugs/fires.ts';
 import { BUGS, findBug } from '../../bugs/index.ts';
 import { createSafetyCheckers } from '../../properties/index.ts';
 import type { ReadMode } from '../../src/raft/types.ts';
+import { generateSchedule } from '../explore/generate.ts';
 import {
   type ClassifiedRun,
   describeKind,
-  exitCodeOf,
-  exitCodeOfAll,
   expectedOutcomeOf,
   isShrinkable,
   isStopped,
@@ -49,11 +48,12 @@ import { runSweep } from '../explore/sweep.ts';
 import { MAX_CLIENTS, MAX_FAULTS_PER_MIN, MAX_NODES, MAX_TIME_MS, validateConfig } from '../model/config.ts';
 import { DEFAULT_MAX_INPUT_MB, MAX_INPUT_MB, parseMaxInputMb } from '../model/input-file.ts';
 import { AtomicOutput, type OutputTarget, removeTempFiles, userPath } from '../model/output-file.ts';
-import { generateSchedule, type Schedule } from '../model/schedule.ts';
+import type { Schedule } from '../model/schedule.ts';
 import { type FailureKind, readTraceFile, type ScheduleSize, type TraceFile } from '../model/trace-file.ts';
 import { formatSummary, formatViolation, num, seconds, truncateText } from '../view/report.ts';
 import { renderView, VIEW_FORMATS, type ViewFormat } from '../view/views.ts';
 import { applyBugRequirements, requiredFlags } from './bug-options.ts';
+import { exitCodeOf, exitCodeOfAll } from './exit-codes.ts';
 import { lineProgress, RESTORE_TERMINAL, runProgress, stderrSink, sweepProgress } from './progress.ts';
 import {
   checkFailuresDirectory,

@@ -1,13 +1,9 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
-/**
- * Errors in what a user gave us (a flag, a file, a range): shown as one line, exit code 2.
- * Distinct from AssertionError, which is a bug and must stay loud.
- */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+import { UsageError } from '../model/errors.ts';
+
+export { UsageError };
 
 export const EXIT_OK = 0;
 export const EXIT_VIOLATION = 1;

@@ -10,7 +10,7 @@ import type { Policy } from '../../src/raft/policy.ts';
 import type { RaftProcess } from '../../src/raft/process.ts';
 import type { Command, DurableState, NodeId, RaftConfig, Random, Ready, Role } from '../../src/raft/types.ts';
 import { faultsEndMs, livenessSkipReason, type SimConfig } from '../model/config.ts';
-import { generateSchedule, type Schedule, validateSchedule } from '../model/schedule.ts';
+import { type Schedule, validateSchedule } from '../model/schedule.ts';
 import { ClientPool } from './clients.ts';
 import type { DeliverEvent, FaultEvent, ReplyEvent, RequestEvent, SimEvent } from './events.ts';
 import { withFence } from './fence.ts';
@@ -204,11 +204,6 @@ export function runSchedule(schedule: Schedule, opts: RunOptions = {}): RunResul
   if (error !== null) throw new RangeError(`invalid schedule: ${error}`);
   const sim = new Simulation(schedule, opts);
   return opts.fence === false ? sim.run() : withFence(() => sim.run());
-}
-
-/** Generates the schedule of a seed and runs it. */
-export function runSeed(seed: number, config: SimConfig, opts: RunOptions = {}): RunResult {
-  return runSchedule(generateSchedule(seed, config), opts);
 }
 
 /**

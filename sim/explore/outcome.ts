@@ -4,7 +4,6 @@
 // everywhere, and the CLI maps the kinds to exit codes in one function.
 
 import { AssertionError } from '../../src/assert.ts';
-import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION } from '../cli/usage.ts';
 import { ResourceLimitError } from '../engine/limits.ts';
 import { type RunOptions, type RunResult, runSchedule, simErrorContext } from '../engine/runner.ts';
 import { type Schedule, validateSchedule } from '../model/schedule.ts';
@@ -122,37 +121,6 @@ export function kindOfFailure(f: FailureKind): Exclude<RunKind, 'ok'> {
 /** Whether a failure of this kind is worth shrinking and saving (a finding, not a limit). */
 export function isShrinkable(kind: RunKind): boolean {
   return kind === 'violation' || kind === 'assertion' || kind === 'harness-error';
-}
-
-export { EXIT_OK, EXIT_USAGE };
-/** A Raft property was violated or a node assertion fired (replay: the outcome differed). */
-export const EXIT_FINDING = EXIT_VIOLATION;
-/** raftsim could not judge a run: an exception in the harness, or a simulator resource limit. */
-export const EXIT_NOT_JUDGED = 3;
-
-/** Exit code of one run of this kind. */
-export function exitCodeOf(kind: RunKind): number {
-  switch (kind) {
-    case 'ok':
-      return EXIT_OK;
-    case 'violation':
-    case 'assertion':
-      return EXIT_FINDING;
-    case 'harness-error':
-    case 'resource-limit':
-      return EXIT_NOT_JUDGED;
-  }
-}
-
-/** Exit code of several runs (a sweep): a Raft finding wins over a run not judged. */
-export function exitCodeOfAll(kinds: Iterable<RunKind>): number {
-  let code = EXIT_OK;
-  for (const kind of kinds) {
-    const c = exitCodeOf(kind);
-    if (c === EXIT_FINDING) return EXIT_FINDING;
-    if (c !== EXIT_OK) code = c;
-  }
-  return code;
 }
 
 /** One line naming what happened, for summaries. */

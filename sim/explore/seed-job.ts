@@ -1,6 +1,6 @@
 import { createSafetyCheckers } from '../../properties/index.ts';
-import { generateSchedule } from '../model/schedule.ts';
 import type { FailureKind } from '../model/trace-file.ts';
+import { generateSchedule } from './generate.ts';
 import { isStopped, type RunKind, runClassified } from './outcome.ts';
 import { type ConfigOverrides, configFor, describeProfile, type ProfileMode } from './profile.ts';
 

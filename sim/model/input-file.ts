@@ -3,7 +3,7 @@
 // ends, a directory cannot be read: each is refused at once with one line (exit 2).
 
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { UsageError } from '../cli/usage.ts';
+import { UsageError } from './errors.ts';
 import { errnoReason, fileKind } from './output-file.ts';
 
 /** Default size limit of an input file, in MiB: far above any trace or history raftsim writes. */

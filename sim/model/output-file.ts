@@ -29,7 +29,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from '../cli/usage.ts';
+import { UsageError } from './errors.ts';
 
 /** The directory relative paths are resolved against: the user's, not the package root npm moved to. */
 export function userDirectory(): string {
