@@ -8,18 +8,21 @@ import { KvStore } from '../../src/raft/kv.ts';
 import { RaftNode } from '../../src/raft/node.ts';
 import type { Policy } from '../../src/raft/policy.ts';
 import type { RaftProcess } from '../../src/raft/process.ts';
-import type { Command, DurableState, NodeId, RaftConfig, Random, Ready, Role } from '../../src/raft/types.ts';
-import { faultsEndMs, livenessSkipReason, type SimConfig } from '../model/config.ts';
+import type { Command, DurableState, NodeId, RaftConfig, Random, Ready } from '../../src/raft/types.ts';
+import type { SimConfig } from '../model/config.ts';
 import { type Schedule, validateSchedule } from '../model/schedule.ts';
 import { ClientPool } from './clients.ts';
 import type { DeliverEvent, FaultEvent, ReplyEvent, RequestEvent, SimEvent } from './events.ts';
 import { withFence } from './fence.ts';
 import { Host, requestKey } from './host.ts';
 import { ResourceLimitError } from './limits.ts';
+import { type LivenessOutcome, LivenessProbe } from './liveness-probe.ts';
 import { Network } from './network.ts';
 import { EventQueue } from './queue.ts';
 import { intBetween, stream } from './rng.ts';
+import { RunCounters } from './run-counters.ts';
 import { LeaderStability } from './stability.ts';
+import { StepRing } from './step-ring.ts';
 import type { StateMachine } from './storage.ts';
 import { describeStep, faultFields, messageFields, Outcome, type TraceRecord, Tracer } from './trace.ts';
 
@@ -97,13 +100,7 @@ export interface ViolationReport {
   readonly logs: LogSlice[];
 }
 
-export type LivenessOutcome =
-  /** The probe's command committed this many ms after the faults ended. */
-  | { readonly status: 'ok'; readonly latencyMs: number }
-  | { readonly status: 'violated' }
-  | { readonly status: 'skipped'; readonly reason: string }
-  /** The run stopped (a violation, maxSteps) before the bound ran out. */
-  | { readonly status: 'not-reached' };
+export type { LivenessOutcome } from './liveness-probe.ts';
 
 export type StopReason = 'time' | 'queue-empty' | 'max-steps' | 'violation';
 
@@ -178,20 +175,6 @@ const EMPTY_READY: Ready = Object.freeze({
   toApply: Object.freeze([]),
 });
 
-const ROLES: readonly Role[] = ['follower', 'precandidate', 'candidate', 'leader'];
-function roleCode(role: Role): number {
-  switch (role) {
-    case 'follower':
-      return 0;
-    case 'precandidate':
-      return 1;
-    case 'candidate':
-      return 2;
-    case 'leader':
-      return 3;
-  }
-}
-
 type MutableNodeStep = { -readonly [K in keyof NodeStep]: NodeStep[K] };
 
 /** The reference implementation under test. */
@@ -254,30 +237,14 @@ class Simulation {
   private current: SimEvent | null = null;
 
   // The ring of recent events: raw references, formatted only for a report.
-  private readonly ringSize: number;
-  private readonly ringEvents: (SimEvent | undefined)[];
-  private readonly ringStep: Float64Array;
-  private readonly ringTime: Float64Array;
-  private readonly ringOutcome: Uint8Array;
-  private readonly ringNode: Int32Array;
-  private readonly ringRole: Uint8Array;
-  private readonly ringTerm: Float64Array;
-  private readonly ringCommit: Float64Array;
+  /** The last steps, raw, for a violation report. */
+  private readonly ring: StepRing;
 
   // Summary counters.
-  private delivered = 0;
-  private droppedInFlight = 0;
-  private droppedAtDownNode = 0;
-  private requestsLost = 0;
-  private readonly faultCounts = { partitions: 0, heals: 0, crashes: 0, restarts: 0, pauses: 0, links: 0 };
-  private readonly leaderOfTerm = new Map<number, NodeId>();
-  private maxCommitIndex = 0;
+  private readonly counters = new RunCounters();
 
-  // Liveness.
-  private readonly faultsEndMs: number;
-  private readonly livenessSkip: string | null;
-  private readonly probeDeadlineMs: number;
-  private leaderSinceFaultsEnd = false;
+  // Liveness after the faults end.
+  private readonly probe: LivenessProbe;
   /** Leader stability: null when switched off or not judged in this config (then the reason). */
   private readonly stability: LeaderStability | null;
   private readonly stabilitySkip: string | null;
@@ -331,23 +298,10 @@ class Simulation {
       ready: EMPTY_READY,
     };
 
-    const ringSize = Math.max(0, opts.recentEvents ?? DEFAULT_RECENT_EVENTS);
-    this.ringSize = ringSize;
-    this.ringEvents = new Array<SimEvent | undefined>(ringSize).fill(undefined);
-    this.ringStep = new Float64Array(ringSize);
-    this.ringTime = new Float64Array(ringSize);
-    this.ringOutcome = new Uint8Array(ringSize);
-    this.ringNode = new Int32Array(ringSize);
-    this.ringRole = new Uint8Array(ringSize);
-    this.ringTerm = new Float64Array(ringSize);
-    this.ringCommit = new Float64Array(ringSize);
-
-    this.faultsEndMs = faultsEndMs(config);
+    this.ring = new StepRing(opts.recentEvents ?? DEFAULT_RECENT_EVENTS);
     this.checkHistory = opts.linearizability !== false;
     this.linBudgetSteps = opts.linearizabilityBudgetSteps;
-    this.livenessSkip =
-      opts.liveness === false ? 'liveness not checked: switched off' : livenessSkipReason(config);
-    this.probeDeadlineMs = this.faultsEndMs + config.livenessBoundMs;
+    this.probe = new LivenessProbe(config, opts.liveness !== false);
     const stability = opts.leaderStability === false ? null : new LeaderStability(config);
     this.stabilitySkip =
       stability === null ? 'leader stability not checked: switched off' : stability.skipReason;
@@ -365,9 +319,9 @@ class Simulation {
       this.queue.push(fault.atMs, { kind: 'fault', fault, index: i });
     }
     this.clients.start();
-    if (this.livenessSkip === null) {
-      this.clients.startProbe(this.faultsEndMs);
-      this.queue.push(this.probeDeadlineMs, { kind: 'probe-deadline' });
+    if (this.probe.skip === null) {
+      this.clients.startProbe(this.probe.faultsEndMs);
+      this.queue.push(this.probe.deadlineMs, { kind: 'probe-deadline' });
     }
     try {
       this.loop();
@@ -521,12 +475,27 @@ class Simulation {
    * it in the order the contract demands — persist, apply (answering clients), send, re-arm
    * the timer. All of a step's writes are durable before any of its messages is on the wire.
    */
+  /**
+   * Everything that follows a node's step, in the order the contract demands: check, observe,
+   * make durable, apply and answer, and only then let messages leave (Figure 2: persist before you
+   * respond). Control flow stays here; each helper below is straight-line.
+   */
   private afterStep(h: Host, p: RaftProcess): void {
     const ready = p.ready();
-    const ns = this.ns;
-    ns.ready = ready;
+    this.ns.ready = ready;
     if (!this.runCheckers()) return;
+    if (!this.observeRoles(h, p)) return;
+    h.storage.persist(ready);
+    this.applyAndAnswer(h, ready);
+    this.serveReads(h, p, ready);
+    this.send(h, ready.messages);
+    this.armTimer(h, p);
+    if (this.rec !== null) this.recordReady(this.rec, ready);
+  }
 
+  /** New leaders and candidates: the summary, leader stability. False when the step broke a property. */
+  private observeRoles(h: Host, p: RaftProcess): boolean {
+    const ns = this.ns;
     const role = p.role;
     const term = p.currentTerm;
     if (role === 'leader' && (ns.roleBefore !== 'leader' || ns.termBefore !== term))
@@ -540,14 +509,16 @@ class Simulation {
       const v = this.stability.onElection(h.id, term, processes, this.nowMs);
       if (v !== null) {
         this.fail(v);
-        return;
+        return false;
       }
     }
-    if (p.commitIndex > this.maxCommitIndex) this.maxCommitIndex = p.commitIndex;
+    if (p.commitIndex > this.counters.maxCommitIndex) this.counters.maxCommitIndex = p.commitIndex;
+    return true;
+  }
 
+  /** Applies what the node handed out and answers the clients whose requests it completes. */
+  private applyAndAnswer(h: Host, ready: Ready): void {
     const storage = h.storage;
-    storage.persist(ready);
-
     const toApply = ready.toApply;
     for (let k = 0; k < toApply.length; k++) {
       const entry = toApply[k]!;
@@ -563,7 +534,10 @@ class Simulation {
         this.clients.reply(pending.client, pending.seq, pending.attempt, h.id, result, 0, this.nowMs);
       }
     }
-    // Reads (not in 'log' mode): answered from the state machine once their index is applied.
+  }
+
+  /** Reads (not in 'log' mode): answered from the state machine once their index is applied. */
+  private serveReads(h: Host, p: RaftProcess, ready: Ready): void {
     const readsReady = ready.readsReady;
     if (
       (readsReady !== undefined && readsReady.length > 0) ||
@@ -573,8 +547,10 @@ class Simulation {
       const served = h.serveReads(p, readsReady, this.clients, this.nowMs);
       if (this.rec !== null && served > 0) this.rec.readsServed = served;
     }
+  }
 
-    const messages = ready.messages;
+  /** Hands the step's messages to the network, after asserting where they claim to go. */
+  private send(h: Host, messages: Ready['messages']): void {
     const network = this.network;
     const n = this.config.nodes;
     for (let k = 0; k < messages.length; k++) {
@@ -588,17 +564,14 @@ class Simulation {
       this.queue.push(this.nowMs + network.delayMs0, ev);
       if (copies === 2) this.queue.push(this.nowMs + network.delayMs1, ev);
     }
+  }
 
-    this.armTimer(h, p);
-
-    const rec = this.rec;
-    if (rec !== null) {
-      if (ready.hardState !== null) rec.hardState = [ready.hardState.currentTerm, ready.hardState.votedFor];
-      if (ready.logWrite !== null) rec.logWrite = [ready.logWrite.fromIndex, ready.logWrite.entries.length];
-      if (toApply.length > 0)
-        rec.applied = [ready.firstApplyIndex, ready.firstApplyIndex + toApply.length - 1];
-      if (messages.length > 0) rec.sent = messages.length;
-    }
+  private recordReady(rec: TraceRecord, ready: Ready): void {
+    if (ready.hardState !== null) rec.hardState = [ready.hardState.currentTerm, ready.hardState.votedFor];
+    if (ready.logWrite !== null) rec.logWrite = [ready.logWrite.fromIndex, ready.logWrite.entries.length];
+    const toApply = ready.toApply;
+    if (toApply.length > 0) rec.applied = [ready.firstApplyIndex, ready.firstApplyIndex + toApply.length - 1];
+    if (ready.messages.length > 0) rec.sent = ready.messages.length;
   }
 
   /**
@@ -660,9 +633,9 @@ class Simulation {
   }
 
   private noteLeader(term: number, id: NodeId): void {
-    if (!this.leaderOfTerm.has(term)) this.leaderOfTerm.set(term, id);
+    this.counters.noteLeader(term, id);
     this.stability?.onLeader(id, this.nowMs);
-    if (this.nowMs >= this.faultsEndMs) this.leaderSinceFaultsEnd = true;
+    this.probe.onLeader(this.nowMs);
   }
 
   private newProcess(h: Host): RaftProcess {
@@ -703,10 +676,10 @@ class Simulation {
       rec.msg = messageFields(m);
     }
     if (this.network.isBlocked(m.from, m.to)) {
-      this.droppedInFlight++;
+      this.counters.droppedInFlight++;
       this.outcome = Outcome.blocked;
     } else if (h.crashed) {
-      this.droppedAtDownNode++;
+      this.counters.droppedAtDownNode++;
       this.outcome = Outcome.lost;
     } else if (h.paused) {
       h.held.push(ev);
@@ -714,7 +687,7 @@ class Simulation {
     } else {
       const p = this.capture(h);
       p.step(h.localMs(this.nowMs), m);
-      this.delivered++;
+      this.counters.delivered++;
       this.afterStep(h, p);
     }
   }
@@ -757,7 +730,7 @@ class Simulation {
       rec.op = ev.op.type;
     }
     if (h.crashed) {
-      this.requestsLost++;
+      this.counters.requestsLost++;
       this.outcome = Outcome.lost;
     } else if (h.paused) {
       h.held.push(ev);
@@ -809,7 +782,7 @@ class Simulation {
 
   private onFault(ev: FaultEvent): void {
     const f = ev.fault;
-    const counts = this.faultCounts;
+    const counts = this.counters.faults;
     if (this.rec !== null) this.rec.fault = faultFields(f);
     switch (f.type) {
       case 'partition':
@@ -834,8 +807,8 @@ class Simulation {
           return;
         }
         for (const held of h.held) {
-          if (held.kind === 'deliver') this.droppedAtDownNode++;
-          else this.requestsLost++;
+          if (held.kind === 'deliver') this.counters.droppedAtDownNode++;
+          else this.counters.requestsLost++;
         }
         h.crash();
         this.stability?.onStopped(h.id);
@@ -922,33 +895,12 @@ class Simulation {
       this.outcome = Outcome.noEffect;
       return;
     }
-    const leaders: NodeId[] = [];
-    const terms: number[] = [];
-    for (const h of this.hosts) {
-      const p = h.process;
-      if (p === null) continue;
-      if (p.role === 'leader') leaders.push(h.id);
-      terms.push(p.currentTerm);
-    }
-    const F = this.faultsEndMs;
-    const bound = this.config.livenessBoundMs;
-    let situation: string;
-    if (leaders.length > 0) {
-      situation = `leader now: ${leaders.map((id) => `S${id}`).join(', ')}`;
-    } else if (this.leaderSinceFaultsEnd) {
-      situation = 'a leader was elected after the faults ended, but none leads now';
-    } else {
-      situation = 'no leader was elected after the faults ended';
-    }
-    this.fail({
-      property: 'liveness',
-      message:
-        `no client command committed within ${bound} ms after the last fault was repaired at ${F} ms ` +
-        `(deadline ${F + bound} ms); ${situation}`,
-      nodes: leaders.length > 0 ? leaders : this.peers,
-      terms: Array.from(new Set(terms)).sort((a, b) => a - b),
-      indices: [],
-    });
+    this.fail(
+      this.probe.violation(
+        this.hosts.map((h) => h.process),
+        this.peers,
+      ),
+    );
   }
 
   // ------------------------------------------------------------------------------------------
@@ -957,19 +909,7 @@ class Simulation {
   private endStep(ev: SimEvent): void {
     const id = this.stepNode;
     const p = id === 0 ? null : this.hosts[id - 1]!.process;
-    if (this.ringSize > 0) {
-      const slot = this.steps % this.ringSize;
-      this.ringEvents[slot] = ev;
-      this.ringStep[slot] = this.steps;
-      this.ringTime[slot] = this.nowMs;
-      this.ringOutcome[slot] = this.outcome;
-      this.ringNode[slot] = p === null ? 0 : id;
-      if (p !== null) {
-        this.ringRole[slot] = roleCode(p.role);
-        this.ringTerm[slot] = p.currentTerm;
-        this.ringCommit[slot] = p.commitIndex;
-      }
-    }
+    if (this.ring.size > 0) this.ring.write(this.steps, this.nowMs, ev, this.outcome, id, p);
     const rec = this.rec;
     if (rec === null) return;
     if (this.outcome !== Outcome.done) rec.outcome = outcomeName(this.outcome);
@@ -1002,22 +942,7 @@ class Simulation {
 
   /** The recent-events ring, oldest first, formatted. */
   private recentEvents(): string[] {
-    const lines: string[] = [];
-    const size = this.ringSize;
-    if (size === 0) return lines;
-    const last = this.current === null ? this.steps : this.steps - 1;
-    for (let step = Math.max(1, last - size + 1); step <= last; step++) {
-      const slot = step % size;
-      const ev = this.ringEvents[slot];
-      if (ev === undefined || this.ringStep[slot] !== step) continue;
-      const node = this.ringNode[slot]!;
-      const after =
-        node === 0
-          ? ''
-          : ` [S${node} ${ROLES[this.ringRole[slot]!]} t${this.ringTerm[slot]} commit ${this.ringCommit[slot]}]`;
-      lines.push(describeStep(step, this.ringTime[slot]!, ev, this.ringOutcome[slot]!, after));
-    }
-    return lines;
+    return this.ring.lines(this.current === null ? this.steps : this.steps - 1);
   }
 
   private logSlices(v: Violation): LogSlice[] {
@@ -1072,23 +997,13 @@ class Simulation {
     });
   }
 
-  private livenessOutcome(): LivenessOutcome {
-    if (this.livenessSkip !== null) return { status: 'skipped', reason: this.livenessSkip };
-    const okMs = this.clients.probeOkMs;
-    if (okMs !== null) return { status: 'ok', latencyMs: okMs - this.faultsEndMs };
-    if (this.violation?.property === 'liveness') return { status: 'violated' };
-    return { status: 'not-reached' };
-  }
-
   private result(): RunResult {
     let violation = this.violation;
     if (violation !== null) {
       // Formatted only now: the ring holds raw references, the violating step included.
       violation = { ...violation, recentEvents: this.recentEvents() };
     }
-    const leadersByTerm = Array.from(this.leaderOfTerm, ([term, leader]) => ({ term, leader })).sort(
-      (a, b) => a.term - b.term,
-    );
+    const counters = this.counters;
     const net = this.network;
     const cs = this.clients.stats;
     return {
@@ -1099,23 +1014,24 @@ class Simulation {
       events: this.steps,
       simulatedMs: this.nowMs,
       stoppedBy: this.stoppedBy,
-      leadersByTerm,
-      maxCommitIndex: this.maxCommitIndex,
+      leadersByTerm: counters.leadersByTerm(),
+      maxCommitIndex: counters.maxCommitIndex,
       clientOps: { ok: cs.ok, fail: cs.fail, info: cs.info },
       clientRequests: {
         sent: cs.requests,
         redirects: cs.redirects,
         timeouts: cs.timeouts,
-        lost: this.requestsLost,
+        lost: counters.requestsLost,
       },
-      faults: { ...this.faultCounts },
+      faults: { ...counters.faults },
       messages: {
         sent: net.sent,
-        delivered: this.delivered,
-        dropped: net.droppedRandom + net.droppedAtSend + this.droppedInFlight + this.droppedAtDownNode,
+        delivered: counters.delivered,
+        dropped:
+          net.droppedRandom + net.droppedAtSend + counters.droppedInFlight + counters.droppedAtDownNode,
         duplicated: net.duplicated,
       },
-      liveness: this.livenessOutcome(),
+      liveness: this.probe.outcome(this.clients.probeOkMs, this.violation?.property === 'liveness'),
       leaderStability:
         this.stabilitySkip === null
           ? { status: 'judged' }
