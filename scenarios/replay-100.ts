@@ -6,8 +6,8 @@
 
 import { readdirSync } from 'node:fs';
 import { createSafetyCheckers } from '../properties/index.ts';
-import { runSchedule } from '../sim/engine/runner.ts';
 import { compareOutcome, outcomeOf } from '../sim/explore/replay.ts';
+import { runSchedule } from '../sim/explore/run.ts';
 import { readTraceFile } from '../sim/model/trace-file.ts';
 
 const times = Number(process.argv[2] ?? 100);

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { neverFired } from '../bugs/fires.ts';
 import { policyFor } from '../bugs/index.ts';
+import { referenceNode } from '../sim/adapters/reference.ts';
 import { runSeed } from '../sim/explore/generate.ts';
 import { configFor } from '../sim/explore/profile.ts';
 
 const run = (seed: number, mode: 'fixed' | 'swarm', bugs: string[], counted = true) => {
   const config = configFor(seed, mode, {});
   return runSeed(seed, config, {
-    ...(counted ? { bugs } : { policy: policyFor(bugs) }),
+    ...(counted ? { bugs } : { createNode: referenceNode(policyFor(bugs)) }),
     onTrace: () => {},
     linearizability: false,
   });

@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createSafetyCheckers } from '../properties/index.ts';
-import { runSchedule } from '../sim/engine/runner.ts';
 import { generateSchedule, runSeed } from '../sim/explore/generate.ts';
+import { runSchedule } from '../sim/explore/run.ts';
 import { defaultConfig, type SimConfig } from '../sim/model/config.ts';
 
 const config: SimConfig = { ...defaultConfig(), timeMs: 10_000 };

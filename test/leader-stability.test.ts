@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Network } from '../sim/engine/network.ts';
-import { runSchedule } from '../sim/engine/runner.ts';
 import { LeaderStability, stabilitySkipReason } from '../sim/engine/stability.ts';
+import { runSchedule } from '../sim/explore/run.ts';
 import { defaultConfig, type SimConfig } from '../sim/model/config.ts';
 import type { Fault, Schedule } from '../sim/model/schedule.ts';
 import type { RaftProcess } from '../src/raft/process.ts';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSafetyCheckers } from '../properties/index.ts';
-import { runSchedule } from '../sim/engine/runner.ts';
+import { runSchedule } from '../sim/explore/run.ts';
 import { defaultConfig } from '../sim/model/config.ts';
 import type { FaultOf, FaultType } from '../sim/model/faults.ts';
 import type { Fault, Schedule, ScheduledOp } from '../sim/model/schedule.ts';

@@ -18,8 +18,8 @@ import {
   staleRoundAckSchedule,
 } from '../scenarios/stale-leader-reads.ts';
 import { intBetween, stream } from '../sim/engine/rng.ts';
-import { runSchedule } from '../sim/engine/runner.ts';
 import { runForOutcome } from '../sim/explore/replay.ts';
+import { runSchedule } from '../sim/explore/run.ts';
 import type { Schedule } from '../sim/model/schedule.ts';
 import { parseTraceLines, renderText } from '../sim/view/views.ts';
 import { RaftNode } from '../src/raft/node.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createSafetyCheckers } from '../properties/index.ts';
 import { checkLinearizability } from '../properties/linearizability.ts';
-import { runSchedule } from '../sim/engine/runner.ts';
 import { generateSchedule, runSeed } from '../sim/explore/generate.ts';
+import { runSchedule } from '../sim/explore/run.ts';
 import { defaultConfig, faultsEndMs, type SimConfig } from '../sim/model/config.ts';
 import type { Schedule } from '../sim/model/schedule.ts';
 

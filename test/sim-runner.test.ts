@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Checker, NodeStep, Violation } from '../properties/types.ts';
-import { type NodeArgs, type RunOptions, runSchedule, simErrorContext } from '../sim/engine/runner.ts';
+import { type EngineOptions, type NodeArgs, simErrorContext, simulate } from '../sim/engine/runner.ts';
 import { generateSchedule } from '../sim/explore/generate.ts';
+import { runSchedule } from '../sim/explore/run.ts';
 import {
   DEFAULT_NETWORK_CONFIG,
   defaultConfig,
@@ -141,11 +142,11 @@ function runScripted(
   cfg: SimConfig,
   scripts: Record<number, Action[]>,
   faults: Fault[] = [],
-  opts: RunOptions = {},
+  opts: Omit<EngineOptions, 'createNode'> = {},
 ) {
   const incarnations = new Map<NodeId, ScriptNode[]>();
   const schedule: Schedule = { version: 1, seed: 1, config: cfg, faults, ops: [] };
-  const result = runSchedule(schedule, {
+  const result = simulate(schedule, {
     liveness: false,
     ...opts,
     createNode: (args) => {
@@ -283,7 +284,7 @@ describe('timers', () => {
     const cfg = config(2, { delayMsMin: 5, delayMsMax: 5 });
     const schedule: Schedule = { version: 1, seed: 1, config: cfg, faults: [], ops: [] };
     const nodes: ScriptNode[] = [];
-    runSchedule(schedule, {
+    simulate(schedule, {
       liveness: false,
       createNode: (args) => {
         const n = new ScriptNode(
@@ -335,7 +336,7 @@ describe('clients', () => {
       op: { type: 'put' as const, key: 'k', value: `c1-${i}` },
     }));
     const schedule: Schedule = { version: 1, seed: 1, config: cfg, faults, ops };
-    return runSchedule(schedule, { liveness: false, createNode: (args) => new ScriptNode(args, []) });
+    return simulate(schedule, { liveness: false, createNode: (args) => new ScriptNode(args, []) });
   }
 
   it('gives up at the deadline with fail when every attempt was refused', () => {
@@ -466,7 +467,7 @@ describe('run control and reports', () => {
     const random = Math.random;
     const schedule: Schedule = { version: 1, seed: 1, config: config(1), faults: [], ops: [] };
     expect(() =>
-      runSchedule(schedule, {
+      simulate(schedule, {
         liveness: false,
         createNode: (args) => {
           Math.random();

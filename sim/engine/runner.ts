@@ -1,12 +1,8 @@
-import { type BugFires, countingPolicy } from '../../bugs/fires.ts';
-import { policyFor } from '../../bugs/index.ts';
 import type { HistoryOp } from '../../properties/history.ts';
 import { checkLinearizability } from '../../properties/linearizability.ts';
 import type { Checker, NodeStep, PropertyId, Violation } from '../../properties/types.ts';
 import { AssertionError, unreachable } from '../../src/assert.ts';
 import { KvStore } from '../../src/raft/kv.ts';
-import { RaftNode } from '../../src/raft/node.ts';
-import type { Policy } from '../../src/raft/policy.ts';
 import type { RaftProcess } from '../../src/raft/process.ts';
 import type { Command, DurableState, NodeId, RaftConfig, Random, Ready } from '../../src/raft/types.ts';
 import type { SimConfig } from '../model/config.ts';
@@ -26,23 +22,29 @@ import { StepRing } from './step-ring.ts';
 import type { StateMachine } from './storage.ts';
 import { describeStep, faultFields, messageFields, Outcome, type TraceRecord, Tracer } from './trace.ts';
 
-/** What a node is built from: the arguments of the reference RaftNode's constructor. */
+/**
+ * What the engine gives a node when it builds one, at start and at every restart: everything it
+ * decides about the node, and nothing of any implementation's own (a policy, bugs) — those are
+ * bound into the factory one level up (sim/adapters/reference.ts for the reference node).
+ */
 export interface NodeArgs {
   readonly id: NodeId;
   /** All voter ids, 1..n, the node itself included. */
   readonly peers: readonly NodeId[];
   readonly config: RaftConfig;
+  /** The node's only randomness: a stream of its own per incarnation, so a restart draws anew. */
   readonly rng: Random;
-  readonly policy: Policy;
+  /** What survived the last crash (the empty state at first start). */
   readonly durable: DurableState;
   /** The node's local clock at start. */
   readonly nowMs: number;
 }
+/** The Raft implementation under test, as the engine sees it: called once per incarnation. */
 export type NodeFactory = (args: NodeArgs) => RaftProcess;
 
-export interface RunOptions {
-  /** Names of bugs from the catalogue to switch on (src/raft/bugs). */
-  readonly bugs?: readonly string[];
+export interface EngineOptions {
+  /** The Raft implementation under test. */
+  readonly createNode: NodeFactory;
   /** Safety checkers, called after every node step; the first violation stops the run. */
   readonly checkers?: readonly Checker[];
   /** When given, every step is emitted as one JSON line and the run's traceHash is computed. */
@@ -70,12 +72,8 @@ export interface RunOptions {
    */
   readonly linearizability?: boolean;
   readonly linearizabilityBudgetSteps?: number;
-  /** The Raft implementation under test (default: the reference RaftNode). */
-  readonly createNode?: NodeFactory;
   /** The replicated state machine (default: KvStore). */
   readonly createStateMachine?: () => StateMachine;
-  /** A decision policy; overrides `bugs`. */
-  readonly policy?: Policy;
 }
 
 /** A slice of one node's log around the indices a violation involves. */
@@ -104,7 +102,7 @@ export type { LivenessOutcome } from './liveness-probe.ts';
 
 export type StopReason = 'time' | 'queue-empty' | 'max-steps' | 'violation';
 
-export interface RunResult {
+export interface EngineResult {
   readonly seed: number;
   readonly config: SimConfig;
   readonly ok: boolean;
@@ -141,8 +139,6 @@ export interface RunResult {
   } | null;
   readonly history: HistoryOp[];
   readonly traceHash: string | null;
-  /** For each bug switched on, how often its decision differed from the correct one (bugs/fires.ts). */
-  readonly bugFires: Record<string, number> | null;
 }
 
 /**
@@ -177,12 +173,14 @@ const EMPTY_READY: Ready = Object.freeze({
 
 type MutableNodeStep = { -readonly [K in keyof NodeStep]: NodeStep[K] };
 
-/** The reference implementation under test. */
-const defaultNodeFactory: NodeFactory = (args) => new RaftNode(args);
 const defaultStateMachineFactory = (): StateMachine => new KvStore();
 
-/** Runs one schedule to its end or to its first violation. Deterministic: same schedule, same result. */
-export function runSchedule(schedule: Schedule, opts: RunOptions = {}): RunResult {
+/**
+ * Runs one schedule to its end or to its first violation, with the nodes `opts.createNode` builds.
+ * Deterministic: same schedule, same factory, same result. (sim/explore/run.ts's runSchedule is
+ * the same with the reference node and bugs named from the catalogue.)
+ */
+export function simulate(schedule: Schedule, opts: EngineOptions): EngineResult {
   const error = validateSchedule(schedule);
   if (error !== null) throw new RangeError(`invalid schedule: ${error}`);
   const sim = new Simulation(schedule, opts);
@@ -213,9 +211,6 @@ class Simulation {
   private readonly tracer: Tracer | null;
   private readonly createNode: NodeFactory;
   private readonly createStateMachine: () => StateMachine;
-  private readonly policy: Policy;
-  /** Counts how often each switched-on bug changed a decision (null without bugs). */
-  private readonly fires: BugFires | null;
   private readonly maxSteps: number;
   private readonly queuedEventsMax: number;
   private readonly onProgress: ((nowMs: number, steps: number) => void) | null;
@@ -252,9 +247,9 @@ class Simulation {
   // Linearizability, checked once at the end over the whole client history.
   private readonly checkHistory: boolean;
   private readonly linBudgetSteps: number | undefined;
-  private linearizability: RunResult['linearizability'] = null;
+  private linearizability: EngineResult['linearizability'] = null;
 
-  constructor(schedule: Schedule, opts: RunOptions) {
+  constructor(schedule: Schedule, opts: EngineOptions) {
     this.schedule = schedule;
     this.config = schedule.config;
     this.seed = schedule.seed;
@@ -271,11 +266,8 @@ class Simulation {
     this.maxSteps = opts.maxSteps ?? Math.max(10_000_000, config.timeMs * 500);
     this.queuedEventsMax = opts.queuedEventsMax ?? MAX_QUEUED_EVENTS;
     this.onProgress = opts.onProgress ?? null;
-    this.createNode = opts.createNode ?? defaultNodeFactory;
+    this.createNode = opts.createNode;
     this.createStateMachine = opts.createStateMachine ?? defaultStateMachineFactory;
-    const bugs = opts.bugs ?? [];
-    this.fires = opts.policy === undefined && bugs.length > 0 ? countingPolicy(bugs, policyFor(bugs)) : null;
-    this.policy = opts.policy ?? this.fires?.policy ?? policyFor(bugs);
 
     for (let id = 1; id <= config.nodes; id++) this.peers.push(id);
     for (let id = 1; id <= config.nodes; id++) {
@@ -308,7 +300,7 @@ class Simulation {
     this.stability = this.stabilitySkip === null ? stability : null;
   }
 
-  run(): RunResult {
+  run(): EngineResult {
     for (const h of this.hosts) {
       this.startNode(h);
       if (this.stopped) return this.result();
@@ -640,21 +632,14 @@ class Simulation {
 
   private newProcess(h: Host): RaftProcess {
     h.incarnation++;
-    // A node reads every flag of its policy once when built; that decides nothing.
-    this.fires?.pause(true);
-    try {
-      return this.createNode({
-        id: h.id,
-        peers: this.peers,
-        config: this.config.raft,
-        rng: stream(this.seed, 'timeout', h.id, h.incarnation),
-        policy: this.policy,
-        durable: h.storage.durableState(),
-        nowMs: h.localMs(this.nowMs),
-      });
-    } finally {
-      this.fires?.pause(false);
-    }
+    return this.createNode({
+      id: h.id,
+      peers: this.peers,
+      config: this.config.raft,
+      rng: stream(this.seed, 'timeout', h.id, h.incarnation),
+      durable: h.storage.durableState(),
+      nowMs: h.localMs(this.nowMs),
+    });
   }
 
   private startNode(h: Host): void {
@@ -997,7 +982,7 @@ class Simulation {
     });
   }
 
-  private result(): RunResult {
+  private result(): EngineResult {
     let violation = this.violation;
     if (violation !== null) {
       // Formatted only now: the ring holds raw references, the violating step included.
@@ -1039,7 +1024,6 @@ class Simulation {
       linearizability: this.linearizability,
       history: this.clients.history,
       traceHash: this.tracer === null ? null : this.tracer.digest(),
-      bugFires: this.fires?.counts() ?? null,
     };
   }
 }

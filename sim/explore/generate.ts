@@ -4,10 +4,9 @@
 import type { KvOp, NodeId } from '../../src/raft/types.ts';
 import type { Random } from '../engine/rng.ts';
 import { expMs, intBetween, shuffled, stream } from '../engine/rng.ts';
-import type { RunOptions, RunResult } from '../engine/runner.ts';
-import { runSchedule } from '../engine/runner.ts';
 import { DEFAULT_PARTITION_SHAPES, faultsEndMs, type SimConfig, validateConfig } from '../model/config.ts';
 import type { Fault, Schedule, ScheduledOp } from '../model/schedule.ts';
+import { type RunOptions, type RunResult, runSchedule } from './run.ts';
 
 const MS_PER_MIN = 60_000;
 

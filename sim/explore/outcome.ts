@@ -5,9 +5,10 @@
 
 import { AssertionError } from '../../src/assert.ts';
 import { ResourceLimitError } from '../engine/limits.ts';
-import { type RunOptions, type RunResult, runSchedule, simErrorContext } from '../engine/runner.ts';
+import { simErrorContext } from '../engine/runner.ts';
 import { type Schedule, validateSchedule } from '../model/schedule.ts';
 import type { ExpectedOutcome, FailureKind } from '../model/trace-file.ts';
+import { type RunOptions, type RunResult, runSchedule } from './run.ts';
 
 /**
  * - ok: every property held.

@@ -2,7 +2,6 @@
 // and say whether the outcome is the one recorded — and if not, what differs.
 
 import { createSafetyCheckers } from '../../properties/index.ts';
-import type { RunResult } from '../engine/runner.ts';
 import type { Schedule } from '../model/schedule.ts';
 import {
   type Expectation,
@@ -19,6 +18,7 @@ import {
   runClassified,
   type StoppedRun,
 } from './outcome.ts';
+import type { RunResult } from './run.ts';
 
 export interface OutcomeRunOptions {
   readonly bugs: readonly string[];

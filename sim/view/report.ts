@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { RunResult, ViolationReport } from '../engine/runner.ts';
+import type { EngineResult, ViolationReport } from '../engine/runner.ts';
 
 const fmt = new Intl.NumberFormat('en-US');
 
@@ -59,7 +59,7 @@ function plural(n: number, word: string, many = `${word}s`): string {
 }
 
 /** The readable summary of one run. */
-export function formatSummary(r: RunResult, wallMs: number, profile: string, c: ChalkInstance): string[] {
+export function formatSummary(r: EngineResult, wallMs: number, profile: string, c: ChalkInstance): string[] {
   const eventsPerSec = wallMs > 0 ? (r.events * 1000) / wallMs : 0;
   const speedup = wallMs > 0 ? r.simulatedMs / wallMs : 0;
   const leaders = r.leadersByTerm.map((l) => `${l.term}:S${l.leader}`);
