@@ -84,8 +84,25 @@ type Unlisted = Exclude<ReadMode, (typeof READ_MODES)[number]>;
 const everyReadMode: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyReadMode;
 
+/**
+ * A number as plain decimal digits, never `1e-7`: the parsers take digits only, and String()
+ * switches to exponents below 1e-6. The digits are String()'s, the shortest that read back as the
+ * same number, so the result does too.
+ */
+export function plainNumber(x: number): string {
+  const text = String(x);
+  const m = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (m === null) return text;
+  const [, sign, whole, fraction = '', exponentText] = m;
+  const digits = whole! + fraction;
+  const point = whole!.length + Number(exponentText);
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
 /** A rate as --partitions, --crashes and --pauses take it: `off` for none. */
-const showRate = (perMin: number): string => (perMin === 0 ? 'off' : String(perMin));
+const showRate = (perMin: number): string => (perMin === 0 ? 'off' : plainNumber(perMin));
 
 /** Rates are drawn for every family, and a family is off (0) on some seeds. */
 const SWARM_RATE = 'drawn per seed, off on some seeds; storms, figure-8, read and stickiness layers raise it';
@@ -128,7 +145,7 @@ const ROWS = [
     help: 'probability a message is lost (default 0.01)',
     keys: ['dropRate'],
     parse: (f, t) => ({ dropRate: parseProbability(f, t) }),
-    show: (v) => [String(v.dropRate)],
+    show: (v) => [plainNumber(v.dropRate)],
     inConfig: (c) => ({ dropRate: c.network.dropRate }),
     swarm: 'drawn per seed, 0 to 0.15, 0 on some seeds (figure-8 layer: 0.1 to 0.18)',
   }),
@@ -138,7 +155,7 @@ const ROWS = [
     help: 'probability a message is duplicated (default 0.01)',
     keys: ['dupRate'],
     parse: (f, t) => ({ dupRate: parseProbability(f, t) }),
-    show: (v) => [String(v.dupRate)],
+    show: (v) => [plainNumber(v.dupRate)],
     inConfig: (c) => ({ dupRate: c.network.dupRate }),
     swarm: 'drawn per seed, 0 to 0.1, 0 on some seeds (duplication storms: 0.2 to 0.5)',
   }),
