@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -142,5 +143,13 @@ describe(`config flags (fast-check seed ${FC_SEED})`, () => {
       '--crashes',
       '0.0000005',
     ]);
+  });
+
+  it('README.md documents every config flag in its reference table', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    // A row starts `| \`--flag <arg>\`` or `| \`--flag\``; flag names are letters and dashes only.
+    const documented = (flag: string): boolean => new RegExp(`^\\| \`${flag}[ \`]`, 'm').test(readme);
+    const missing = CONFIG_FLAGS.map((r) => r.flag).filter((flag) => !documented(flag));
+    expect(missing).toStrictEqual([]);
   });
 });

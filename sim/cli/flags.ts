@@ -1,10 +1,11 @@
 // The config flags, one row each: what --help says, how the text is parsed and bounded, which
-// ConfigOverrides keys it sets, how those values are written back into a replay command, and where
-// they land in the run's SimConfig (the `schedule.config` of a saved trace). `program()` adds the
-// options, `overridesFrom` reads them and `flagsOf` writes them back, all by looping over this
-// table, so a new knob is one row here (plus its ConfigOverrides field and the line of
-// applyOverrides in sim/explore/profile.ts that applies it; test/config-flags.test.ts fails when
-// that line is missing, and the compiler when the row is).
+// ConfigOverrides keys it sets, how those values are written back into a replay command, where
+// they land in the run's SimConfig (the `schedule.config` of a saved trace) and what the swarm
+// profile does without them. `program()` adds the options, `overridesFrom` reads them and
+// `flagsOf` writes them back, all by looping over this table. A new knob is one row here plus the
+// places that say so: its ConfigOverrides field and applyOverrides line (sim/explore/profile.ts;
+// the compiler refuses a field without a row, test/config-flags.test.ts a row whose value does not
+// reach the config), the test's arbitrary for its values (the compiler), and a README row (the test).
 //
 // Flags that are not config (--seed, --seeds, --json, --trace, ...) stay in program().
 
