@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BUGS } from '../bugs/index.ts';
+import { applyBugRequirements } from '../sim/cli/bug-options.ts';
 import {
   CONFIG_FLAGS,
   configOptions,
@@ -11,6 +13,7 @@ import {
   plainNumber,
   READ_MODES,
 } from '../sim/cli/flags.ts';
+import { replayCommand, seedRunOf } from '../sim/cli/main.ts';
 import { type ConfigOverrides, configFor, PROFILE_MODES } from '../sim/explore/profile.ts';
 import { MAX_CLIENTS, MAX_FAULTS_PER_MIN, MAX_NODES, MAX_TIME_MS } from '../sim/model/config.ts';
 
@@ -82,6 +85,35 @@ describe(`config flags (fast-check seed ${FC_SEED})`, () => {
         expect(parseFlags(flagsOf(o))).toStrictEqual(o);
       }),
       { seed: FC_SEED, numRuns: 2000 },
+    );
+  });
+
+  it('the replay command printed for any seed and settings runs that seed with those settings', () => {
+    const MAX_SEED = 2 ** 32 - 1;
+    const bugNames = BUGS.map((b) => b.name);
+    fc.assert(
+      fc.property(
+        fc.nat({ max: MAX_SEED }),
+        fc.constantFrom(...PROFILE_MODES),
+        fc.subarray(bugNames),
+        overridesArb,
+        (seed, mode, bugs, given) => {
+          // The settings a run can have: its bugs' needs met, as main() meets them before printing.
+          let overrides: ConfigOverrides;
+          try {
+            overrides = applyBugRequirements(bugs, given, mode).overrides;
+          } catch {
+            fc.pre(false); // a flag that rules a bug out: refused before any run
+            return;
+          }
+          const settings = { mode, overrides, bugs };
+          const command = replayCommand(seed, settings);
+          const prefix = 'npm run sim -- ';
+          expect(command.startsWith(prefix)).toBe(true);
+          expect(seedRunOf(command.slice(prefix.length).split(' '))).toStrictEqual({ seed, settings });
+        },
+      ),
+      { seed: FC_SEED, numRuns: 500 },
     );
   });
 

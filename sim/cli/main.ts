@@ -979,16 +979,26 @@ async function main(argv: string[]): Promise<number> {
     const mode = (o.profile ?? 'swarm') as ProfileMode;
     return runMany(range, { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug }, o, c, shrink);
   }
+  const { seed, settings } = seedRun(o, overrides);
+  return runOne(seed, settings, o, c, shrink, files);
+}
+
+/** The seed and settings a --seed command line (or none of --seed, --seeds, --replay) runs. */
+function seedRun(o: CliOptions, overrides: ConfigOverrides): { seed: number; settings: SweepSettings } {
   const seed = o.seed === undefined ? DEFAULT_SEED : parseUint('--seed', o.seed, MAX_SEED);
   const mode = (o.profile ?? 'fixed') as ProfileMode;
-  return runOne(
-    seed,
-    { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug },
-    o,
-    c,
-    shrink,
-    files,
-  );
+  return { seed, settings: { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug } };
+}
+
+/**
+ * The seed and settings a replayCommand's arguments run, read as main() reads them, without
+ * running anything: test/config-flags.test.ts checks that every printed command reads back.
+ */
+export function seedRunOf(argv: string[]): { seed: number; settings: SweepSettings } {
+  const cmd = program();
+  cmd.parse(argv, { from: 'user' });
+  const o = cmd.opts<CliOptions>();
+  return seedRun(o, overridesFrom(cmd.opts()));
 }
 
 /** The options the bugs need, switched on with a notice on stderr (sim/cli/bug-options.ts). */
