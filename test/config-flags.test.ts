@@ -8,6 +8,7 @@ import {
   CONFIG_FLAGS,
   configOptions,
   flagsOf,
+  givenValues,
   MAX_DELAY_MS,
   overridesFrom,
   plainNumber,
@@ -74,10 +75,6 @@ function parseFlags(argv: readonly string[]): ConfigOverrides {
   return overridesFrom(cmd.opts());
 }
 
-function pick(o: ConfigOverrides, keys: readonly ConfigKey[]): ConfigOverrides {
-  return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
-}
-
 describe(`config flags (fast-check seed ${FC_SEED})`, () => {
   it('the flags printed for any overrides parse back to the same overrides', () => {
     fc.assert(
@@ -126,7 +123,7 @@ describe(`config flags (fast-check seed ${FC_SEED})`, () => {
         (o, seed, mode) => {
           const config = configFor(seed, mode, o);
           for (const row of CONFIG_FLAGS) {
-            const given = pick(o, row.keys);
+            const given = givenValues(o, row.keys);
             if (Object.keys(given).length > 0) expect(row.inConfig(config), row.flag).toStrictEqual(given);
           }
         },

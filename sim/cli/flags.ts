@@ -281,12 +281,13 @@ export function flagsOf(o: ConfigOverrides): string[] {
     if (given.length === 0) continue;
     // Every key of the row is set (checked here), so the row reads only values that exist.
     const shown = given.length === r.keys.length ? r.show(o as ConfigValues) : null;
-    if (shown === null) throw new Error(`${r.flag} cannot say ${JSON.stringify(pick(o, r.keys))}`);
+    if (shown === null) throw new Error(`${r.flag} cannot say ${JSON.stringify(givenValues(o, r.keys))}`);
     flags.push(r.flag, ...shown);
   }
   return flags;
 }
 
-function pick(o: ConfigOverrides, keys: readonly ConfigKey[]): ConfigOverrides {
+/** The overrides among `keys` that are set. */
+export function givenValues(o: ConfigOverrides, keys: readonly ConfigKey[]): ConfigOverrides {
   return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
 }
