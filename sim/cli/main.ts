@@ -5,7 +5,6 @@ import { Command, CommanderError, Option } from 'commander';
 import { neverFired } from '../../bugs/fires.ts';
 import { BUGS, findBug } from '../../bugs/index.ts';
 import { createSafetyCheckers } from '../../properties/index.ts';
-import type { ReadMode } from '../../src/raft/types.ts';
 import { generateSchedule } from '../explore/generate.ts';
 import {
   type ClassifiedRun,
@@ -45,7 +44,7 @@ import {
 import { shrinkInWorker } from '../explore/shrink-thread.ts';
 import { catchInterrupts, exitCodeOfSignal, type StopSignal } from '../explore/signals.ts';
 import { runSweep } from '../explore/sweep.ts';
-import { MAX_CLIENTS, MAX_FAULTS_PER_MIN, MAX_NODES, MAX_TIME_MS, validateConfig } from '../model/config.ts';
+import { validateConfig } from '../model/config.ts';
 import { DEFAULT_MAX_INPUT_MB, MAX_INPUT_MB, parseMaxInputMb } from '../model/input-file.ts';
 import { AtomicOutput, type OutputTarget, removeTempFiles, userPath } from '../model/output-file.ts';
 import type { Schedule } from '../model/schedule.ts';
@@ -54,6 +53,7 @@ import { formatSummary, formatViolation, num, seconds, truncateText } from '../v
 import { renderView, VIEW_FORMATS, type ViewFormat } from '../view/views.ts';
 import { applyBugRequirements, requiredFlags } from './bug-options.ts';
 import { exitCodeOf, exitCodeOfAll } from './exit-codes.ts';
+import { configOptions, flagsOf, overridesFrom } from './flags.ts';
 import { lineProgress, RESTORE_TERMINAL, runProgress, stderrSink, sweepProgress } from './progress.ts';
 import {
   checkFailuresDirectory,
@@ -68,11 +68,8 @@ import {
   EXIT_USAGE,
   EXIT_VIOLATION,
   isMainModule,
-  parseDurationMs,
   parseIntInRange,
-  parseProbability,
   parseRange,
-  parseRate,
   parseUint,
   UsageError,
 } from './usage.ts';
@@ -86,18 +83,7 @@ interface CliOptions {
   bug: string[];
   listBugs?: boolean;
   stopOnFailure?: boolean;
-  nodes?: string;
-  clients?: string;
-  time?: string;
-  drop?: string;
-  dup?: string;
-  delay?: string;
-  partitions?: string;
-  crashes?: string;
-  pauses?: string;
-  readMode?: ReadMode;
-  prevote?: boolean;
-  checkQuorum?: boolean;
+  // The config flags' values are read through CONFIG_FLAGS (sim/cli/flags.ts).
   trace?: string;
   json?: boolean;
   quiet?: boolean;
@@ -121,7 +107,7 @@ const MAX_SWEEP_SEEDS = 1_000_000;
 /** Stray arguments are allowed by commander so that main() can name them (commander only counts them). */
 function program(): Command {
   const collect = (value: string, previous: string[]): string[] => [...previous, value];
-  return new Command('raftsim')
+  const cmd = new Command('raftsim')
     .description(
       'Deterministic simulation and fuzz testing of Raft: one seed, or a sweep of seeds on every core.',
     )
@@ -142,35 +128,9 @@ function program(): Command {
     )
     .option('--bug <name>', 'switch on a bug from the catalogue (repeatable; see --list-bugs)', collect, [])
     .option('--list-bugs', 'list the bug catalogue and exit')
-    .option('--stop-on-failure', 'with --seeds: stop at the first failing seed')
-    .option('--nodes <n>', `cluster size, 1 to ${MAX_NODES} (default 5)`)
-    .option('--clients <n>', `workload clients, 0 to ${MAX_CLIENTS} (default 5)`)
-    .option('--time <duration>', 'virtual duration: 60s, 500ms, 2m, up to 1440m (default 60s)')
-    .option('--drop <p>', 'probability a message is lost (default 0.01)')
-    .option('--dup <p>', 'probability a message is duplicated (default 0.01)')
-    .option('--delay <min-max>', `message delay range in ms, up to ${MAX_DELAY_MS} (default 1-10)`)
-    .option(
-      '--partitions <rate|off>',
-      `partitions per virtual minute, 0 to ${MAX_FAULTS_PER_MIN} (default 2)`,
-    )
-    .option('--crashes <rate|off>', `crashes per virtual minute, 0 to ${MAX_FAULTS_PER_MIN} (default 1)`)
-    .option(
-      '--pauses <rate|off>',
-      `stop-the-world pauses per virtual minute, 0 to ${MAX_FAULTS_PER_MIN} (default 1)`,
-    )
-    .addOption(
-      new Option('--read-mode <mode>', 'how gets are served (default log)').choices([
-        'log',
-        'read-index',
-        'lease',
-        'unsafe-local',
-      ]),
-    )
-    .option('--prevote', 'nodes run a PreVote round before campaigning')
-    .option(
-      '--check-quorum',
-      'a leader that has not heard from a majority within an election timeout steps down',
-    )
+    .option('--stop-on-failure', 'with --seeds: stop at the first failing seed');
+  for (const option of configOptions()) cmd.addOption(option);
+  return cmd
     .option('--trace <file>', 'write every event as JSON Lines to file (one run)')
     .option('--history <file>', "write the run's client history as JSON, as lincheck reads it")
     .option('--save <file>', 'save the run, passing or not, as a trace file that --replay re-runs')
@@ -206,50 +166,6 @@ function program(): Command {
     .allowExcessArguments()
     .exitOverride()
     .configureOutput({ writeErr: () => {} });
-}
-
-/** One-way message delays beyond a minute make every timeout meaningless. */
-const MAX_DELAY_MS = 60_000;
-
-function overridesFrom(o: CliOptions): ConfigOverrides {
-  const out: ConfigOverrides = {};
-  if (o.nodes !== undefined) out.nodes = parseIntInRange('--nodes', o.nodes, 1, MAX_NODES);
-  if (o.clients !== undefined) out.clients = parseIntInRange('--clients', o.clients, 0, MAX_CLIENTS);
-  if (o.time !== undefined) out.timeMs = parseDurationMs('--time', o.time, MAX_TIME_MS);
-  if (o.drop !== undefined) out.dropRate = parseProbability('--drop', o.drop);
-  if (o.dup !== undefined) out.dupRate = parseProbability('--dup', o.dup);
-  if (o.delay !== undefined) {
-    const { lo, hi } = parseRange('--delay', o.delay, MAX_DELAY_MS);
-    out.delayMsMin = lo;
-    out.delayMsMax = hi;
-  }
-  const maxRate = MAX_FAULTS_PER_MIN;
-  if (o.partitions !== undefined) out.partitionsPerMin = parseRate('--partitions', o.partitions, maxRate);
-  if (o.crashes !== undefined) out.crashesPerMin = parseRate('--crashes', o.crashes, maxRate);
-  if (o.pauses !== undefined) out.pausesPerMin = parseRate('--pauses', o.pauses, maxRate);
-  if (o.readMode !== undefined) out.readMode = o.readMode;
-  if (o.prevote === true) out.preVote = true;
-  if (o.checkQuorum === true) out.checkQuorum = true;
-  return out;
-}
-
-/** The flags that reproduce these overrides, for replay commands. */
-function flagsOf(o: ConfigOverrides): string[] {
-  const flags: string[] = [];
-  const rate = (r: number): string => (r === 0 ? 'off' : String(r));
-  if (o.nodes !== undefined) flags.push('--nodes', String(o.nodes));
-  if (o.clients !== undefined) flags.push('--clients', String(o.clients));
-  if (o.timeMs !== undefined) flags.push('--time', `${o.timeMs}ms`);
-  if (o.dropRate !== undefined) flags.push('--drop', String(o.dropRate));
-  if (o.dupRate !== undefined) flags.push('--dup', String(o.dupRate));
-  if (o.delayMsMin !== undefined) flags.push('--delay', `${o.delayMsMin}-${o.delayMsMax}`);
-  if (o.partitionsPerMin !== undefined) flags.push('--partitions', rate(o.partitionsPerMin));
-  if (o.crashesPerMin !== undefined) flags.push('--crashes', rate(o.crashesPerMin));
-  if (o.pausesPerMin !== undefined) flags.push('--pauses', rate(o.pausesPerMin));
-  if (o.readMode !== undefined) flags.push('--read-mode', o.readMode);
-  if (o.preVote === true) flags.push('--prevote');
-  if (o.checkQuorum === true) flags.push('--check-quorum');
-  return flags;
 }
 
 export function replayCommand(seed: number, settings: SweepSettings): string {
@@ -1042,7 +958,7 @@ async function main(argv: string[]): Promise<number> {
   if (o.maxInputMb !== undefined && o.replay === undefined)
     throw new UsageError('--max-input-mb limits the file --replay reads: use it with --replay');
   checkBugs(o.bug);
-  const overrides = overridesFrom(o);
+  const overrides = overridesFrom(cmd.opts());
   if (o.replay !== undefined) {
     if (o.seed !== undefined || o.seeds !== undefined)
       throw new UsageError('--replay runs the schedule saved in the file: give no --seed or --seeds');
@@ -1063,16 +979,26 @@ async function main(argv: string[]): Promise<number> {
     const mode = (o.profile ?? 'swarm') as ProfileMode;
     return runMany(range, { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug }, o, c, shrink);
   }
+  const { seed, settings } = seedRun(o, overrides);
+  return runOne(seed, settings, o, c, shrink, files);
+}
+
+/** The seed and settings a --seed command line (or none of --seed, --seeds, --replay) runs. */
+function seedRun(o: CliOptions, overrides: ConfigOverrides): { seed: number; settings: SweepSettings } {
   const seed = o.seed === undefined ? DEFAULT_SEED : parseUint('--seed', o.seed, MAX_SEED);
   const mode = (o.profile ?? 'fixed') as ProfileMode;
-  return runOne(
-    seed,
-    { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug },
-    o,
-    c,
-    shrink,
-    files,
-  );
+  return { seed, settings: { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug } };
+}
+
+/**
+ * The seed and settings a replayCommand's arguments run, read as main() reads them, without
+ * running anything: test/config-flags.test.ts checks that every printed command reads back.
+ */
+export function seedRunOf(argv: string[]): { seed: number; settings: SweepSettings } {
+  const cmd = program();
+  cmd.parse(argv, { from: 'user' });
+  const o = cmd.opts<CliOptions>();
+  return seedRun(o, overridesFrom(cmd.opts()));
 }
 
 /** The options the bugs need, switched on with a notice on stderr (sim/cli/bug-options.ts). */
