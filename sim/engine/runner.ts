@@ -478,9 +478,16 @@ class Simulation {
     if (!this.runCheckers()) return;
     if (!this.observeRoles(h, p)) return;
     h.storage.persist(ready);
-    this.applyAndAnswer(h, ready);
-    this.serveReads(h, p, ready);
-    this.send(h, ready.messages);
+    if (ready.toApply.length > 0) this.applyAndAnswer(h, ready);
+    const readsReady = ready.readsReady;
+    if (
+      (readsReady !== undefined && readsReady.length > 0) ||
+      h.readsWaiting.length > 0 ||
+      h.reads.size > 0
+    ) {
+      this.serveReads(h, p, readsReady);
+    }
+    if (ready.messages.length > 0) this.send(h, ready.messages);
     this.armTimer(h, p);
     if (this.rec !== null) this.recordReady(this.rec, ready);
   }
@@ -529,16 +536,9 @@ class Simulation {
   }
 
   /** Reads (not in 'log' mode): answered from the state machine once their index is applied. */
-  private serveReads(h: Host, p: RaftProcess, ready: Ready): void {
-    const readsReady = ready.readsReady;
-    if (
-      (readsReady !== undefined && readsReady.length > 0) ||
-      h.readsWaiting.length > 0 ||
-      h.reads.size > 0
-    ) {
-      const served = h.serveReads(p, readsReady, this.clients, this.nowMs);
-      if (this.rec !== null && served > 0) this.rec.readsServed = served;
-    }
+  private serveReads(h: Host, p: RaftProcess, readsReady: Ready['readsReady']): void {
+    const served = h.serveReads(p, readsReady, this.clients, this.nowMs);
+    if (this.rec !== null && served > 0) this.rec.readsServed = served;
   }
 
   /** Hands the step's messages to the network, after asserting where they claim to go. */
