@@ -1,3 +1,4 @@
+import { describeMembership, sameMembership } from '../src/raft/membership.ts';
 import type { Command, Entry, KvOp, NodeId } from '../src/raft/types.ts';
 
 function sameOp(a: KvOp, b: KvOp): boolean {
@@ -16,6 +17,7 @@ function sameOp(a: KvOp, b: KvOp): boolean {
 export function sameCommand(a: Command, b: Command): boolean {
   if (a === b) return true;
   if (a.kind === 'noop') return b.kind === 'noop';
+  if (a.kind === 'config') return b.kind === 'config' && sameMembership(a.membership, b.membership);
   if (b.kind !== 'kv') return false;
   return a.clientId === b.clientId && a.seq === b.seq && sameOp(a.op, b.op);
 }
@@ -27,6 +29,7 @@ export function sameEntry(a: Entry, b: Entry): boolean {
 
 export function describeCommand(c: Command): string {
   if (c.kind === 'noop') return 'noop';
+  if (c.kind === 'config') return `config ${describeMembership(c.membership)}`;
   const op = c.op;
   const value = op.type === 'get' ? '' : op.type === 'cas' ? ` ${op.expected}->${op.value}` : ` ${op.value}`;
   return `c${c.clientId}#${c.seq} ${op.type} ${op.key}${value}`;

@@ -36,8 +36,8 @@ export type TraceRecord = Record<string, unknown>;
 /** The salient fields of a message, in a fixed order. */
 export function messageFields(m: Message): TraceRecord {
   switch (m.type) {
-    case 'RequestVote':
-      return {
+    case 'RequestVote': {
+      const fields: TraceRecord = {
         type: m.type,
         from: m.from,
         to: m.to,
@@ -46,6 +46,9 @@ export function messageFields(m: Message): TraceRecord {
         lastLogTerm: m.lastLogTerm,
         preVote: m.preVote,
       };
+      if (m.transfer === true) fields.transfer = true;
+      return fields;
+    }
     case 'RequestVoteReply':
       return {
         type: m.type,
@@ -76,6 +79,8 @@ export function messageFields(m: Message): TraceRecord {
         matchIndex: m.matchIndex,
         conflictIndex: m.conflictIndex,
       };
+    case 'TimeoutNow':
+      return { type: m.type, from: m.from, to: m.to, term: m.term };
   }
 }
 
@@ -89,7 +94,7 @@ export function describeMessage(m: Message): string {
   const head = `${m.type} S${m.from}→S${m.to} t${m.term}`;
   switch (m.type) {
     case 'RequestVote':
-      return `${head}${m.preVote ? ' pre' : ''} last ${m.lastLogIndex}/t${m.lastLogTerm}`;
+      return `${head}${m.preVote ? ' pre' : ''}${m.transfer === true ? ' transfer' : ''} last ${m.lastLogIndex}/t${m.lastLogTerm}`;
     case 'RequestVoteReply':
       return `${head}${m.preVote ? ' pre' : ''} ${m.voteGranted ? 'granted' : 'refused'}`;
     case 'AppendEntries':
@@ -98,6 +103,8 @@ export function describeMessage(m: Message): string {
       return m.success
         ? `${head} ok match ${m.matchIndex}`
         : `${head} reject conflict ${m.conflictIndex}/t${m.conflictTerm}`;
+    case 'TimeoutNow':
+      return head;
   }
 }
 

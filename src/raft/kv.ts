@@ -67,7 +67,8 @@ export class KvStore {
    * than the client's latest, whose answer nobody awaits any more.
    */
   apply(command: Command): KvResult | null {
-    if (command.kind === 'noop') return null;
+    // No-ops and configurations are the protocol's entries, not the application's.
+    if (command.kind !== 'kv') return null;
     assert(
       Number.isSafeInteger(command.seq) && command.seq >= 0,
       () => `client ${command.clientId} sent seq ${command.seq}`,

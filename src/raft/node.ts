@@ -1,4 +1,12 @@
 import { assert, unreachable } from '../assert.ts';
+import {
+  applyChange,
+  bootstrapMembership,
+  changeDone,
+  isJoint,
+  isVoterIn,
+  leaveJoint,
+} from './membership.ts';
 import { correctPolicy, type Policy } from './policy.ts';
 import type { RaftProcess } from './process.ts';
 import { committedIndex, resultOfCounts, VOTE_NO, VOTE_YES, type VoteResult } from './quorum.ts';
@@ -7,12 +15,15 @@ import { ProgressTracker } from './tracker.ts';
 import {
   type AppendEntries,
   type AppendEntriesReply,
+  type ChangeResult,
   type Command,
   DEFAULT_LEASE_DRIFT_PPM,
   type DurableState,
   type Entry,
   type HardState,
   type LogWrite,
+  type Membership,
+  type MembershipChange,
   type Message,
   NONE,
   type NodeId,
@@ -29,7 +40,11 @@ import {
 
 export interface RaftNodeOptions {
   readonly id: NodeId;
-  /** Every voter, this node included; ids are 1..n. */
+  /**
+   * The voters of the configuration in force before any configuration entry (the bootstrap
+   * configuration). A spare server that is not among them starts as a non-member: it never
+   * campaigns until a configuration in its log makes it a voter.
+   */
   readonly peers: readonly NodeId[];
   readonly config: RaftConfig;
   /** The node's only source of randomness (election timeout jitter). */
@@ -93,8 +108,8 @@ export class RaftNode implements RaftProcess {
   readonly id: NodeId;
   /** The configuration and what this node knows of each peer (replication, activity, votes, rounds). */
   private readonly tracker: ProgressTracker;
-  /** Members other than this node, in the order given: the order messages are sent in. */
-  private readonly others: readonly NodeId[];
+  /** Members other than this node, ascending: the order messages are sent in (the tracker's, kept in step). */
+  private others: readonly NodeId[];
   private readonly config: RaftConfig;
   private readonly rng: Random;
   private readonly policy: Policy;
@@ -117,6 +132,20 @@ export class RaftNode implements RaftProcess {
    */
   private readonly runTerm: number[] = [];
   private readonly runStart: number[] = [];
+
+  // Membership (paper §6). The configuration in use is the latest in the log (committed or not),
+  // else the bootstrap one; configuration entries are indexed here so truncation finds the one before.
+  private readonly bootstrap: Membership;
+  /** Indexes of the configuration entries in the log, ascending, and their configurations. */
+  private readonly confIndexes: number[] = [];
+  private readonly confs: Membership[] = [];
+  /** The configuration in use and the index of its entry (0: the bootstrap configuration). */
+  private membershipNow: Membership;
+  private membershipIndex = 0;
+
+  // Leadership transfer (thesis §3.10), leader only.
+  private transferee: NodeId = NONE;
+  private transferDeadlineMs = NEVER;
 
   // Time. Deadlines are absolute local times; NEVER when disarmed.
   private lastNowMs: number;
@@ -165,7 +194,9 @@ export class RaftNode implements RaftProcess {
     this.safe = isSafePolicy(this.policy);
 
     assert(Number.isInteger(id) && id >= 1, () => `node id ${id} is not a positive integer`);
-    this.tracker = new ProgressTracker(id, peers);
+    this.bootstrap = bootstrapMembership(peers);
+    this.membershipNow = this.bootstrap;
+    this.tracker = new ProgressTracker(id, this.bootstrap);
     this.others = this.tracker.others;
     assert(config.electionTimeoutMsMin >= 1, 'election timeout must be at least 1 ms');
     assert(config.electionTimeoutMsMin <= config.electionTimeoutMsMax, 'election timeout min above max');
@@ -190,7 +221,7 @@ export class RaftNode implements RaftProcess {
     const hard = durable.hardState;
     assert(hard.currentTerm >= 0, 'negative durable term');
     assert(
-      hard.votedFor === NONE || this.tracker.isMember(hard.votedFor),
+      hard.votedFor === NONE || ProgressTracker.isNodeId(hard.votedFor),
       () => `durable vote for S${hard.votedFor}`,
     );
     this.term = hard.currentTerm;
@@ -201,18 +232,18 @@ export class RaftNode implements RaftProcess {
       this.grantedTerm = this.term;
       this.grantedTo = this.vote;
     }
+    // The state machine is durable together with lastApplied, so everything up to it was committed.
+    assert(durable.lastApplied >= 0, 'negative durable lastApplied');
+    this.commit = durable.lastApplied;
+    this.applied = durable.lastApplied;
     // Our own copy: the caller's durable log must not change under it, nor it under us.
     this.log = [];
     for (let k = 0; k < durable.log.length; k++) this.pushEntry(durable.log[k]!);
     this.logDirtyFrom = LOG_CLEAN;
-    // The state machine is durable together with lastApplied, so everything up to it was committed.
-    assert(durable.lastApplied >= 0, 'negative durable lastApplied');
     if (this.safe) {
       assert(durable.lastApplied <= this.log.length, 'durable lastApplied beyond the durable log');
       assert(this.lastTerm() <= this.term, 'durable log holds an entry of a term after currentTerm');
     }
-    this.commit = durable.lastApplied;
-    this.applied = durable.lastApplied;
 
     assert(Number.isSafeInteger(opts.nowMs), () => `start time ${opts.nowMs} is not an integer`);
     this.lastNowMs = opts.nowMs;
@@ -263,19 +294,28 @@ export class RaftNode implements RaftProcess {
   tick(nowMs: number): void {
     this.advanceClock(nowMs);
     if (this.roleNow === 'leader') {
+      // A transfer that has not happened within an election timeout is abandoned (thesis §3.10).
+      if (this.transferee !== NONE && nowMs >= this.transferDeadlineMs) this.endTransfer();
       if (nowMs >= this.electionDeadlineMs) this.checkQuorum(nowMs);
       // checkQuorum may have stepped us down.
       if (this.roleNow === 'leader' && nowMs >= this.heartbeatDueMs) this.broadcastHeartbeat(nowMs);
       return;
     }
-    if (nowMs >= this.electionDeadlineMs) this.campaign(nowMs);
+    if (nowMs < this.electionDeadlineMs) return;
+    if (this.isVoter()) {
+      this.campaign(nowMs);
+      return;
+    }
+    // A learner, a spare or a removed server has no election to start; it only listens.
+    this.electionDeadlineMs = nowMs + this.electionTimeoutMs;
   }
 
   step(nowMs: number, m: Message): void {
     this.advanceClock(nowMs);
     assert(m.to === this.id, () => `S${this.id} was handed a message for S${m.to}`);
     assert(m.from !== this.id, () => `S${this.id} received a message from itself`);
-    assert(this.tracker.isMember(m.from), () => `S${this.id} received a message from unknown S${m.from}`);
+    // Any server may write to us: one we have not heard of yet, one our configuration has removed.
+    assert(ProgressTracker.isNodeId(m.from), () => `S${this.id} received a message from S${m.from}`);
     assert(Number.isSafeInteger(m.term) && m.term >= 0, () => `message term ${m.term} is not a term`);
 
     if (m.type === 'RequestVote' && this.ignoresVoteInLease(nowMs, m)) return;
@@ -311,6 +351,9 @@ export class RaftNode implements RaftProcess {
   propose(nowMs: number, command: Command): ProposeResult {
     this.advanceClock(nowMs);
     if (this.roleNow !== 'leader') return { ok: false, leaderHint: this.leader };
+    // Thesis §3.10: new entries would keep the transferee behind; the client retries (at the new leader).
+    if (this.transferee !== NONE && this.policy.refuseProposalsDuringTransfer)
+      return { ok: false, leaderHint: this.transferee };
     const at = this.policy.leaderAppendIndex(this.log.length, this.termNoopIndex, this.commit);
     // Only a buggy policy places a command anywhere but at the end.
     if (at <= this.log.length) this.overwriteAsLeader(at);
@@ -352,6 +395,50 @@ export class RaftNode implements RaftProcess {
       default:
         return unreachable(this.readMode);
     }
+  }
+
+  /**
+   * Membership change (paper §6, thesis §4). A leader appends the configuration the change leads to
+   * and uses it at once; a change of several voters goes through C_old,new, which the leader leaves
+   * for C_new on its own once C_old,new has committed. One change at a time: none starts while a
+   * configuration entry is uncommitted or joint, before an entry of this term has committed
+   * (thesis §4.1), during a transfer, or (a promotion) before the learner has caught up.
+   */
+  changeMembership(nowMs: number, change: MembershipChange): ChangeResult {
+    this.advanceClock(nowMs);
+    if (this.roleNow !== 'leader') return { status: 'not-leader', leaderHint: this.leader };
+    const latestIndex = this.latestConfigIndex();
+    const latest = this.configAt(latestIndex);
+    const uncommitted = latestIndex > this.commit;
+    if (!uncommitted && changeDone(latest, change)) return { status: 'done' };
+    if (uncommitted || isJoint(latest) || this.transferee !== NONE) return { status: 'busy' };
+    if (this.policy.changeWaitsForTermCommit && this.termAt(this.commit) !== this.term)
+      return { status: 'busy' };
+    // New servers join as learners and are promoted once they hold what is committed (paper §6).
+    if (change.type === 'promote' && this.tracker.isMember(change.node)) {
+      if (this.tracker.matchIndex[change.node]! < this.commit) return { status: 'busy' };
+    }
+    const next = applyChange(latest, change, !this.policy.useJointConsensus);
+    if (typeof next === 'string') return { status: 'invalid', why: next };
+    const index = this.appendConfig(next);
+    return { status: 'started', index, term: this.term };
+  }
+
+  /**
+   * Leadership transfer (thesis §3.10): refuse proposals, bring `to` up to date, then send it
+   * TimeoutNow so it campaigns at once. Abandoned after an election timeout (see tick).
+   */
+  transferLeadership(nowMs: number, to: NodeId): ChangeResult {
+    this.advanceClock(nowMs);
+    if (to === this.id && this.roleNow === 'leader') return { status: 'done' };
+    if (this.roleNow !== 'leader') return { status: 'not-leader', leaderHint: this.leader };
+    if (!isVoterIn(this.membershipNow, to)) return { status: 'invalid', why: `S${to} is not a voter` };
+    if (this.transferee !== NONE) return { status: 'busy' };
+    this.transferee = to;
+    this.transferDeadlineMs = nowMs + this.electionTimeoutMs;
+    if (this.tracker.matchIndex[to] === this.log.length) this.sendTimeoutNow(to);
+    else this.sendAppend(to);
+    return { status: 'started', index: this.log.length, term: this.term };
   }
 
   ready(): Ready {
@@ -499,6 +586,7 @@ export class RaftNode implements RaftProcess {
         return false;
       case 'RequestVoteReply':
       case 'AppendEntriesReply':
+      case 'TimeoutNow':
         return false;
       default:
         return unreachable(m);
@@ -508,6 +596,8 @@ export class RaftNode implements RaftProcess {
   // ---- Per-role handlers. ----
 
   private stepLeader(nowMs: number, m: RoleMessage): void {
+    // From a server our configuration no longer has (a removed server's late reply): nothing to learn.
+    if (!this.tracker.isMember(m.from)) return;
     // Any message of our term shows the sender is alive and following this term.
     this.tracker.recentActive[m.from] = 1;
     switch (m.type) {
@@ -538,6 +628,10 @@ export class RaftNode implements RaftProcess {
       case 'RequestVoteReply':
         // A late vote from the election we already won.
         return;
+      case 'TimeoutNow':
+        // Only a leader of our term sends it: another leader, as above.
+        assert(!this.safe, () => `S${this.id} (leader, term ${this.term}) got TimeoutNow from S${m.from}`);
+        return;
       default:
         unreachable(m);
     }
@@ -556,6 +650,9 @@ export class RaftNode implements RaftProcess {
       case 'AppendEntriesReply':
         // From a leadership of ours in an earlier term that reached this term's number; ignore.
         return;
+      case 'TimeoutNow':
+        // We are campaigning already.
+        return;
       default:
         unreachable(m);
     }
@@ -569,6 +666,10 @@ export class RaftNode implements RaftProcess {
       case 'RequestVoteReply':
       case 'AppendEntriesReply':
         // Replies to a candidacy or leadership we have left.
+        return;
+      case 'TimeoutNow':
+        // Thesis §3.10: our leader hands over; campaign now, skipping PreVote (the leader wants it).
+        if (m.from === this.leader && this.isVoter()) this.becomeCandidate(nowMs, true);
         return;
       default:
         unreachable(m);
@@ -591,6 +692,7 @@ export class RaftNode implements RaftProcess {
       this.drawElectionTimeout();
       this.electionDeadlineMs = nowMs + this.electionTimeoutMs;
       this.reads.clearPending();
+      this.endTransfer();
     }
     this.roleNow = 'follower';
     this.leader = leader;
@@ -614,7 +716,7 @@ export class RaftNode implements RaftProcess {
     this.requestVotes(this.term + 1, true);
   }
 
-  private becomeCandidate(nowMs: number): void {
+  private becomeCandidate(nowMs: number, transfer = false): void {
     assert(this.roleNow !== 'leader', 'a leader does not campaign');
     this.setTerm(this.term + 1);
     this.vote = this.id;
@@ -630,7 +732,7 @@ export class RaftNode implements RaftProcess {
       this.becomeLeader(nowMs);
       return;
     }
-    this.requestVotes(this.term, false);
+    this.requestVotes(this.term, false, transfer);
   }
 
   private becomeLeader(nowMs: number): void {
@@ -657,8 +759,8 @@ export class RaftNode implements RaftProcess {
   /** The election timeout's action; public so that a scripted scenario can make a node campaign now. */
   campaign(nowMs: number): void {
     this.advanceClock(nowMs);
-    // A leader has no election to start (and becomeCandidate asserts as much).
-    if (this.roleNow === 'leader') return;
+    // A leader has no election to start (and becomeCandidate asserts as much); a non-voter none to win.
+    if (this.roleNow === 'leader' || !this.isVoter()) return;
     if (this.config.preVote) this.becomePreCandidate(nowMs);
     else this.becomeCandidate(nowMs);
   }
@@ -678,12 +780,28 @@ export class RaftNode implements RaftProcess {
     this.grantReplies = 1;
   }
 
-  private requestVotes(term: number, preVote: boolean): void {
+  private requestVotes(term: number, preVote: boolean, transfer = false): void {
     const lastLogIndex = this.log.length;
     const lastLogTerm = this.lastTerm();
+    const voters = this.tracker.voters;
     for (let k = 0; k < this.others.length; k++) {
       const to = this.others[k]!;
-      this.send({ type: 'RequestVote', from: this.id, to, term, lastLogIndex, lastLogTerm, preVote });
+      // Learners have no vote to give.
+      if (!voters.incoming.includes(to) && !voters.outgoing.includes(to)) continue;
+      if (transfer) {
+        this.send({
+          type: 'RequestVote',
+          from: this.id,
+          to,
+          term,
+          lastLogIndex,
+          lastLogTerm,
+          preVote,
+          transfer,
+        });
+      } else {
+        this.send({ type: 'RequestVote', from: this.id, to, term, lastLogIndex, lastLogTerm, preVote });
+      }
     }
   }
 
@@ -726,10 +844,17 @@ export class RaftNode implements RaftProcess {
    * CheckQuorum's stickiness (as in etcd): while a node hears from a live leader it ignores real
    * vote requests of later terms, neither granting nor adopting the term. Lease reads rest on it:
    * the majority that acknowledged the leader cannot elect another leader inside the lease.
+   * Without CheckQuorum the same rule still covers servers outside our configuration (paper §6).
    */
   private ignoresVoteInLease(nowMs: number, m: RequestVote): boolean {
-    if (!this.config.checkQuorum || m.preVote || m.term <= this.term) return false;
-    return this.inLeaderLease(nowMs);
+    // A transfer's campaign is the leader's own wish (thesis §3.10).
+    if (m.preVote || m.term <= this.term || m.transfer === true) return false;
+    if (this.config.checkQuorum) return this.inLeaderLease(nowMs);
+    // Paper §6: a removed server, which no longer hears heartbeats, times out and campaigns with
+    // ever higher terms; while a leader is live its requests are ignored, term and all.
+    if (this.policy.ignoreRemovedServers && !isVoterIn(this.membershipNow, m.from))
+      return this.inLeaderLease(nowMs);
+    return false;
   }
 
   private inLeaderLease(nowMs: number): boolean {
@@ -820,6 +945,7 @@ export class RaftNode implements RaftProcess {
     if (newCommit > this.commit) {
       this.commit = newCommit;
       this.applyCheck = true;
+      this.onCommitAdvanced();
     }
     if (this.safe) {
       assert(this.commit <= this.log.length, () => `S${this.id} commitIndex ${this.commit} past its log`);
@@ -887,8 +1013,14 @@ export class RaftNode implements RaftProcess {
       probeFrom[peer] = 0;
       if (nextIndex[peer]! <= match) nextIndex[peer] = match + 1;
       if (match > this.commit) this.maybeCommit();
+      // maybeCommit may have stepped us down (our committed configuration no longer has us).
+      if (this.roleNow !== 'leader') return;
+      if (peer === this.transferee && match === this.log.length) {
+        this.sendTimeoutNow(peer);
+        return;
+      }
       // Entries beyond one message's worth were not sent yet: keep the stream going.
-      if (nextIndex[peer]! <= last) this.sendAppend(peer);
+      if (nextIndex[peer]! <= this.log.length) this.sendAppend(peer);
       return;
     }
     let next = m.conflictIndex;
@@ -917,6 +1049,7 @@ export class RaftNode implements RaftProcess {
     this.applyCheck = true;
     // Reads held back only by the no-op's commit may go now.
     this.releaseReads();
+    this.onCommitAdvanced();
   }
 
   private checkQuorum(nowMs: number): void {
@@ -926,6 +1059,94 @@ export class RaftNode implements RaftProcess {
     }
     // Cut off from a majority: stop acting as leader so clients look elsewhere.
     this.becomeFollower(nowMs, this.term, NONE);
+  }
+
+  // ---- Membership (paper §6, thesis §4) and leadership transfer (thesis §3.10). ----
+
+  /** A voter of the configuration in use: only a voter campaigns. */
+  private isVoter(): boolean {
+    return isVoterIn(this.membershipNow, this.id);
+  }
+
+  /** Index of the last configuration entry in the log, 0 when there is none. */
+  private latestConfigIndex(): number {
+    const n = this.confIndexes.length;
+    return n === 0 ? 0 : this.confIndexes[n - 1]!;
+  }
+
+  /** The configuration of the entry at `index` (a configuration entry's index, or 0 for the bootstrap one). */
+  private configAt(index: number): Membership {
+    if (index === 0) return this.bootstrap;
+    const entry = this.log[index - 1];
+    assert(
+      entry !== undefined && entry.command.kind === 'config',
+      () => `no configuration entry at ${index}`,
+    );
+    return entry.command.membership;
+  }
+
+  /** The leader appends a configuration entry and replicates it at once. Returns its index. */
+  private appendConfig(membership: Membership): number {
+    this.appendAsLeader({ term: this.term, command: { kind: 'config', membership } });
+    const index = this.log.length;
+    for (let k = 0; k < this.others.length; k++) {
+      const peer = this.others[k]!;
+      if (this.tracker.nextIndex[peer]! <= index) this.sendAppend(peer);
+    }
+    // A single voter commits on its own.
+    this.maybeCommit();
+    return index;
+  }
+
+  /**
+   * Puts the configuration in use in force: the latest in the log (paper §6), or under a buggy
+   * policy the latest committed one. Called whenever a configuration entry comes or goes (and, for
+   * that policy, when the commit index moves).
+   */
+  private refreshMembership(): void {
+    let k = this.confIndexes.length - 1;
+    if (!this.policy.adoptConfigOnAppend) while (k >= 0 && this.confIndexes[k]! > this.commit) k--;
+    const index = k < 0 ? 0 : this.confIndexes[k]!;
+    const membership = k < 0 ? this.bootstrap : this.confs[k]!;
+    if (index === this.membershipIndex && membership === this.membershipNow) return;
+    this.membershipIndex = index;
+    this.membershipNow = membership;
+    // A member that joins while we lead is probed from our last entry back.
+    this.tracker.setMembership(
+      membership,
+      this.policy.countedVoters(membership),
+      Math.max(1, this.log.length),
+    );
+    this.others = this.tracker.others;
+    if (this.transferee !== NONE && !isVoterIn(membership, this.transferee)) this.endTransfer();
+  }
+
+  /**
+   * What follows a commit: a leader whose committed configuration is joint appends C_new (once an
+   * entry of its term has committed, as for any change); a leader that is not a voter of its
+   * committed configuration steps down (paper §6).
+   */
+  private onCommitAdvanced(): void {
+    if (!this.policy.adoptConfigOnAppend) this.refreshMembership();
+    if (this.roleNow !== 'leader') return;
+    const latestIndex = this.latestConfigIndex();
+    if (latestIndex === 0 || latestIndex > this.commit) return;
+    const latest = this.configAt(latestIndex);
+    if (isJoint(latest)) {
+      if (this.policy.changeWaitsForTermCommit && this.termAt(this.commit) !== this.term) return;
+      this.appendConfig(leaveJoint(latest));
+      return;
+    }
+    if (!isVoterIn(latest, this.id)) this.becomeFollower(this.lastNowMs, this.term, NONE);
+  }
+
+  private sendTimeoutNow(to: NodeId): void {
+    this.send({ type: 'TimeoutNow', from: this.id, to, term: this.term });
+  }
+
+  private endTransfer(): void {
+    this.transferee = NONE;
+    this.transferDeadlineMs = NEVER;
   }
 
   // ---- Log. ----
@@ -947,6 +1168,11 @@ export class RaftNode implements RaftProcess {
     }
     if (index < this.logDirtyFrom) this.logDirtyFrom = index;
     this.applyCheck = true;
+    if (entry.command.kind === 'config') {
+      this.confIndexes.push(index);
+      this.confs.push(entry.command.membership);
+      this.refreshMembership();
+    }
   }
 
   /**
@@ -982,6 +1208,13 @@ export class RaftNode implements RaftProcess {
     }
     if (fromIndex < this.logDirtyFrom) this.logDirtyFrom = fromIndex;
     this.applyCheck = true;
+    const confsBefore = this.confIndexes.length;
+    while (this.confIndexes.length > 0 && this.confIndexes[this.confIndexes.length - 1]! >= fromIndex) {
+      this.confIndexes.pop();
+      this.confs.pop();
+    }
+    // The configuration goes back with the entry that brought it (paper §6).
+    if (this.confIndexes.length !== confsBefore) this.refreshMembership();
   }
 
   private lastTerm(): number {

@@ -1,4 +1,4 @@
-import type { Random } from './types.ts';
+import type { Membership, Random } from './types.ts';
 
 /**
  * The decision points of the protocol where real implementations have gone wrong.
@@ -82,6 +82,39 @@ export interface Policy {
    * what makes Log Matching hold by induction.
    */
   prevLogMatches(ownPrevTerm: number, prevLogTerm: number): boolean;
+
+  // ---- Membership change (paper §6, thesis §4). ----
+
+  /**
+   * Paper §6: does a server use a configuration as soon as it is in its log? The alternative,
+   * waiting until it commits, leaves a leader counting majorities of a configuration its log has
+   * already moved past.
+   */
+  adoptConfigOnAppend: boolean;
+  /**
+   * Thesis §4.1 (the fix published after the single-server algorithm): does a leader wait until an
+   * entry of its own term has committed before it appends a configuration entry? Without it, a
+   * change started by a new leader can overlap an uncommitted change of an earlier leader, and two
+   * disjoint majorities can each elect a leader in the same term.
+   */
+  changeWaitsForTermCommit: boolean;
+  /** Paper §6: does a change of several voters go through the joint configuration C_old,new? */
+  useJointConsensus: boolean;
+  /**
+   * Whose answers a leader or candidate counts for `m`: as a Voters value, majorities of `voters`
+   * and of `outgoing`. Correct: exactly the voters of each half, learners never.
+   */
+  countedVoters(m: Membership): {
+    readonly incoming: readonly number[];
+    readonly outgoing: readonly number[];
+  };
+  /**
+   * Paper §6: does a server that heard from a leader within the minimum election timeout ignore a
+   * RequestVote from a server outside its configuration (a removed server whose timer still runs)?
+   */
+  ignoreRemovedServers: boolean;
+  /** Thesis §3.10: does a leader refuse client proposals while it transfers leadership? */
+  refuseProposalsDuringTransfer: boolean;
 }
 
 export const correctPolicy: Policy = {
@@ -107,4 +140,10 @@ export const correctPolicy: Policy = {
   trustReplyToOlderTerm: false,
   leaderAppendIndex: (lastIndex) => lastIndex + 1,
   prevLogMatches: (ownPrevTerm, prevLogTerm) => ownPrevTerm === prevLogTerm,
+  adoptConfigOnAppend: true,
+  changeWaitsForTermCommit: true,
+  useJointConsensus: true,
+  countedVoters: (m) => ({ incoming: m.voters, outgoing: m.outgoing }),
+  ignoreRemovedServers: true,
+  refuseProposalsDuringTransfer: true,
 };

@@ -1,4 +1,14 @@
-import type { Entry, Message, NodeId, ProposeResult, ReadResult, Ready, Role } from './types.ts';
+import type {
+  ChangeResult,
+  Entry,
+  MembershipChange,
+  Message,
+  NodeId,
+  ProposeResult,
+  ReadResult,
+  Ready,
+  Role,
+} from './types.ts';
 
 /**
  * The one small interface the simulator drives. The reference node implements it; another
@@ -34,6 +44,18 @@ export interface RaftProcess {
    * `requestId` is the caller's, echoed back; the node never interprets it.
    */
   read?(nowMs: number, requestId: number): ReadResult;
+  /**
+   * Optional: membership change (paper §6, thesis §4). Only a leader acts; see ChangeResult for
+   * the answers. Configurations travel as log entries (Command kind 'config'); a server uses the
+   * latest in its log, and one that is not a voter of it never campaigns. Implementations without
+   * it cannot run schedules with membership operations.
+   */
+  changeMembership?(nowMs: number, change: MembershipChange): ChangeResult;
+  /**
+   * Optional: leadership transfer (thesis §3.10): stop taking proposals, bring `to` up to date,
+   * send it TimeoutNow; give up after an election timeout.
+   */
+  transferLeadership?(nowMs: number, to: NodeId): ChangeResult;
 
   // Read-only views for the harness's checkers. Must be O(1).
   readonly role: Role;

@@ -1,6 +1,7 @@
 import { assert } from '../assert.ts';
+import { membersOf } from './membership.ts';
 import { committedIndex, VOTE_NONE, VOTE_YES, type VoteResult, type Voters, voteResult } from './quorum.ts';
-import type { NodeId } from './types.ts';
+import type { Membership, NodeId } from './types.ts';
 
 /** Node ids are positive integers up to this bound: per-peer state lives in arrays indexed by id. */
 export const NODE_ID_MAX = 1024;
@@ -15,7 +16,7 @@ export const NODE_ID_MAX = 1024;
 export class ProgressTracker {
   readonly self: NodeId;
   voters: Voters;
-  /** Every member but this node, in the order given: the order messages go out in. */
+  /** Every member (voters and learners) but this node, ascending: the order messages go out in. */
   others: readonly NodeId[];
   /** Leader: the next index to send each peer. */
   readonly nextIndex: number[];
@@ -31,31 +32,63 @@ export class ProgressTracker {
   readonly votes: Uint8Array;
   private readonly member: Uint8Array;
 
-  constructor(self: NodeId, peers: readonly NodeId[]) {
-    assert(peers.includes(self), () => `S${self} is not among its own peers [${peers.join(', ')}]`);
+  constructor(self: NodeId, membership: Membership) {
+    assert(
+      Number.isInteger(self) && self >= 1 && self <= NODE_ID_MAX,
+      () => `node id ${self} outside 1..${NODE_ID_MAX}`,
+    );
     const size = NODE_ID_MAX + 1;
-    this.member = new Uint8Array(size);
-    for (const peer of peers) {
-      assert(Number.isInteger(peer), () => `peer id ${peer} is not an integer`);
-      assert(peer >= 1 && peer <= NODE_ID_MAX, () => `peer id ${peer} outside 1..${NODE_ID_MAX}`);
-      assert(this.member[peer] === 0, () => `peer S${peer} listed twice`);
-      this.member[peer] = 1;
-    }
     this.self = self;
-    this.voters = { incoming: peers.slice(), outgoing: [] };
-    this.others = peers.filter((peer) => peer !== self);
-    const maxId = Math.max(...peers);
-    this.nextIndex = new Array<number>(maxId + 1).fill(1);
-    this.matchIndex = new Array<number>(maxId + 1).fill(0);
-    this.probeFrom = new Array<number>(maxId + 1).fill(0);
-    this.recentActive = new Uint8Array(maxId + 1);
+    this.member = new Uint8Array(size);
+    this.voters = { incoming: [], outgoing: [] };
+    this.others = [];
+    // Sized for every possible id: members come and go with the configuration.
+    this.nextIndex = new Array<number>(size).fill(1);
+    this.matchIndex = new Array<number>(size).fill(0);
+    this.probeFrom = new Array<number>(size).fill(0);
+    this.recentActive = new Uint8Array(size);
     this.recentActive[self] = 1;
-    this.ackedRound = new Array<number>(maxId + 1).fill(0);
-    this.votes = new Uint8Array(maxId + 1);
+    this.ackedRound = new Array<number>(size).fill(0);
+    this.votes = new Uint8Array(size);
+    this.setMembership(membership, { incoming: membership.voters, outgoing: membership.outgoing }, 1);
   }
 
+  /**
+   * Switch to `m` (on appending or truncating a configuration entry), counting the answers of
+   * `counted` (m's voters, unless a bug says otherwise). Members that stay keep their progress; a
+   * member that joins starts at `nextIndex`, with nothing matched, heard or acknowledged.
+   */
+  setMembership(m: Membership, counted: Voters, nextIndex: number): void {
+    const ids = membersOf(m);
+    for (const id of ids) {
+      assert(
+        Number.isInteger(id) && id >= 1 && id <= NODE_ID_MAX,
+        () => `member id ${id} outside 1..${NODE_ID_MAX}`,
+      );
+    }
+    for (const id of ids) {
+      if (this.member[id] === 1 || id === this.self) continue;
+      this.nextIndex[id] = nextIndex;
+      this.matchIndex[id] = 0;
+      this.probeFrom[id] = 0;
+      this.recentActive[id] = 0;
+      this.ackedRound[id] = 0;
+      this.votes[id] = VOTE_NONE;
+    }
+    this.member.fill(0);
+    for (const id of ids) this.member[id] = 1;
+    this.voters = counted;
+    this.others = ids.filter((id) => id !== this.self);
+  }
+
+  /** A voter or learner of the configuration in use. */
   isMember(id: NodeId): boolean {
     return id >= 1 && id <= NODE_ID_MAX && this.member[id] === 1;
+  }
+
+  /** A valid id, member or not: messages may come from servers outside our configuration. */
+  static isNodeId(id: NodeId): boolean {
+    return Number.isInteger(id) && id >= 1 && id <= NODE_ID_MAX;
   }
 
   /** A new leader's view: every peer to be sent from `nextIndex` on, nothing matched, heard or acknowledged. */

@@ -24,7 +24,50 @@ export type KvResult =
  */
 export type Command =
   | { readonly kind: 'noop' }
-  | { readonly kind: 'kv'; readonly clientId: number; readonly seq: number; readonly op: KvOp };
+  | { readonly kind: 'kv'; readonly clientId: number; readonly seq: number; readonly op: KvOp }
+  /** A configuration (paper §6): from the moment it is in a server's log, committed or not, the server uses it. */
+  | { readonly kind: 'config'; readonly membership: Membership };
+
+/**
+ * Who takes part: voters decide elections and commitment, learners only receive the log. While a
+ * joint change is under way (C_old,new), `outgoing` holds C_old's voters and every decision needs
+ * a majority of `voters` and a majority of `outgoing`; otherwise `outgoing` is empty.
+ * Ids are kept sorted, so two equal configurations are equal field by field.
+ */
+export interface Membership {
+  readonly voters: readonly NodeId[];
+  readonly outgoing: readonly NodeId[];
+  readonly learners: readonly NodeId[];
+}
+
+/**
+ * What an administrator asks a leader for (thesis §4): one server added as a learner, a learner
+ * promoted to voter, one server removed (single-server changes), or the voters replaced by an
+ * arbitrary set through a joint configuration (paper §6).
+ */
+export type MembershipChange =
+  | { readonly type: 'add-learner'; readonly node: NodeId }
+  | { readonly type: 'promote'; readonly node: NodeId }
+  | { readonly type: 'remove'; readonly node: NodeId }
+  | { readonly type: 'joint'; readonly voters: readonly NodeId[] };
+
+/**
+ * A node's answer to a membership change or a leadership transfer. An administrator asks again
+ * until the answer is 'done' (or 'invalid'), so asking twice is harmless:
+ * - 'started': the configuration entry was appended at `index` (or the transfer begun);
+ * - 'done': what the change leads to is already in effect and committed (for a transfer: this
+ *   node is the target and leads);
+ * - 'busy': not now (another change is uncommitted, this term has committed nothing yet, a learner
+ *   is still catching up, a transfer is under way);
+ * - 'not-leader': ask `leaderHint` (NONE when unknown);
+ * - 'invalid': never, against the configuration in effect (`why` says what is wrong).
+ */
+export type ChangeResult =
+  | { readonly status: 'started'; readonly index: number; readonly term: number }
+  | { readonly status: 'done' }
+  | { readonly status: 'busy' }
+  | { readonly status: 'not-leader'; readonly leaderHint: NodeId }
+  | { readonly status: 'invalid'; readonly why: string };
 
 /** A log entry. Its index is its position: log index i is array slot i - 1. */
 export interface Entry {
@@ -44,6 +87,11 @@ export interface RequestVote extends MessageBase {
   readonly lastLogTerm: number;
   /** PreVote round (Raft thesis §9.6): asks "could I win?" without anyone changing term. */
   readonly preVote: boolean;
+  /**
+   * Sent because the leader handed over (TimeoutNow, thesis §3.10): voters that still hear from
+   * that leader must not ignore it. Absent otherwise.
+   */
+  readonly transfer?: true;
 }
 
 export interface RequestVoteReply extends MessageBase {
@@ -82,7 +130,12 @@ export interface AppendEntriesReply extends MessageBase {
   readonly requestTerm: number;
 }
 
-export type Message = RequestVote | RequestVoteReply | AppendEntries | AppendEntriesReply;
+/** Leadership transfer (thesis §3.10): the leader tells an up-to-date voter to campaign now. */
+export interface TimeoutNow extends MessageBase {
+  readonly type: 'TimeoutNow';
+}
+
+export type Message = RequestVote | RequestVoteReply | AppendEntries | AppendEntriesReply | TimeoutNow;
 export type MessageType = Message['type'];
 
 export type Role = 'follower' | 'precandidate' | 'candidate' | 'leader';
