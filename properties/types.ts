@@ -50,4 +50,6 @@ export interface NodeStep {
 export interface Checker {
   readonly property: PropertyId;
   onNodeStep(step: NodeStep): Violation | null;
+  /** Optional: called once before the first step with the bootstrap configuration's voters. */
+  onStart?(voters: readonly NodeId[]): void;
 }

@@ -53,6 +53,8 @@ const VALUES: { readonly [K in ConfigKey]-?: fc.Arbitrary<ConfigValues[K]> } = {
   readMode: fc.constantFrom(...READ_MODES),
   preVote: fc.constant(true),
   checkQuorum: fc.constant(true),
+  membershipPerMin: ratePerMin,
+  spares: fc.integer({ min: 0, max: MAX_NODES - 1 }),
 };
 
 /** Any overrides the table can express: each key present or not, --delay's ends both or neither. */

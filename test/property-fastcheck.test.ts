@@ -46,6 +46,21 @@ const FAULT_ARBS: { readonly [T in FaultType]: fc.Arbitrary<FaultOf<T>> } = {
     durationMs: fc.integer({ min: 1, max: 1000 }),
   }),
   campaign: fc.record({ atMs: at, type: fc.constant('campaign' as const), node }),
+  membership: fc.record({
+    atMs: at,
+    type: fc.constant('membership' as const),
+    change: fc.oneof(
+      fc.record({
+        type: fc.constantFrom('add-learner' as const, 'promote' as const, 'remove' as const),
+        node,
+      }),
+      fc.record({ type: fc.constant('transfer' as const), node }),
+      fc.record({
+        type: fc.constant('joint' as const),
+        voters: fc.uniqueArray(node, { minLength: 1, maxLength: 4 }),
+      }),
+    ),
+  }),
 };
 const faultArb: fc.Arbitrary<Fault> = fc.oneof(...Object.values(FAULT_ARBS));
 
@@ -89,6 +104,11 @@ function fitFault(f: Fault, n: number): Fault | null {
     case 'pause':
     case 'campaign':
       return { ...f, node: fold(f.node) };
+    case 'membership': {
+      const c = f.change;
+      if (c.type !== 'joint') return { ...f, change: { ...c, node: fold(c.node) } };
+      return { ...f, change: { type: 'joint', voters: [...new Set(c.voters.map(fold))] } };
+    }
   }
 }
 
@@ -96,6 +116,7 @@ const scheduleArb: fc.Arbitrary<Schedule> = fc
   .record({
     seed: fc.nat({ max: 1_000_000 }),
     nodes: fc.integer({ min: 3, max: MAX_NODES }),
+    spares: fc.integer({ min: 0, max: 2 }),
     clients: fc.integer({ min: 0, max: MAX_CLIENTS }),
     dropRate: fc.constantFrom(0, 0.05, 0.2),
     dupRate: fc.constantFrom(0, 0.05, 0.2),
@@ -106,7 +127,7 @@ const scheduleArb: fc.Arbitrary<Schedule> = fc
   .map((r): Schedule => {
     const base = defaultConfig();
     const faults = r.faults
-      .map((f) => fitFault(f, r.nodes))
+      .map((f) => fitFault(f, r.nodes + r.spares))
       .filter((f): f is Fault => f !== null)
       .sort((a, b) => a.atMs - b.atMs);
     const ops = r.clients === 0 ? [] : r.ops.map((o) => ({ ...o, client: ((o.client - 1) % r.clients) + 1 }));
@@ -117,6 +138,7 @@ const scheduleArb: fc.Arbitrary<Schedule> = fc
         ...base,
         nodes: r.nodes,
         clients: r.clients,
+        ...(r.spares > 0 ? { membership: { spares: r.spares, changesPerMin: 0 } } : {}),
         timeMs: TIME_MS,
         // Safety only: no quiet period, so liveness is not judged on these short runs.
         quietMs: 0,

@@ -237,6 +237,26 @@ const ROWS = [
     inConfig: (c) => ({ checkQuorum: c.raft.checkQuorum }),
     swarm: 'drawn on by the extremes, read, stickiness and lease layers, off on the figure-8 layer',
   }),
+  row({
+    flag: '--membership',
+    arg: '<rate|off>',
+    help: `membership operations per virtual minute, 0 to ${MAX_FAULTS_PER_MIN} (default off; spares default to 2)`,
+    keys: ['membershipPerMin'],
+    parse: (f, t) => ({ membershipPerMin: parseRate(f, t, MAX_FAULTS_PER_MIN) }),
+    show: (v) => [showRate(v.membershipPerMin)],
+    inConfig: (c) => ({ membershipPerMin: c.membership?.changesPerMin ?? 0 }),
+    swarm: 'the membership layer: on for a quarter of the seeds, 2 to 12 per minute',
+  }),
+  row({
+    flag: '--spares',
+    arg: '<n>',
+    help: 'servers beyond the initial voters, which start empty outside the configuration (default 0)',
+    keys: ['spares'],
+    parse: (f, t) => ({ spares: parseIntInRange(f, t, 0, MAX_NODES - 1) }),
+    show: (v) => [String(v.spares)],
+    inConfig: (c) => ({ spares: c.membership?.spares ?? 0 }),
+    swarm: 'the membership layer draws 1 to 3 on its seeds, 0 elsewhere',
+  }),
 ] as const;
 
 export const CONFIG_FLAGS: readonly AnyConfigFlag[] = ROWS;

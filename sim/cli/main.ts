@@ -514,6 +514,9 @@ async function runOne(
       liveness: result.liveness,
       leaderStability: result.leaderStability,
       linearizability: result.linearizability,
+      ...(result.config.membership === undefined
+        ? {}
+        : { membership: result.membership, configurations: result.configurations }),
       traceHash: result.traceHash,
       bugFires: result.bugFires,
       replay: v === null ? null : replayCommand(seed, settings),

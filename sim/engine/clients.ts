@@ -1,7 +1,7 @@
 import type { HistoryOp } from '../../properties/history.ts';
 import { AssertionError, assert } from '../../src/assert.ts';
 import type { KvOp, KvResult, NodeId } from '../../src/raft/types.ts';
-import type { SimConfig } from '../model/config.ts';
+import { type SimConfig, serverCount } from '../model/config.ts';
 import type { ScheduledOp } from '../model/schedule.ts';
 import type { SimEvent } from './events.ts';
 import type { EventQueue } from './queue.ts';
@@ -82,7 +82,8 @@ export class ClientPool {
 
   constructor(seed: number, config: SimConfig, ops: readonly ScheduledOp[], queue: EventQueue<SimEvent>) {
     this.queue = queue;
-    this.nodes = config.nodes;
+    // Every server, spares included: a promoted spare can lead.
+    this.nodes = serverCount(config);
     this.config = config;
     this.randomRouting = config.clientsCfg.routing === 'random';
     for (let c = 0; c <= config.clients; c++) {

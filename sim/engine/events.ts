@@ -72,6 +72,12 @@ export interface ProbeDeadlineEvent {
   readonly kind: 'probe-deadline';
 }
 
+/** The admin client asks again (if `gen` is still its current poll generation). */
+export interface AdminPollEvent {
+  readonly kind: 'admin-poll';
+  readonly gen: number;
+}
+
 export type SimEvent =
   | DeliverEvent
   | TimerEvent
@@ -83,6 +89,7 @@ export type SimEvent =
   | ReplyEvent
   | ClientTimeoutEvent
   | ClientDeadlineEvent
-  | ProbeDeadlineEvent;
+  | ProbeDeadlineEvent
+  | AdminPollEvent;
 
 export type SimEventKind = SimEvent['kind'];

@@ -4,9 +4,19 @@ import type { Checker, NodeStep, PropertyId, Violation } from '../../properties/
 import { AssertionError, unreachable } from '../../src/assert.ts';
 import { KvStore } from '../../src/raft/kv.ts';
 import type { RaftProcess } from '../../src/raft/process.ts';
-import type { Command, DurableState, NodeId, RaftConfig, Random, Ready } from '../../src/raft/types.ts';
-import type { SimConfig } from '../model/config.ts';
+import type {
+  Command,
+  DurableState,
+  Membership,
+  NodeId,
+  RaftConfig,
+  Random,
+  Ready,
+} from '../../src/raft/types.ts';
+import { type SimConfig, serverCount } from '../model/config.ts';
+import { type AdminChange, describeAdminChange } from '../model/faults.ts';
 import { type Schedule, validateSchedule } from '../model/schedule.ts';
+import { AdminClient, type AdminRecord } from './admin.ts';
 import { ClientPool } from './clients.ts';
 import type { DeliverEvent, FaultEvent, ReplyEvent, RequestEvent, SimEvent } from './events.ts';
 import { withFence } from './fence.ts';
@@ -29,7 +39,10 @@ import { describeStep, faultFields, messageFields, Outcome, type TraceRecord, Tr
  */
 export interface NodeArgs {
   readonly id: NodeId;
-  /** All voter ids, 1..n, the node itself included. */
+  /**
+   * The bootstrap configuration's voters, 1..n (config.nodes). A spare server (id above n) is
+   * given the same list and is not in it: it starts outside the configuration.
+   */
   readonly peers: readonly NodeId[];
   readonly config: RaftConfig;
   /** The node's only randomness: a stream of its own per incarnation, so a restart draws anew. */
@@ -138,7 +151,19 @@ export interface EngineResult {
     readonly key?: string;
   } | null;
   readonly history: HistoryOp[];
+  /** The admin client's membership operations, in the order asked (empty without any). */
+  readonly membership: readonly AdminRecord[];
+  /** Every configuration entry, when it was first applied by some server (committed), in log order. */
+  readonly configurations: readonly ConfigurationRecord[];
   readonly traceHash: string | null;
+}
+
+/** A configuration that took effect cluster-wide: its entry, and when a server first applied it. */
+export interface ConfigurationRecord {
+  readonly index: number;
+  readonly term: number;
+  readonly appliedMs: number;
+  readonly membership: Membership;
 }
 
 /**
@@ -200,6 +225,10 @@ class Simulation {
   private readonly peers: NodeId[] = [];
   private readonly network: Network;
   private readonly clients: ClientPool;
+  private readonly admin: AdminClient;
+  private readonly configurations: ConfigurationRecord[] = [];
+  /** Every server: the initial voters and the spares. */
+  private readonly servers: number;
   /** The checkers in order: the first six one per field (see runCheckers), the rest in checkRest. */
   private readonly check0: Checker | null;
   private readonly check1: Checker | null;
@@ -269,14 +298,17 @@ class Simulation {
     this.createNode = opts.createNode;
     this.createStateMachine = opts.createStateMachine ?? defaultStateMachineFactory;
 
+    this.servers = serverCount(config);
     for (let id = 1; id <= config.nodes; id++) this.peers.push(id);
-    for (let id = 1; id <= config.nodes; id++) {
+    for (let id = 1; id <= this.servers; id++) {
       const max = config.clockDriftPpmMax;
       const driftPpm = max === 0 ? 0 : intBetween(stream(this.seed, 'clock', id), -max, max);
       this.hosts.push(new Host(id, this.createStateMachine(), driftPpm));
     }
-    this.network = new Network(this.seed, config.nodes, config.network);
+    this.network = new Network(this.seed, this.servers, config.network);
     this.clients = new ClientPool(this.seed, config, schedule.ops, this.queue);
+    this.admin = new AdminClient(this.servers, config.raft.heartbeatMs);
+    for (const c of checkers) c.onStart?.(this.peers);
 
     this.ns = {
       node: 0,
@@ -387,6 +419,8 @@ class Simulation {
       case 'client-timeout':
       case 'client-deadline':
         return this.clients.isStale(ev);
+      case 'admin-poll':
+        return ev.gen !== this.admin.gen;
       default:
         return false;
     }
@@ -432,6 +466,9 @@ class Simulation {
       }
       case 'probe-deadline':
         this.onProbeDeadline();
+        return;
+      case 'admin-poll':
+        this.adminAsk();
         return;
     }
   }
@@ -523,6 +560,8 @@ class Simulation {
       const entry = toApply[k]!;
       const result = storage.apply(ready.firstApplyIndex + k, entry);
       const command = entry.command;
+      if (command.kind === 'config')
+        this.noteConfiguration(ready.firstApplyIndex + k, entry.term, command.membership);
       if (command.kind !== 'kv' || h.pending.size === 0) continue;
       const key = requestKey(command.clientId, command.seq);
       const pending = h.pending.get(key);
@@ -535,6 +574,12 @@ class Simulation {
     }
   }
 
+  private noteConfiguration(index: number, term: number, membership: Membership): void {
+    const last = this.configurations[this.configurations.length - 1];
+    if (last !== undefined && last.index >= index) return;
+    this.configurations.push({ index, term, appliedMs: this.nowMs, membership });
+  }
+
   /** Reads (not in 'log' mode): answered from the state machine once their index is applied. */
   private serveReads(h: Host, p: RaftProcess, readsReady: Ready['readsReady']): void {
     const served = h.serveReads(p, readsReady, this.clients, this.nowMs);
@@ -544,7 +589,7 @@ class Simulation {
   /** Hands the step's messages to the network, after asserting where they claim to go. */
   private send(h: Host, messages: Ready['messages']): void {
     const network = this.network;
-    const n = this.config.nodes;
+    const n = this.servers;
     for (let k = 0; k < messages.length; k++) {
       const m = messages[k]!;
       if (m.from !== h.id) throw new AssertionError(`S${h.id} sent a message from S${m.from}`);
@@ -830,6 +875,10 @@ class Simulation {
         counts.pauses++;
         return;
       }
+      case 'membership':
+        // Asked at once when no earlier operation is still being worked on; else queued.
+        if (this.admin.request(f.change, this.nowMs)) this.adminAsk();
+        return;
       case 'campaign': {
         // A scripted scenario's directive: the node campaigns now, as if its timeout had fired.
         // A crashed, paused or leading node, or an implementation without campaign(), ignores it.
@@ -849,6 +898,44 @@ class Simulation {
         // A new kind of fault must say here what it does.
         unreachable(f);
     }
+  }
+
+  /**
+   * The admin client asks its target about its active operation (sim/engine/admin.ts) and
+   * schedules what follows: another poll, the hinted leader at once, or the next operation.
+   */
+  private adminAsk(): void {
+    const admin = this.admin;
+    const op = admin.active;
+    if (op === null) return;
+    const h = this.host(admin.target);
+    const p = h.process;
+    if (this.rec !== null) this.rec.node = h.id;
+    if (p === null || h.paused) {
+      admin.unreachable();
+      if (this.rec !== null) this.rec.admin = 'unreachable';
+      this.scheduleAdminPoll(admin.pollMs);
+      return;
+    }
+    this.capture(h);
+    const result = this.askNode(p, h.localMs(this.nowMs), op.change);
+    if (result === null) throw new RangeError(`S${h.id}'s implementation has no membership change`);
+    const next = admin.onAnswer(h.id, result, this.nowMs);
+    if (this.rec !== null) this.rec.admin = result.status;
+    this.afterStep(h, p);
+    if (next === 'poll') this.scheduleAdminPoll(admin.pollMs);
+    else if (next === 'now') this.scheduleAdminPoll(0);
+    else if (admin.active !== null) this.scheduleAdminPoll(0);
+  }
+
+  private askNode(p: RaftProcess, localMs: number, change: AdminChange) {
+    if (change.type === 'transfer') return p.transferLeadership?.(localMs, change.node) ?? null;
+    return p.changeMembership?.(localMs, change) ?? null;
+  }
+
+  private scheduleAdminPoll(delayMs: number): void {
+    this.admin.gen++;
+    this.queue.push(this.nowMs + delayMs, { kind: 'admin-poll', gen: this.admin.gen });
   }
 
   /** A new incarnation from durable state; checkers see it first with restarted: true. */
@@ -876,6 +963,20 @@ class Simulation {
   }
 
   private onProbeDeadline(): void {
+    // A configuration change asked for before the faults ended must have completed by now.
+    const stuck = this.admin.pendingSince(this.probe.faultsEndMs);
+    if (stuck !== null) {
+      this.fail({
+        property: 'liveness',
+        message:
+          `membership operation "${describeAdminChange(stuck.change)}", asked at ${stuck.invokeMs} ms, ` +
+          `not done by the liveness deadline at ${this.nowMs} ms (${stuck.attempts} attempts)`,
+        nodes: [...this.peers],
+        terms: [],
+        indices: [],
+      });
+      return;
+    }
     if (this.clients.probeOkMs !== null) {
       this.outcome = Outcome.noEffect;
       return;
@@ -940,7 +1041,7 @@ class Simulation {
       if (i > hi) hi = i;
     }
     for (const id of v.nodes) {
-      if (seen.has(id) || id < 1 || id > this.config.nodes) continue;
+      if (seen.has(id) || id < 1 || id > this.servers) continue;
       seen.add(id);
       const h = this.hosts[id - 1]!;
       const p = h.process;
@@ -1023,6 +1124,8 @@ class Simulation {
           : { status: 'skipped', reason: this.stabilitySkip },
       linearizability: this.linearizability,
       history: this.clients.history,
+      membership: this.admin.history,
+      configurations: this.configurations,
       traceHash: this.tracer === null ? null : this.tracer.digest(),
     };
   }

@@ -157,6 +157,8 @@ export function describeEvent(ev: SimEvent): string {
       return `client ${ev.client} gives up on #${ev.seq}`;
     case 'probe-deadline':
       return 'liveness deadline';
+    case 'admin-poll':
+      return 'admin asks again';
   }
 }
 

@@ -3,8 +3,14 @@
 
 import type { KvOp, NodeId } from '../../src/raft/types.ts';
 import type { Random } from '../engine/rng.ts';
-import { expMs, intBetween, shuffled, stream } from '../engine/rng.ts';
-import { DEFAULT_PARTITION_SHAPES, faultsEndMs, type SimConfig, validateConfig } from '../model/config.ts';
+import { expMs, intBetween, pick, shuffled, stream } from '../engine/rng.ts';
+import {
+  DEFAULT_PARTITION_SHAPES,
+  faultsEndMs,
+  type SimConfig,
+  serverCount,
+  validateConfig,
+} from '../model/config.ts';
 import type { Fault, Schedule, ScheduledOp } from '../model/schedule.ts';
 import { type RunOptions, type RunResult, runSchedule } from './run.ts';
 
@@ -24,6 +30,7 @@ export function generateSchedule(seed: number, config: SimConfig): Schedule {
   generatePartitions(stream(seed, 'faults', 'partition'), config, endMs, faults);
   const downAtEnd = generateCrashes(stream(seed, 'faults', 'crash'), config, endMs, faults);
   generatePauses(stream(seed, 'faults', 'pause'), config, endMs, faults);
+  generateMembership(stream(seed, 'faults', 'membership'), config, endMs, faults);
   // The recovery that opens the quiet period.
   faults.push({ atMs: endMs, type: 'heal' });
   for (const node of downAtEnd) faults.push({ atMs: endMs, type: 'restart', node });
@@ -51,7 +58,7 @@ function generatePartitions(rng: Random, config: SimConfig, endMs: number, out: 
   const f = config.faults;
   if (f.partitionsPerMin <= 0) return;
   const meanGapMs = MS_PER_MIN / f.partitionsPerMin;
-  const n = config.nodes;
+  const n = serverCount(config);
   const shapes = f.partitionShapes ?? DEFAULT_PARTITION_SHAPES;
   let t = 0;
   for (;;) {
@@ -112,17 +119,18 @@ function generateCrashes(rng: Random, config: SimConfig, endMs: number, out: Fau
   const f = config.faults;
   if (f.crashesPerMin <= 0) return [];
   const meanGapMs = MS_PER_MIN / f.crashesPerMin;
-  const upAtMs: number[] = new Array(config.nodes + 1).fill(0);
+  const n = serverCount(config);
+  const upAtMs: number[] = new Array(n + 1).fill(0);
   let t = 0;
   for (;;) {
     t += expMs(rng, meanGapMs);
     if (t >= endMs) break;
-    const candidate = intBetween(rng, 1, config.nodes);
+    const candidate = intBetween(rng, 1, n);
     const downMs = intBetween(rng, f.downMsMin, f.downMsMax);
     // Prefer the drawn node; if it is down, the next one up in id order (same draws either way).
     let node = 0;
-    for (let k = 0; k < config.nodes; k++) {
-      const id = 1 + ((candidate - 1 + k) % config.nodes);
+    for (let k = 0; k < n; k++) {
+      const id = 1 + ((candidate - 1 + k) % n);
       if (upAtMs[id]! <= t) {
         node = id;
         break;
@@ -139,7 +147,7 @@ function generateCrashes(rng: Random, config: SimConfig, endMs: number, out: Fau
     }
   }
   const down: NodeId[] = [];
-  for (let id = 1; id <= config.nodes; id++) if (upAtMs[id] === Number.POSITIVE_INFINITY) down.push(id);
+  for (let id = 1; id <= n; id++) if (upAtMs[id] === Number.POSITIVE_INFINITY) down.push(id);
   return down;
 }
 
@@ -152,9 +160,80 @@ function generatePauses(rng: Random, config: SimConfig, endMs: number, out: Faul
   for (;;) {
     t += expMs(rng, meanGapMs);
     if (t >= endMs) return;
-    const node = intBetween(rng, 1, config.nodes);
+    const node = intBetween(rng, 1, serverCount(config));
     const durationMs = Math.min(intBetween(rng, f.pauseMsMin, f.pauseMsMax), endMs - t);
     out.push({ atMs: t, type: 'pause', node, durationMs });
+  }
+}
+
+/** The shapes of membership churn the generator draws from, uniformly. */
+const MEMBERSHIP_SHAPES = ['grow', 'shrink', 'replace', 'swap-majority', 'transfer'] as const;
+
+/**
+ * Membership churn (config.membership): operations arrive one shape at a time, each shape a short
+ * sequence the admin client works through in order — grow (add a spare as a learner, promote it),
+ * shrink (remove a voter, never below three), replace (grow, then remove another voter), swap a
+ * majority (add as many learners as a majority, then one joint change that trades them for as
+ * many voters) and transfer leadership to a voter. The generator tracks the configuration the
+ * operations lead to if each succeeds; one that fails at run time ('invalid') is recorded as such
+ * and the rest go on. Removed servers return to the pool of spares, logs and all.
+ */
+function generateMembership(rng: Random, config: SimConfig, endMs: number, out: Fault[]): void {
+  const m = config.membership;
+  if (m === undefined || m.changesPerMin <= 0) return;
+  const meanGapMs = MS_PER_MIN / m.changesPerMin;
+  let voters = nodeIds(config.nodes);
+  let outside: NodeId[] = [];
+  for (let id = config.nodes + 1; id <= serverCount(config); id++) outside.push(id);
+  const take = (from: NodeId[]): NodeId => from[intBetween(rng, 0, from.length - 1)]!;
+  let t = 0;
+  for (;;) {
+    t += expMs(rng, meanGapMs);
+    if (t >= endMs) return;
+    const atMs = t;
+    const add = (change: Extract<Fault, { type: 'membership' }>['change']) =>
+      out.push({ atMs, type: 'membership', change });
+    const shape = pick(rng, MEMBERSHIP_SHAPES);
+    switch (shape) {
+      case 'grow':
+      case 'replace': {
+        if (outside.length === 0) break;
+        const x = take(outside);
+        add({ type: 'add-learner', node: x });
+        add({ type: 'promote', node: x });
+        outside = outside.filter((id) => id !== x);
+        voters = [...voters, x];
+        if (shape === 'grow') break;
+        const y = take(voters.filter((id) => id !== x));
+        add({ type: 'remove', node: y });
+        voters = voters.filter((id) => id !== y);
+        outside = [...outside, y];
+        break;
+      }
+      case 'shrink': {
+        if (voters.length <= 3) break;
+        const y = take(voters);
+        add({ type: 'remove', node: y });
+        voters = voters.filter((id) => id !== y);
+        outside = [...outside, y];
+        break;
+      }
+      case 'swap-majority': {
+        const k = (voters.length >> 1) + 1;
+        if (outside.length < k) break;
+        const incoming = shuffled(rng, outside).slice(0, k);
+        const leaving = shuffled(rng, voters).slice(0, k);
+        for (const x of incoming) add({ type: 'add-learner', node: x });
+        const next = [...voters.filter((id) => !leaving.includes(id)), ...incoming].sort((a, b) => a - b);
+        add({ type: 'joint', voters: next });
+        voters = next;
+        outside = [...outside.filter((id) => !incoming.includes(id)), ...leaving];
+        break;
+      }
+      case 'transfer':
+        add({ type: 'transfer', node: take(voters) });
+        break;
+    }
   }
 }
 

@@ -26,6 +26,10 @@ export interface ConfigOverrides {
   preVote?: boolean;
   checkQuorum?: boolean;
   readMode?: ReadMode;
+  /** Membership operations per virtual minute (0: none). */
+  membershipPerMin?: number;
+  /** Spare servers beyond the initial voters. */
+  spares?: number;
 }
 
 export type ProfileMode = 'swarm' | 'fixed';
@@ -76,7 +80,21 @@ function drawSwarm(seed: number, base: SimConfig): SimConfig {
   const figure8 = drawFigure8(stream(seed, 'profile', 'figure8'), extreme);
   const reads = drawReads(stream(seed, 'profile', 'reads'), figure8);
   const sticky = drawStickiness(stream(seed, 'profile', 'stickiness'), reads);
-  return withCatchUpTime(drawLeaseFailover(stream(seed, 'profile', 'lease-failover'), sticky));
+  const leaseFailover = withCatchUpTime(drawLeaseFailover(stream(seed, 'profile', 'lease-failover'), sticky));
+  return drawMembership(stream(seed, 'profile', 'membership'), leaseFailover);
+}
+
+/**
+ * The membership layer (paper §6): on a quarter of the seeds, one to three spare servers and a
+ * stream of membership operations (sim/explore/generate.ts draws their shapes), at 2 to 12 per
+ * virtual minute. Its own stream: the rest of a seed's profile is drawn as before the layer existed.
+ */
+function drawMembership(rng: Random, c: SimConfig): SimConfig {
+  const on = chance(rng, 0.25);
+  const spares = intBetween(rng, 1, 3);
+  const changesPerMin = 2 + 10 * rng();
+  if (!on) return c;
+  return { ...c, membership: { spares, changesPerMin: round3(changesPerMin) } };
 }
 
 /** Up to this many entries per AppendEntries, a lagging follower catches up slowly. */
@@ -366,6 +384,7 @@ function round3(x: number): number {
 function applyOverrides(c: SimConfig, o: ConfigOverrides): SimConfig {
   return {
     ...c,
+    ...membershipOverride(c, o),
     nodes: o.nodes ?? c.nodes,
     clients: o.clients ?? c.clients,
     timeMs: o.timeMs ?? c.timeMs,
@@ -393,11 +412,25 @@ function applyOverrides(c: SimConfig, o: ConfigOverrides): SimConfig {
   };
 }
 
+/** `membership` as --membership and --spares leave it: absent when there is neither a spare nor a change. */
+function membershipOverride(c: SimConfig, o: ConfigOverrides): Pick<SimConfig, 'membership'> {
+  if (o.membershipPerMin === undefined && o.spares === undefined) return {};
+  const changesPerMin = o.membershipPerMin ?? c.membership?.changesPerMin ?? 0;
+  // Changes need servers to add: two spares unless the profile or --spares says otherwise.
+  const spares = o.spares ?? c.membership?.spares ?? (changesPerMin > 0 ? 2 : 0);
+  if (changesPerMin === 0 && spares === 0) return { membership: undefined };
+  return { membership: { spares, changesPerMin } };
+}
+
 /** The config a seed runs with: the same function for a single run and for every seed of a sweep. */
 export function configFor(seed: number, mode: ProfileMode, overrides: ConfigOverrides): SimConfig {
   const base = defaultConfig();
   const drawn = mode === 'swarm' ? drawSwarm(seed, base) : base;
-  return applyOverrides(drawn, overrides);
+  const config = applyOverrides(drawn, overrides);
+  // `--membership off` with no spares: no membership field at all, as in every config before it existed.
+  if (config.membership !== undefined || !('membership' in config)) return config;
+  const { membership: _none, ...fixed } = config;
+  return fixed;
 }
 
 function rate(perMin: number): string {

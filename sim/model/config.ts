@@ -71,6 +71,17 @@ export interface ClientConfig {
   readonly routing?: 'leader' | 'random';
 }
 
+/** Membership churn (paper §6): spare servers, and how often the admin asks for a change. */
+export interface MembershipConfig {
+  /**
+   * Servers beyond the initial voters, ids nodes+1 .. nodes+spares. They start empty and outside
+   * the configuration, and take part only once a change adds them.
+   */
+  readonly spares: number;
+  /** Mean arrival rate of membership operations before the quiet period, per virtual minute. */
+  readonly changesPerMin: number;
+}
+
 /** Everything a run depends on besides the seed. Plain data: it is saved in every schedule. */
 export interface SimConfig {
   /** Number of Raft nodes, ids 1..nodes. */
@@ -92,6 +103,13 @@ export interface SimConfig {
   readonly network: NetworkConfig;
   readonly faults: FaultConfig;
   readonly clientsCfg: ClientConfig;
+  /** Absent: a fixed voter set, no spares (every run before membership change existed). */
+  readonly membership?: MembershipConfig;
+}
+
+/** Every server of a run: the initial voters 1..nodes and the spares after them. */
+export function serverCount(c: SimConfig): number {
+  return c.nodes + (c.membership?.spares ?? 0);
 }
 
 export const DEFAULT_NETWORK_CONFIG: NetworkConfig = {
@@ -330,6 +348,14 @@ export function validateConfig(c: SimConfig): string | null {
   ];
   for (const [field, ok, what, value] of checks) {
     if (!ok) return `config.${field} must be ${what}, got ${show(value)}`;
+  }
+  const m = c.membership;
+  if (m !== undefined) {
+    if (typeof m !== 'object' || m === null) return 'config.membership must be an object';
+    if (!isInt(m.spares, 0, MAX_NODES - c.nodes))
+      return `config.membership.spares must be an integer from 0 to ${MAX_NODES - c.nodes} (nodes + spares at most ${MAX_NODES}), got ${show(m.spares)}`;
+    if (!isFaultRate(m.changesPerMin))
+      return `config.membership.changesPerMin must be ${faultRate}, got ${show(m.changesPerMin)}`;
   }
   const shapes = f.partitionShapes;
   if (shapes !== undefined) {

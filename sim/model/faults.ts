@@ -1,4 +1,7 @@
-import type { NodeId } from '../../src/raft/types.ts';
+import type { MembershipChange, NodeId } from '../../src/raft/types.ts';
+
+/** What the admin client asks for: a membership change, or a leadership transfer to `node`. */
+export type AdminChange = MembershipChange | { readonly type: 'transfer'; readonly node: NodeId };
 
 /**
  * A fault at a virtual instant. Faults are plain data so that a schedule is a JSON file that
@@ -33,7 +36,12 @@ export type Fault =
    * A directive of scripted scenarios, never generated: the node starts an election now, as if its
    * election timeout had fired (no effect on a leader, a crashed or a paused node).
    */
-  | { readonly atMs: number; readonly type: 'campaign'; readonly node: NodeId };
+  | { readonly atMs: number; readonly type: 'campaign'; readonly node: NodeId }
+  /**
+   * An administrator's request (paper §6, thesis §4 and §3.10): the admin client asks whichever
+   * node it believes leads, and asks again until the change is done (sim/engine/admin.ts).
+   */
+  | { readonly atMs: number; readonly type: 'membership'; readonly change: AdminChange };
 
 export type FaultType = Fault['type'];
 export type FaultOf<T extends FaultType> = Extract<Fault, { type: T }>;
@@ -150,7 +158,50 @@ export const FAULT_KINDS: { readonly [T in FaultType]: FaultKind<T> } = {
     describe: (f) => `S${f.node} campaigns`,
     renumber: renumberNode,
   },
+  membership: {
+    check: (f, nodes) => checkAdminChange(f.change, nodes),
+    fields: (f) => ({ type: f.type, change: f.change }),
+    describe: (f) => describeAdminChange(f.change),
+    renumber: (f, gone, map) => {
+      const c = f.change;
+      if (c.type === 'joint') {
+        const voters = c.voters.filter((id) => id !== gone).map(map);
+        return voters.length === 0 ? null : { ...f, change: { type: 'joint', voters } };
+      }
+      return c.node === gone ? null : { ...f, change: { ...c, node: map(c.node) } };
+    },
+  },
 };
+
+const ADMIN_CHANGE_TYPES = ['add-learner', 'promote', 'remove', 'joint', 'transfer'];
+
+function checkAdminChange(change: unknown, nodes: number): string | null {
+  if (typeof change !== 'object' || change === null) return 'change must be an object';
+  const c = change as Record<string, unknown>;
+  if (!ADMIN_CHANGE_TYPES.includes(c.type as string))
+    return `change.type must be one of ${ADMIN_CHANGE_TYPES.join(', ')}, got ${String(c.type)}`;
+  if (c.type !== 'joint')
+    return isIdIn(c.node, nodes) ? null : `change.node must be a node id from 1 to ${nodes}`;
+  if (!Array.isArray(c.voters) || c.voters.length === 0)
+    return 'change.voters must be a non-empty array of node ids';
+  const seen = new Set<unknown>();
+  for (const id of c.voters) {
+    if (!isIdIn(id, nodes)) return `change.voters holds ${String(id)}, not a node id from 1 to ${nodes}`;
+    if (seen.has(id)) return `change.voters holds node ${String(id)} twice`;
+    seen.add(id);
+  }
+  return null;
+}
+
+/** One line for an admin request; reads defensively, like every `describe`. */
+export function describeAdminChange(change: unknown): string {
+  if (typeof change !== 'object' || change === null) return 'membership ?';
+  const c = change as Record<string, unknown>;
+  if (c.type === 'joint')
+    return `membership joint → {${Array.isArray(c.voters) ? c.voters.map((id) => `S${String(id)}`).join(',') : ''}}`;
+  if (c.type === 'transfer') return `transfer leadership to S${String(c.node)}`;
+  return `membership ${String(c.type)} S${String(c.node)}`;
+}
 
 export const FAULT_TYPES = Object.keys(FAULT_KINDS) as FaultType[];
 

@@ -1,5 +1,5 @@
 import type { KvOp } from '../../src/raft/types.ts';
-import { type SimConfig, validateConfig } from './config.ts';
+import { type SimConfig, serverCount, validateConfig } from './config.ts';
 import { FAULT_KINDS, FAULT_TYPES, type Fault, isFaultType } from './faults.ts';
 
 export type { Fault, FaultType } from './faults.ts';
@@ -47,7 +47,8 @@ function validateOp(op: unknown): string | null {
 function validateFault(x: unknown, config: SimConfig): string | null {
   if (typeof x !== 'object' || x === null) return 'must be an object';
   const f = x as Record<string, unknown>;
-  const n = config.nodes;
+  // Faults may name spare servers too.
+  const n = serverCount(config);
   if (!isInt(f.atMs, 0, config.timeMs)) return `atMs must be an integer from 0 to ${config.timeMs}`;
   if (!isFaultType(f.type)) return `type must be one of ${FAULT_TYPES.join(', ')}, got ${String(f.type)}`;
   return FAULT_KINDS[f.type].check(f, n, config.timeMs);

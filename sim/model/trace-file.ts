@@ -148,6 +148,12 @@ const simConfigSchema: z.ZodType<SimConfig> = z.strictObject({
     retryBackoffMs: int(),
     routing: z.enum(['leader', 'random']).optional(),
   }),
+  membership: z
+    .strictObject({
+      spares: int(),
+      changesPerMin: z.number().nonnegative(),
+    })
+    .optional(),
 });
 
 /** One schema per fault kind: a kind added to Fault does not compile until it has its row here. */
@@ -174,6 +180,17 @@ const FAULT_SCHEMAS: { readonly [T in FaultType]: z.ZodType<FaultOf<T>> } = {
     durationMs: z.number().int().positive(),
   }),
   campaign: z.strictObject({ atMs: nonNegInt(), type: z.literal('campaign'), node: nodeId() }),
+  membership: z.strictObject({
+    atMs: nonNegInt(),
+    type: z.literal('membership'),
+    change: z.discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('add-learner'), node: nodeId() }),
+      z.strictObject({ type: z.literal('promote'), node: nodeId() }),
+      z.strictObject({ type: z.literal('remove'), node: nodeId() }),
+      z.strictObject({ type: z.literal('joint'), voters: z.array(nodeId()).min(1) }),
+      z.strictObject({ type: z.literal('transfer'), node: nodeId() }),
+    ]),
+  }),
 };
 
 // Built from the table, so that no kind can be left out; each row's type is checked above, which the

@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { describeMembership } from '../../src/raft/membership.ts';
 import type { EngineResult, ViolationReport } from '../engine/runner.ts';
 
 const fmt = new Intl.NumberFormat('en-US');
@@ -58,6 +59,18 @@ function plural(n: number, word: string, many = `${word}s`): string {
   return `${num(n)} ${n === 1 ? word : many}`;
 }
 
+/** `12 operations: 9 done, 1 refused, 2 pending; 7 configurations committed, last {S1,S2,S6}`. */
+function describeMembershipRun(r: EngineResult): string {
+  const ops = r.membership;
+  const count = (status: string) => ops.filter((o) => o.status === status).length;
+  const last = r.configurations[r.configurations.length - 1];
+  const now = last === undefined ? 'the initial one in force' : `last ${describeMembership(last.membership)}`;
+  return (
+    `${plural(ops.length, 'operation')}: ${count('ok')} done, ${count('fail')} refused, ` +
+    `${count('info')} unknown, ${count('pending')} pending; ${plural(r.configurations.length, 'configuration')} committed, ${now}`
+  );
+}
+
 /** The readable summary of one run. */
 export function formatSummary(r: EngineResult, wallMs: number, profile: string, c: ChalkInstance): string[] {
   const eventsPerSec = wallMs > 0 ? (r.events * 1000) / wallMs : 0;
@@ -80,6 +93,7 @@ export function formatSummary(r: EngineResult, wallMs: number, profile: string, 
       `${plural(f.crashes, 'crash', 'crashes')}, ${plural(f.restarts, 'restart')}, ${plural(f.pauses, 'pause')}`,
     `${label('messages')}${num(m.sent)} sent, ${num(m.delivered)} delivered, ${num(m.dropped)} dropped, ${num(m.duplicated)} duplicated`,
   ];
+  if (r.config.membership !== undefined) lines.push(`${label('members')}${describeMembershipRun(r)}`);
   const live = r.liveness;
   const liveText =
     live.status === 'ok'

@@ -34,6 +34,8 @@ interface StepRecord {
   logWrite?: [number, number];
   applied?: [number, number];
   violation?: string;
+  /** An admin-poll step: what the asked node answered. */
+  admin?: string;
 }
 
 export function parseTraceLines(lines: readonly string[]): StepRecord[] {
@@ -105,6 +107,8 @@ function describeRecord(r: StepRecord): string {
       return `client ${r.client} gives up (${r.status})`;
     case 'probe-deadline':
       return 'liveness deadline';
+    case 'admin-poll':
+      return `admin asks S${r.node}: ${r.admin}`;
     default:
       return r.ev;
   }
