@@ -10,6 +10,8 @@ export interface BugRequirements {
   readonly readModes?: readonly ReadMode[];
   /** The bug is what CheckQuorum would prevent: with it on, the bug never fires. */
   readonly checkQuorumOff?: true;
+  /** The bug is in membership change: it fires only in runs with membership operations. */
+  readonly membership?: true;
 }
 
 /**

@@ -59,7 +59,7 @@ export function countingPolicy(bugs: readonly string[], base: Policy): BugFires 
         const right = correct as (...args: unknown[]) => unknown;
         policy[key] = (...args: unknown[]) => {
           const answer = call(...args);
-          if (answer !== right(...args)) fire(owners);
+          if (!sameAnswer(answer, right(...args))) fire(owners);
           return answer;
         };
       }
@@ -80,6 +80,13 @@ export function countingPolicy(bugs: readonly string[], base: Policy): BugFires 
       paused = p;
     },
   };
+}
+
+/** Equal answers: the same value, or plain data that prints the same (a Voters object). */
+function sameAnswer(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** One line per bug that never fired: "figure8 was on but never fired in this run". */

@@ -2,12 +2,17 @@ import { correctPolicy, type Policy } from '../src/raft/policy.ts';
 import { acceptStaleTermAppend } from './accept-stale-term-append.ts';
 import { applyUncommitted } from './apply-uncommitted.ts';
 import type { Bug } from './bug.ts';
+import { changeBeforeTermCommit } from './change-before-term-commit.ts';
 import { commitNotMin } from './commit-not-min.ts';
+import { configOnCommit } from './config-on-commit.ts';
 import { countDuplicateVotes } from './count-duplicate-votes.ts';
 import { figure8 } from './figure8.ts';
 import { fixedElectionTimeout } from './fixed-election-timeout.ts';
 import { forgetTerm } from './forget-term.ts';
 import { forgetVote } from './forget-vote.ts';
+import { jointSkip } from './joint-skip.ts';
+import { jointUnionMajority } from './joint-union-majority.ts';
+import { learnerCounted } from './learner-counted.ts';
 import { leaseWithoutCheckQuorum } from './lease-without-check-quorum.ts';
 import { matchFromLogLength } from './match-from-log-length.ts';
 import { noNoopOnElection } from './no-noop-on-election.ts';
@@ -43,6 +48,11 @@ export const BUGS: readonly Bug[] = Object.freeze([
   staleRoundAck,
   overwriteUncommittedNoop,
   skipPrevLogTermCheck,
+  changeBeforeTermCommit,
+  jointSkip,
+  configOnCommit,
+  jointUnionMajority,
+  learnerCounted,
 ]);
 
 export function findBug(name: string): Bug | undefined {

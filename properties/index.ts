@@ -3,6 +3,7 @@ import { ElectionSafety } from './election-safety.ts';
 import { LeaderAppendOnly } from './leader-append-only.ts';
 import { LeaderCompleteness } from './leader-completeness.ts';
 import { LogMatching } from './log-matching.ts';
+import { MembershipSafety } from './membership-safety.ts';
 import { StateMachineSafety } from './state-machine-safety.ts';
 import type { Checker } from './types.ts';
 
@@ -18,5 +19,6 @@ export function createSafetyCheckers(): Checker[] {
     new LogMatching(),
     new LeaderCompleteness(),
     new StateMachineSafety(),
+    new MembershipSafety(),
   ];
 }

@@ -9,6 +9,7 @@ export const PROPERTY_IDS = [
   'leader-completeness',
   'state-machine-safety',
   'durability',
+  'membership-safety',
   'liveness',
   'leader-stability',
   'linearizability',

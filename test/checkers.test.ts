@@ -23,9 +23,9 @@ const grant = (from: number, to: number, term: number): Message => ({
 });
 
 describe('createSafetyCheckers', () => {
-  it('gives the six safety checkers production runs use, in the order a step reports them, fresh each call', () => {
+  it('gives the seven safety checkers production runs use, in the order a step reports them, fresh each call', () => {
     const checkers = createSafetyCheckers();
-    // Figure 3's five and durability. The order decides which property a step that breaks several
+    // Figure 3's five, durability and membership safety. The order decides which property a step that breaks several
     // reports (a leader rewriting its entry breaks log matching too, and is reported as append-only).
     expect(checkers.map((c) => c.property)).toEqual([
       'election-safety',
@@ -34,6 +34,7 @@ describe('createSafetyCheckers', () => {
       'log-matching',
       'leader-completeness',
       'state-machine-safety',
+      'membership-safety',
     ]);
     const again = createSafetyCheckers();
     for (let i = 0; i < checkers.length; i++) expect(again[i]).not.toBe(checkers[i]);

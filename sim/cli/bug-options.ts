@@ -1,4 +1,4 @@
-// A bug that needs an option (--prevote, a --read-mode, CheckQuorum off) never does nothing
+// A bug that needs an option (--prevote, a --read-mode, CheckQuorum off, --membership) never does nothing
 // silently: with --profile fixed the option is switched on with a notice (and is then part of the
 // replay command); an option given that rules the bug out is refused with exit 2, naming the flag.
 // The swarm draws these options per seed itself, so there only a contradiction is refused.
@@ -15,6 +15,7 @@ export function requiredFlags(r: BugRequirements | undefined): string[] {
   if (r.preVote === true) flags.push('--prevote');
   if (r.readModes !== undefined) flags.push(`--read-mode ${r.readModes.join('|')}`);
   if (r.checkQuorumOff === true) flags.push('no --check-quorum');
+  if (r.membership === true) flags.push('--membership <rate>');
   return flags;
 }
 
@@ -40,8 +41,14 @@ export function applyBugRequirements(
         `--bug ${name} needs --read-mode ${modes.join(' or ')}; it never fires with --read-mode ${out.readMode}`,
       );
     }
-    // The swarm draws PreVote and read modes per seed (its stickiness and read layers).
+    if (r.membership === true && out.membershipPerMin === 0)
+      throw new UsageError(`--bug ${name} never fires with --membership off (it is in membership change)`);
+    // The swarm draws PreVote, read modes and membership per seed (its stickiness, read and membership layers).
     if (mode === 'swarm') continue;
+    if (r.membership === true && out.membershipPerMin === undefined) {
+      out.membershipPerMin = 6;
+      notices.push(`--bug ${name} needs membership changes: using --membership 6`);
+    }
     if (r.preVote === true && out.preVote !== true) {
       out.preVote = true;
       notices.push(`--bug ${name} needs --prevote: switched it on`);

@@ -3,6 +3,7 @@ import { checkLinearizability } from '../../properties/linearizability.ts';
 import type { Checker, NodeStep, PropertyId, Violation } from '../../properties/types.ts';
 import { AssertionError, unreachable } from '../../src/assert.ts';
 import { KvStore } from '../../src/raft/kv.ts';
+import { bootstrapMembership } from '../../src/raft/membership.ts';
 import type { RaftProcess } from '../../src/raft/process.ts';
 import type {
   Command,
@@ -227,6 +228,7 @@ class Simulation {
   private readonly clients: ClientPool;
   private readonly admin: AdminClient;
   private readonly configurations: ConfigurationRecord[] = [];
+  private readonly bootstrapConfig: Membership;
   /** Every server: the initial voters and the spares. */
   private readonly servers: number;
   /** The checkers in order: the first six one per field (see runCheckers), the rest in checkRest. */
@@ -300,6 +302,7 @@ class Simulation {
 
     this.servers = serverCount(config);
     for (let id = 1; id <= config.nodes; id++) this.peers.push(id);
+    this.bootstrapConfig = bootstrapMembership(this.peers);
     for (let id = 1; id <= this.servers; id++) {
       const max = config.clockDriftPpmMax;
       const driftPpm = max === 0 ? 0 : intBetween(stream(this.seed, 'clock', id), -max, max);
@@ -541,8 +544,11 @@ class Simulation {
       this.stability !== null &&
       (ns.roleBefore !== 'candidate' || ns.termBefore !== term)
     ) {
+      // A transfer's election is the leader's own wish (thesis §3.10), not an attack on it.
+      const ev = this.current;
+      const transfer = ev !== null && ev.kind === 'deliver' && ev.message.type === 'TimeoutNow';
       const processes = this.hosts.map((x) => x.process);
-      const v = this.stability.onElection(h.id, term, processes, this.nowMs);
+      const v = transfer ? null : this.stability.onElection(h.id, term, processes, this.nowMs, this.configOf);
       if (v !== null) {
         this.fail(v);
         return false;
@@ -573,6 +579,10 @@ class Simulation {
       }
     }
   }
+
+  /** The configuration a node's durable log puts it in (the bootstrap one before any entry). */
+  private readonly configOf = (node: NodeId): Membership =>
+    this.host(node).storage.latestConfig() ?? this.bootstrapConfig;
 
   private noteConfiguration(index: number, term: number, membership: Membership): void {
     const last = this.configurations[this.configurations.length - 1];
@@ -964,7 +974,7 @@ class Simulation {
 
   private onProbeDeadline(): void {
     // A configuration change asked for before the faults ended must have completed by now.
-    const stuck = this.admin.pendingSince(this.probe.faultsEndMs);
+    const stuck = this.admin.stuckSince(this.probe.faultsEndMs);
     if (stuck !== null) {
       this.fail({
         property: 'liveness',

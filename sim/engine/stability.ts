@@ -1,7 +1,8 @@
 import type { Violation } from '../../properties/types.ts';
+import { bootstrapMembership, isVoterIn } from '../../src/raft/membership.ts';
 import type { RaftProcess } from '../../src/raft/process.ts';
-import type { NodeId } from '../../src/raft/types.ts';
-import type { SimConfig } from '../model/config.ts';
+import type { Membership, NodeId } from '../../src/raft/types.ts';
+import { type SimConfig, serverCount } from '../model/config.ts';
 import type { Network } from './network.ts';
 
 /**
@@ -31,7 +32,10 @@ export class LeaderStability {
   /** Null when the property is judged in this run, else why not. */
   readonly skipReason: string | null;
   readonly windowMs: number;
+  /** Every server, spares included. */
   private readonly n: number;
+  /** The initial voters' configuration: what a leader is in when the caller does not say. */
+  private readonly bootstrap: Membership;
   /** linkUpSinceMs[(from - 1) * n + (to - 1)]: since when the link has been up; +∞ while down. */
   private readonly linkUpSinceMs: Float64Array;
   /** Since when each node has been up and running (not crashed, not paused); +∞ while it is not. */
@@ -40,7 +44,10 @@ export class LeaderStability {
   private readonly leaderSinceMs: Float64Array;
 
   constructor(config: SimConfig) {
-    this.n = config.nodes;
+    this.n = serverCount(config);
+    const voters: NodeId[] = [];
+    for (let id = 1; id <= config.nodes; id++) voters.push(id);
+    this.bootstrap = bootstrapMembership(voters);
     const r = config.raft;
     const net = config.network;
     this.windowMs = r.electionTimeoutMsMax + r.heartbeatMs + 2 * net.delayMsMax;
@@ -88,6 +95,7 @@ export class LeaderStability {
     term: number,
     processes: readonly (RaftProcess | null)[],
     nowMs: number,
+    configOf: (node: NodeId) => Membership = () => this.bootstrap,
   ): Violation | null {
     if (this.skipReason !== null) return null;
     const n = this.n;
@@ -97,9 +105,11 @@ export class LeaderStability {
       if (lp === null || lp === undefined || lp.role !== 'leader' || lp.currentTerm >= term) continue;
       if (this.leaderSinceMs[leader]! > since || this.runningSinceMs[leader]! > since) continue;
       const t = lp.currentTerm;
+      // A majority of the leader's configuration (of each half while joint), as the leader counts.
+      const config = configOf(leader);
       const quorum: NodeId[] = [leader];
       for (let m = 1; m <= n; m++) {
-        if (m === leader) continue;
+        if (m === leader || !isVoterIn(config, m)) continue;
         const mp = processes[m - 1];
         if (mp === null || mp === undefined || mp.currentTerm !== t) continue;
         if (this.runningSinceMs[m]! > since) continue;
@@ -107,7 +117,7 @@ export class LeaderStability {
         if (this.linkUpSinceMs[(m - 1) * n + (leader - 1)]! > since) continue;
         quorum.push(m);
       }
-      if (2 * quorum.length <= n) continue;
+      if (!majorityOfEach(config, quorum)) continue;
       const names = quorum.map((id) => `S${id}`).join(', ');
       return {
         property: 'leader-stability',
@@ -122,6 +132,15 @@ export class LeaderStability {
     }
     return null;
   }
+}
+
+function majorityOfEach(config: Membership, nodes: readonly NodeId[]): boolean {
+  for (const half of [config.voters, config.outgoing]) {
+    if (half.length === 0) continue;
+    const inHalf = nodes.filter((id) => half.includes(id)).length;
+    if (2 * inHalf <= half.length) return false;
+  }
+  return true;
 }
 
 /** Why leader stability cannot be judged in this config, or null when it can. */

@@ -1,5 +1,13 @@
 import { AssertionError } from '../../src/assert.ts';
-import type { Command, DurableState, Entry, HardState, KvResult, Ready } from '../../src/raft/types.ts';
+import type {
+  Command,
+  DurableState,
+  Entry,
+  HardState,
+  KvResult,
+  Membership,
+  Ready,
+} from '../../src/raft/types.ts';
 
 /** The replicated application. The reference is KvStore (src/raft/kv.ts); anything with `apply` will do. */
 export interface StateMachine {
@@ -20,6 +28,14 @@ export class NodeStorage<SM extends StateMachine = StateMachine> {
   readonly log: Entry[] = [];
   lastApplied = 0;
   readonly stateMachine: SM;
+
+  /**
+   * The configuration entries of the durable log (indexes ascending, and their configurations), so
+   * that the simulator's own judgements (leader stability) can use the configuration a node is in
+   * without reading its log. Kept up to date by persist, O(entries written).
+   */
+  readonly configIndexes: number[] = [];
+  readonly configs: Membership[] = [];
 
   /** Counters for the run summary. */
   hardStateWrites = 0;
@@ -49,8 +65,20 @@ export class NodeStorage<SM extends StateMachine = StateMachine> {
     }
     // Most writes append: leave the length alone then (setting it is not free).
     if (keep < log.length) log.length = keep;
+    const ci = this.configIndexes;
+    while (ci.length > 0 && ci[ci.length - 1]! > keep) {
+      ci.pop();
+      this.configs.pop();
+    }
     const entries = write.entries;
-    for (let k = 0; k < entries.length; k++) log.push(entries[k]!);
+    for (let k = 0; k < entries.length; k++) {
+      const entry = entries[k]!;
+      log.push(entry);
+      if (entry.command.kind === 'config') {
+        ci.push(log.length);
+        this.configs.push(entry.command.membership);
+      }
+    }
     this.entriesWritten += entries.length;
   }
 
@@ -61,6 +89,12 @@ export class NodeStorage<SM extends StateMachine = StateMachine> {
     }
     this.lastApplied = index;
     return this.stateMachine.apply(entry.command);
+  }
+
+  /** The latest configuration in the durable log, or null when it holds none (the bootstrap one applies). */
+  latestConfig(): Membership | null {
+    const n = this.configs.length;
+    return n === 0 ? null : this.configs[n - 1]!;
   }
 
   get lastIndex(): number {

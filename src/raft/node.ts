@@ -414,9 +414,12 @@ export class RaftNode implements RaftProcess {
     if (uncommitted || isJoint(latest) || this.transferee !== NONE) return { status: 'busy' };
     if (this.policy.changeWaitsForTermCommit && this.termAt(this.commit) !== this.term)
       return { status: 'busy' };
-    // New servers join as learners and are promoted once they hold what is committed (paper §6).
-    if (change.type === 'promote' && this.tracker.isMember(change.node)) {
-      if (this.tracker.matchIndex[change.node]! < this.commit) return { status: 'busy' };
+    // New servers join as learners and become voters once they hold what is committed (paper §6),
+    // so that a change does not stall commitment while they catch up.
+    const joining = change.type === 'promote' ? [change.node] : change.type === 'joint' ? change.voters : [];
+    for (const id of joining) {
+      if (latest.learners.includes(id) && this.tracker.matchIndex[id]! < this.commit)
+        return { status: 'busy', catchingUp: true };
     }
     const next = applyChange(latest, change, !this.policy.useJointConsensus);
     if (typeof next === 'string') return { status: 'invalid', why: next };
@@ -999,7 +1002,8 @@ export class RaftNode implements RaftProcess {
     const { nextIndex, matchIndex, probeFrom } = this.tracker;
     const last = this.log.length;
     if (m.success) {
-      let match = this.policy.matchIndexOnSuccess(m.matchIndex, last, matchIndex[peer]!);
+      const matchBefore = matchIndex[peer]!;
+      let match = this.policy.matchIndexOnSuccess(m.matchIndex, last, matchBefore);
       if (this.safe) {
         assert(
           match <= last,
@@ -1019,8 +1023,11 @@ export class RaftNode implements RaftProcess {
         this.sendTimeoutNow(peer);
         return;
       }
-      // Entries beyond one message's worth were not sent yet: keep the stream going.
-      if (nextIndex[peer]! <= this.log.length) this.sendAppend(peer);
+      // Entries beyond one message's worth were not sent yet: keep the stream going — on a reply
+      // that moved the match forward only. A duplicated or late reply sending more as well would
+      // make the stream branch at every duplication, and catching up a lagging follower over a
+      // network that duplicates would flood it.
+      if (match > matchBefore && nextIndex[peer]! <= this.log.length) this.sendAppend(peer);
       return;
     }
     let next = m.conflictIndex;

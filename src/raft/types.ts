@@ -57,15 +57,15 @@ export type MembershipChange =
  * - 'started': the configuration entry was appended at `index` (or the transfer begun);
  * - 'done': what the change leads to is already in effect and committed (for a transfer: this
  *   node is the target and leads);
- * - 'busy': not now (another change is uncommitted, this term has committed nothing yet, a learner
- *   is still catching up, a transfer is under way);
+ * - 'busy': not now (another change is uncommitted, this term has committed nothing yet, a
+ *   transfer is under way, or — `catchingUp` — the learner to promote is still catching up);
  * - 'not-leader': ask `leaderHint` (NONE when unknown);
  * - 'invalid': never, against the configuration in effect (`why` says what is wrong).
  */
 export type ChangeResult =
   | { readonly status: 'started'; readonly index: number; readonly term: number }
   | { readonly status: 'done' }
-  | { readonly status: 'busy' }
+  | { readonly status: 'busy'; readonly catchingUp?: true }
   | { readonly status: 'not-leader'; readonly leaderHint: NodeId }
   | { readonly status: 'invalid'; readonly why: string };
 
