@@ -13,6 +13,13 @@ import { shrinkSchedule } from '../sim/explore/shrink.ts';
 import { defaultConfig, type SimConfig } from '../sim/model/config.ts';
 import type { Fault, Schedule, ScheduledOp } from '../sim/model/schedule.ts';
 import { type Expectation, makeTraceFile, type TraceFile, writeTraceFile } from '../sim/model/trace-file.ts';
+import {
+  JOINT_COMMENT,
+  membershipJointSchedule,
+  type ScriptedSize,
+  SINGLE_SERVER_COMMENT,
+  singleServerBugSchedule,
+} from './membership.ts';
 import { buildReadScenarios, STALE_ROUND_ACK_COMMENT, staleRoundAckSchedule } from './stale-leader-reads.ts';
 
 /** One-way delay of every message, node to node and client to node. */
@@ -24,7 +31,9 @@ function scriptedConfig(overrides: { nodes: number; clients: number; timeMs: num
   const base = defaultConfig();
   return {
     ...base,
-    ...overrides,
+    nodes: overrides.nodes,
+    clients: overrides.clients,
+    timeMs: overrides.timeMs,
     // No quiet period: liveness is not judged (elections happen only when scripted).
     quietMs: 0,
     raft: {
@@ -44,6 +53,11 @@ function scriptedConfig(overrides: { nodes: number; clients: number; timeMs: num
     },
     faults: { ...base.faults, partitionsPerMin: 0, crashesPerMin: 0, pausesPerMin: 0 },
   };
+}
+
+/** A scripted config with spare servers: membership operations come only from the schedule. */
+function scriptedWithSpares(size: ScriptedSize): SimConfig {
+  return { ...scriptedConfig(size), membership: { spares: size.spares, changesPerMin: 0 } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -284,6 +298,26 @@ export function buildScenarios(raftsimVersion: string): Map<string, TraceFile> {
         'the reference node found it at swarm seed 23281, whose shrink keeps hundreds of operations).',
       raftsimVersion,
     ),
+  );
+  const joint = membershipJointSchedule(scriptedWithSpares);
+  files.set(
+    'scenarios/membership-joint.json',
+    makeTraceFile({
+      comment: JOINT_COMMENT,
+      schedule: joint,
+      expectations: [expectationFor(joint, []), expectationFor(joint, ['joint-skip'])],
+      meta,
+    }),
+  );
+  const single = singleServerBugSchedule(scriptedWithSpares);
+  files.set(
+    'scenarios/membership-single-server-bug.json',
+    makeTraceFile({
+      comment: SINGLE_SERVER_COMMENT,
+      schedule: single,
+      expectations: [expectationFor(single, ['change-before-term-commit']), expectationFor(single, [])],
+      meta,
+    }),
   );
   // The read half of the stale-leader story and the read bugs' traces (scenarios/stale-leader-reads.ts).
   for (const [path, trace] of buildReadScenarios(raftsimVersion, BUILD_COMMAND)) files.set(path, trace);

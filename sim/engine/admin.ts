@@ -42,6 +42,10 @@ export class AdminClient {
   gen = 0;
   private next = 0;
   private leader: NodeId = 1;
+  /** The node that last answered NotLeader, to notice hints that point back at it. */
+  private redirectedBy: NodeId = 0;
+  /** Where the next round-robin guess starts: advances past every server in turn. */
+  private roundRobin: NodeId = 1;
   private readonly servers: number;
   readonly pollMs: number;
 
@@ -78,7 +82,17 @@ export class AdminClient {
 
   /** The target is down or paused: try the next server after a poll interval. */
   unreachable(): void {
-    this.leader = (this.leader % this.servers) + 1;
+    this.leader = this.nextGuess();
+  }
+
+  /**
+   * A stale hint can send the admin around in a circle: a removed server still names the leader
+   * that removed it, and that one, having stepped down, knows no leader. So a hint that points
+   * back at the server that redirected us last is not followed; the next server in turn is asked.
+   */
+  private nextGuess(): NodeId {
+    this.roundRobin = (this.roundRobin % this.servers) + 1;
+    return this.roundRobin;
   }
 
   /**
@@ -90,6 +104,7 @@ export class AdminClient {
     assert(rec !== null, 'an answer with no admin operation active');
     rec.attempts++;
     rec.catchingUp = result.status === 'busy' && result.catchingUp === true;
+    if (result.status !== 'not-leader') this.redirectedBy = 0;
     switch (result.status) {
       case 'started':
         rec.started = true;
@@ -103,13 +118,17 @@ export class AdminClient {
       case 'invalid':
         rec.why = result.why;
         return this.end(rec, rec.started ? 'info' : 'fail', nowMs);
-      case 'not-leader':
-        if (result.leaderHint !== 0 && result.leaderHint !== from) {
-          this.leader = result.leaderHint;
+      case 'not-leader': {
+        const hint = result.leaderHint;
+        const previous = this.redirectedBy;
+        this.redirectedBy = from;
+        if (hint !== 0 && hint !== from && hint !== previous) {
+          this.leader = hint;
           return 'now';
         }
-        this.leader = (from % this.servers) + 1;
+        this.leader = this.nextGuess();
         return 'poll';
+      }
     }
   }
 

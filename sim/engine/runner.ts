@@ -886,6 +886,10 @@ class Simulation {
         return;
       }
       case 'membership':
+        if (f.to !== undefined) {
+          this.askOnce(f.to, f.change);
+          return;
+        }
         // Asked at once when no earlier operation is still being worked on; else queued.
         if (this.admin.request(f.change, this.nowMs)) this.adminAsk();
         return;
@@ -936,6 +940,22 @@ class Simulation {
     if (next === 'poll') this.scheduleAdminPoll(admin.pollMs);
     else if (next === 'now') this.scheduleAdminPoll(0);
     else if (admin.active !== null) this.scheduleAdminPoll(0);
+  }
+
+  /** A scripted directive: node `id` is asked once; its answer is the step's outcome, nothing follows. */
+  private askOnce(id: NodeId, change: AdminChange): void {
+    const h = this.host(id);
+    const p = h.process;
+    if (this.rec !== null) this.rec.node = id;
+    if (p === null || h.paused) {
+      this.outcome = Outcome.noEffect;
+      return;
+    }
+    this.capture(h);
+    const result = this.askNode(p, h.localMs(this.nowMs), change);
+    if (result === null) throw new RangeError(`S${id}'s implementation has no membership change`);
+    if (this.rec !== null) this.rec.admin = result.status;
+    this.afterStep(h, p);
   }
 
   private askNode(p: RaftProcess, localMs: number, change: AdminChange) {

@@ -80,20 +80,24 @@ function drawSwarm(seed: number, base: SimConfig): SimConfig {
   const figure8 = drawFigure8(stream(seed, 'profile', 'figure8'), extreme);
   const reads = drawReads(stream(seed, 'profile', 'reads'), figure8);
   const sticky = drawStickiness(stream(seed, 'profile', 'stickiness'), reads);
-  const leaseFailover = withCatchUpTime(drawLeaseFailover(stream(seed, 'profile', 'lease-failover'), sticky));
-  return drawMembership(stream(seed, 'profile', 'membership'), leaseFailover);
+  const leaseFailover = drawLeaseFailover(stream(seed, 'profile', 'lease-failover'), sticky);
+  // The hand-tuned layers shape their seeds' runs closely (node counts, link shapes, read paths):
+  // churn is added only where none of them is on, so each keeps finding what it was tuned for.
+  const tuned = figure8 !== extreme || reads !== figure8 || sticky !== reads || leaseFailover !== sticky;
+  return withCatchUpTime(drawMembership(stream(seed, 'profile', 'membership'), leaseFailover, !tuned));
 }
 
 /**
- * The membership layer (paper §6): on a quarter of the seeds, one to three spare servers and a
+ * The membership layer (paper §6): on a quarter of the seeds that no hand-tuned layer (figure-8,
+ * reads, stickiness, lease failover) has taken, one to three spare servers and a
  * stream of membership operations (sim/explore/generate.ts draws their shapes), at 2 to 12 per
  * virtual minute. Its own stream: the rest of a seed's profile is drawn as before the layer existed.
  */
-function drawMembership(rng: Random, c: SimConfig): SimConfig {
+function drawMembership(rng: Random, c: SimConfig, allowed: boolean): SimConfig {
   const on = chance(rng, 0.25);
   const spares = intBetween(rng, 1, 3);
   const changesPerMin = 2 + 10 * rng();
-  if (!on) return c;
+  if (!on || !allowed) return c;
   return { ...c, membership: { spares, changesPerMin: round3(changesPerMin) } };
 }
 

@@ -39,9 +39,15 @@ export type Fault =
   | { readonly atMs: number; readonly type: 'campaign'; readonly node: NodeId }
   /**
    * An administrator's request (paper §6, thesis §4 and §3.10): the admin client asks whichever
-   * node it believes leads, and asks again until the change is done (sim/engine/admin.ts).
+   * node it believes leads, and asks again until the change is done (sim/engine/admin.ts). With
+   * `to`, a scripted scenario's directive: node `to` is asked once, now, outside the admin's queue.
    */
-  | { readonly atMs: number; readonly type: 'membership'; readonly change: AdminChange };
+  | {
+      readonly atMs: number;
+      readonly type: 'membership';
+      readonly change: AdminChange;
+      readonly to?: NodeId;
+    };
 
 export type FaultType = Fault['type'];
 export type FaultOf<T extends FaultType> = Extract<Fault, { type: T }>;
@@ -159,10 +165,19 @@ export const FAULT_KINDS: { readonly [T in FaultType]: FaultKind<T> } = {
     renumber: renumberNode,
   },
   membership: {
-    check: (f, nodes) => checkAdminChange(f.change, nodes),
-    fields: (f) => ({ type: f.type, change: f.change }),
-    describe: (f) => describeAdminChange(f.change),
+    check: (f, nodes) => {
+      if (f.to !== undefined && !isIdIn(f.to, nodes)) return `to must be a node id from 1 to ${nodes}`;
+      return checkAdminChange(f.change, nodes);
+    },
+    fields: (f) =>
+      f.to === undefined ? { type: f.type, change: f.change } : { type: f.type, change: f.change, to: f.to },
+    describe: (f) =>
+      `${describeAdminChange(f.change)}${typeof f.to === 'number' ? ` (asked of S${f.to}, once)` : ''}`,
     renumber: (f, gone, map) => {
+      if (f.to !== undefined) {
+        if (f.to === gone) return null;
+        f = { ...f, to: map(f.to) };
+      }
       const c = f.change;
       if (c.type === 'joint') {
         const voters = c.voters.filter((id) => id !== gone).map(map);

@@ -190,6 +190,7 @@ const FAULT_SCHEMAS: { readonly [T in FaultType]: z.ZodType<FaultOf<T>> } = {
       z.strictObject({ type: z.literal('joint'), voters: z.array(nodeId()).min(1) }),
       z.strictObject({ type: z.literal('transfer'), node: nodeId() }),
     ]),
+    to: nodeId().optional(),
   }),
 };
 
