@@ -1,0 +1,214 @@
+import { describe, expect, it } from 'vitest';
+import { BUGS } from '../bugs/index.ts';
+import { createSafetyCheckers } from '../properties/index.ts';
+import { MembershipSafety } from '../properties/membership-safety.ts';
+import { applyChange, bootstrapMembership, changeDone, unsafeSuccessor } from '../src/raft/membership.ts';
+import { RaftNode } from '../src/raft/node.ts';
+import {
+  type Command,
+  DEFAULT_RAFT_CONFIG,
+  type Entry,
+  type Membership,
+  type Message,
+  NONE,
+  type NodeId,
+} from '../src/raft/types.ts';
+import { generateSchedule, runSeed } from '../sim/explore/generate.ts';
+import { configFor } from '../sim/explore/profile.ts';
+import { runSchedule } from '../sim/explore/run.ts';
+import { readTraceFile } from '../sim/model/trace-file.ts';
+
+const m = (voters: NodeId[], outgoing: NodeId[] = [], learners: NodeId[] = []): Membership => ({
+  voters,
+  outgoing,
+  learners,
+});
+
+describe('membership values (src/raft/membership.ts)', () => {
+  // [previous, next, safe]: the quorum-overlap rule behind every configuration step.
+  const steps: [string, Membership, Membership, boolean][] = [
+    ['same voters, a learner added', m([1, 2, 3]), m([1, 2, 3], [], [4]), true],
+    ['one voter added', m([1, 2, 3]), m([1, 2, 3, 4]), true],
+    ['one voter removed', m([1, 2, 3, 4]), m([1, 2, 3]), true],
+    ['one voter replaced (two changes at once)', m([1, 2, 3]), m([1, 2, 4]), false],
+    ['two voters added to three', m([1, 2, 3]), m([1, 2, 3, 4, 5]), false],
+    // {S1,S4,S5} is a majority of the five, {S2,S3} one of the three: removing two at once is unsafe too.
+    ['two voters removed from five', m([1, 2, 3, 4, 5]), m([1, 2, 3]), false],
+    ['two voters added to seven', m([1, 2, 3, 4, 5, 6, 7]), m([1, 2, 3, 4, 5, 6, 7, 8, 9]), false],
+    ['a majority swapped at once', m([1, 2, 3]), m([3, 4, 5]), false],
+    ['into the joint configuration', m([1, 2, 3]), m([3, 4, 5], [1, 2, 3]), true],
+    ['into a joint configuration with the wrong old half', m([1, 2, 3]), m([3, 4, 5], [1, 2]), false],
+    ['out of the joint configuration to its new half', m([3, 4, 5], [1, 2, 3]), m([3, 4, 5]), true],
+    ['out of the joint configuration to its old half', m([3, 4, 5], [1, 2, 3]), m([1, 2, 3]), false],
+    ['one joint configuration after another', m([3, 4, 5], [1, 2, 3]), m([4, 5, 6], [3, 4, 5]), false],
+  ];
+  for (const [name, prev, next, safe] of steps) {
+    it(`${name}: ${safe ? 'safe' : 'unsafe'}`, () => {
+      expect(unsafeSuccessor(prev, next) === null).toBe(safe);
+    });
+  }
+
+  it('turns changes into configurations, and refuses what makes no sense', () => {
+    const c = bootstrapMembership([3, 1, 2]);
+    expect(c).toEqual(m([1, 2, 3]));
+    expect(applyChange(c, { type: 'add-learner', node: 4 })).toEqual(m([1, 2, 3], [], [4]));
+    expect(applyChange(m([1, 2, 3], [], [4]), { type: 'promote', node: 4 })).toEqual(m([1, 2, 3, 4]));
+    expect(applyChange(c, { type: 'remove', node: 2 })).toEqual(m([1, 3]));
+    expect(applyChange(c, { type: 'joint', voters: [5, 3, 4] })).toEqual(m([3, 4, 5], [1, 2, 3]));
+    expect(applyChange(c, { type: 'joint', voters: [5, 3, 4] }, true)).toEqual(m([3, 4, 5]));
+    expect(applyChange(c, { type: 'promote', node: 4 })).toBe('S4 is not a learner');
+    expect(applyChange(c, { type: 'add-learner', node: 2 })).toBe('S2 is already a member');
+    expect(applyChange(m([1]), { type: 'remove', node: 1 })).toBe('the last voter cannot be removed');
+    expect(applyChange(c, { type: 'joint', voters: [1, 2, 3] })).toBe('the voters would not change');
+    expect(typeof applyChange(m([3, 4], [1, 2]), { type: 'add-learner', node: 5 })).toBe('string');
+  });
+
+  it('knows when asking again means the change is done', () => {
+    expect(changeDone(m([1, 2, 3], [], [4]), { type: 'add-learner', node: 4 })).toBe(true);
+    expect(changeDone(m([1, 2, 3]), { type: 'remove', node: 4 })).toBe(true);
+    expect(changeDone(m([1, 2, 3]), { type: 'remove', node: 3 })).toBe(false);
+    expect(changeDone(m([3, 4, 5], [1, 2, 3]), { type: 'joint', voters: [3, 4, 5] })).toBe(false);
+    expect(changeDone(m([3, 4, 5]), { type: 'joint', voters: [5, 4, 3] })).toBe(true);
+  });
+});
+
+// ---- The reference node, driven by hand. ----
+
+const noop: Command = { kind: 'noop' };
+const config = (membership: Membership): Command => ({ kind: 'config', membership });
+function node(id: NodeId, peers: NodeId[], log: Entry[] = [], term = 0): RaftNode {
+  return new RaftNode({
+    id,
+    peers,
+    config: DEFAULT_RAFT_CONFIG,
+    rng: () => 0,
+    durable: { hardState: { currentTerm: term, votedFor: NONE }, log, lastApplied: 0 },
+    nowMs: 0,
+  });
+}
+function requestVote(from: NodeId, to: NodeId, term: number, extra: { transfer?: true } = {}): Message {
+  return { type: 'RequestVote', from, to, term, lastLogIndex: 9, lastLogTerm: 9, preVote: false, ...extra };
+}
+function heartbeat(from: NodeId, to: NodeId, term: number, prevLogIndex: number, prevLogTerm: number): Message {
+  return {
+    type: 'AppendEntries',
+    from,
+    to,
+    term,
+    prevLogIndex,
+    prevLogTerm,
+    entries: [],
+    leaderCommit: 0,
+    round: 1,
+  };
+}
+
+describe('the reference node under membership change', () => {
+  it('uses a configuration as soon as it is in the log, and goes back when it is truncated', () => {
+    // S4 starts outside {S1,S2,S3}: it never campaigns.
+    const spare = node(4, [1, 2, 3]);
+    spare.tick(10_000);
+    expect(spare.role).toBe('follower');
+    expect(spare.currentTerm).toBe(0);
+    // Its log receives a configuration that makes it a voter: from then on it campaigns.
+    spare.step(10_001, {
+      ...heartbeat(1, 4, 1, 0, 0),
+      entries: [
+        { term: 1, command: noop },
+        { term: 1, command: config(m([1, 2, 3, 4])) },
+      ],
+    });
+    spare.tick(20_000);
+    expect(spare.role).toBe('candidate');
+  });
+
+  it('ignores a vote request from a server outside its configuration while it hears a leader (paper §6)', () => {
+    const follower = node(2, [1, 2, 3], [{ term: 1, command: noop }], 1);
+    follower.step(100, heartbeat(1, 2, 1, 1, 1));
+    follower.ready();
+    // S9 was removed (or never added): its request of a later term changes nothing.
+    follower.step(110, requestVote(9, 2, 5));
+    expect(follower.currentTerm).toBe(1);
+    expect(follower.ready().messages).toEqual([]);
+    // A member's request of a later term is heard (CheckQuorum is off), and so is a transfer's.
+    follower.step(120, requestVote(3, 2, 5));
+    expect(follower.currentTerm).toBe(5);
+    follower.step(130, heartbeat(3, 2, 5, 1, 1));
+    follower.step(140, requestVote(9, 2, 6, { transfer: true }));
+    expect(follower.currentTerm).toBe(6);
+  });
+
+  it('hears a removed server once no leader has been heard within the minimum election timeout', () => {
+    const follower = node(2, [1, 2, 3], [{ term: 1, command: noop }], 1);
+    follower.step(100, heartbeat(1, 2, 1, 1, 1));
+    follower.step(100 + DEFAULT_RAFT_CONFIG.electionTimeoutMsMin, requestVote(9, 2, 5));
+    expect(follower.currentTerm).toBe(5);
+  });
+});
+
+// ---- Scenarios and sweeps. ----
+
+function scenario(path: string) {
+  return readTraceFile(new URL(`../${path}`, import.meta.url).pathname).schedule;
+}
+
+describe('membership scenarios', () => {
+  it("Figure 11: C_old → C_old,new → C_new, the leader not in C_new steps down, the new configuration elects", () => {
+    const r = runSchedule(scenario('scenarios/membership-joint.json'), { checkers: createSafetyCheckers() });
+    expect(r.violation).toBeNull();
+    expect(r.membership.map((op) => op.status)).toEqual(['ok', 'ok', 'ok']);
+    const configs = r.configurations.map((c) => c.membership);
+    expect(configs.slice(-2)).toEqual([m([3, 4, 5], [1, 2, 3]), m([3, 4, 5])]);
+    // S1 led term 1 only; S4 leads term 2, and the client's write commits under C_new.
+    expect(r.leadersByTerm).toEqual([
+      { term: 1, leader: 1 },
+      { term: 2, leader: 4 },
+    ]);
+    expect(r.clientOps.ok).toBe(1);
+  });
+
+  it('joint-skip: the same timeline without C_old,new is a membership-safety violation', () => {
+    const r = runSchedule(scenario('scenarios/membership-joint.json'), {
+      bugs: ['joint-skip'],
+      checkers: createSafetyCheckers(),
+    });
+    expect(r.violation?.property).toBe('membership-safety');
+    expect(r.violation?.message).toContain('servers at once');
+  });
+
+  it('the single-server bug: two leaders in one term with the bug, every property without it', () => {
+    const schedule = scenario('scenarios/membership-single-server-bug.json');
+    const clean = runSchedule(schedule, { checkers: createSafetyCheckers() });
+    expect(clean.violation).toBeNull();
+    const caught = runSchedule(schedule, { bugs: ['change-before-term-commit'], checkers: createSafetyCheckers() });
+    expect(caught.violation?.property).toBe('membership-safety');
+    expect(caught.violation?.message).toContain('before any entry of its term committed');
+    // Without the membership check the run goes on to what the premise leads to.
+    const withoutCheck = createSafetyCheckers().filter((c) => !(c instanceof MembershipSafety));
+    const twoLeaders = runSchedule(schedule, { bugs: ['change-before-term-commit'], checkers: withoutCheck });
+    expect(twoLeaders.violation?.property).toBe('election-safety');
+    expect(twoLeaders.violation?.message).toBe('two leaders in term 3: S2 and S1');
+  });
+
+  it('runs with membership churn replay byte for byte', () => {
+    const c = configFor(3, 'fixed', { membershipPerMin: 30, timeMs: 20_000 });
+    const a = runSeed(3, c, { onTrace: () => {}, checkers: createSafetyCheckers() });
+    const b = runSeed(3, c, { onTrace: () => {}, checkers: createSafetyCheckers() });
+    expect(a.traceHash).not.toBeNull();
+    expect(a.traceHash).toBe(b.traceHash);
+    expect(a.membership.length).toBeGreaterThan(0);
+    expect(a.membership.filter((op) => op.status === 'ok').length).toBeGreaterThan(0);
+    // Churn happened: more configurations than the bootstrap one took effect.
+    expect(a.configurations.length).toBeGreaterThan(1);
+    expect(JSON.stringify(generateSchedule(3, c))).toBe(JSON.stringify(generateSchedule(3, c)));
+  });
+
+  it('every membership bug of the catalogue says it needs membership changes', () => {
+    const names = ['change-before-term-commit', 'joint-skip', 'config-on-commit', 'joint-union-majority', 'learner-counted'];
+    for (const name of names) {
+      const bug = BUGS.find((b) => b.name === name);
+      expect(bug?.requires?.membership, name).toBe(true);
+      expect(bug?.property, name).toBe('membership-safety');
+    }
+  });
+});
