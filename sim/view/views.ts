@@ -269,15 +269,3 @@ export function renderMermaid(input: ViewInput, opts: MermaidOptions = {}): stri
   if (omitted > 0) out.push(`  %% ${omitted} heartbeats that changed nothing are not drawn`);
   return `${out.join('\n')}\n`;
 }
-
-export type ViewFormat = 'text' | 'mermaid';
-export const VIEW_FORMATS: readonly ViewFormat[] = ['text', 'mermaid'];
-
-export function renderView(format: ViewFormat, input: ViewInput): string {
-  switch (format) {
-    case 'text':
-      return renderText(input);
-    case 'mermaid':
-      return renderMermaid(input);
-  }
-}

@@ -13,7 +13,7 @@ export const PAGE_SCRIPT = String.raw`
   var D = JSON.parse(document.getElementById('raftsim-data').textContent);
   var MSG = D.msgFlags;
   var F = D.msgFields;
-  var LANE_H = 46, BAND_H = 16, AXIS_H = 24, CLIENT_H = 16, ROW_H = 18;
+  var BAND_H = 16, AXIS_H = 24, CLIENT_H = 16, ROW_H = 18;
   var ROLE_COLORS = { follower: '#d9dde3', candidate: '#f4c542', leader: '#3bb273' };
   var KIND_COLORS = { RequestVote: '#8e44ad', RequestVoteReply: '#c39bd3', AppendEntries: '#1f6fb4', AppendEntriesReply: '#7fb3e0' };
   var PALETTE = ['#e67e22', '#16a085', '#c0392b', '#2c3e50', '#d35400', '#27ae60', '#7f8c8d', '#f39c12'];
@@ -25,8 +25,27 @@ export const PAGE_SCRIPT = String.raw`
   function roleColor(k) { var name = D.roles[k]; return ROLE_COLORS[name] || paletteColor(name, D.roles); }
   function kindColor(k) { var name = D.kinds[k]; return KIND_COLORS[name] || paletteColor(name, D.kinds); }
 
-  var steps = D.steps;
+  var steps = unpackSteps(D.steps);
   var nSteps = steps.t.length;
+
+  // The step list arrives packed (render.ts, packSteps): differences, and texts as templates.
+  function unpackSteps(p) {
+    var n = p.t.length, step = new Array(n), t = new Array(n), numAt = new Array(n);
+    var holes = p.templates.map(function (s) { return s.split('').length - 1; });
+    var s = 0, tt = 0, at = 0;
+    for (var i = 0; i < n; i++) {
+      s += p.step[i]; tt += p.t[i];
+      step[i] = s; t[i] = tt; numAt[i] = at;
+      at += holes[p.tpl[i]];
+    }
+    return {
+      step: step, t: t, node: p.node,
+      text: function (i) {
+        var k = numAt[i];
+        return p.templates[p.tpl[i]].replace(//g, function () { return String(p.nums[k++]); });
+      },
+    };
+  }
   var lanes = D.lanes;
   var laneIndex = {};
   lanes.forEach(function (l, i) { laneIndex[l.node] = i; });
@@ -42,6 +61,9 @@ export const PAGE_SCRIPT = String.raw`
   var spacer = document.getElementById('steps-spacer');
   var tip = document.getElementById('tip');
 
+  // Lanes share the height there is (few nodes get tall lanes), within bounds.
+  var wrapH = document.getElementById('timeline-wrap').clientHeight;
+  var LANE_H = Math.round(Math.min(110, Math.max(46, (wrapH - AXIS_H - D.clients.length * CLIENT_H - 24) / Math.max(1, lanes.length))));
   var lanesH = lanes.length * LANE_H;
   var clientsTop = AXIS_H + lanesH + (D.clients.length > 0 ? 10 : 0);
   var totalH = clientsTop + D.clients.length * CLIENT_H + 8;
@@ -109,8 +131,8 @@ export const PAGE_SCRIPT = String.raw`
   }
 
   function fit() {
-    view.start = D.startMs;
-    view.msPerPx = span / Math.max(1, width - 16);
+    view.msPerPx = span / Math.max(1, width - 50);
+    view.start = D.startMs - 10 * view.msPerPx;
   }
 
   function niceStep(raw) {
@@ -192,16 +214,17 @@ export const PAGE_SCRIPT = String.raw`
         ctx.fillRect(x0, y - BAND_H / 2 - 3, Math.max(1, x1 - x0), BAND_H + 6);
       }
       // Commit index: the value under the band wherever it changes, when there is room.
-      var c = l.commits, lastX = -1e9;
+      var c = l.commits, lastEnd = -1e9;
       ctx.fillStyle = '#5b6575';
       ctx.font = '9px system-ui, sans-serif';
       for (k = 0; k < c.length; k += 2) {
         x0 = xOf(c[k]);
-        if (x0 < -20 || x0 > width) continue;
+        if (x0 < -40 || x0 > width) continue;
         ctx.fillRect(x0, y + BAND_H / 2, 1, 3);
-        if (x0 - lastX > 22) {
-          ctx.fillText('c' + c[k + 1], x0 + 2, y + BAND_H / 2 + 7);
-          lastX = x0;
+        if (x0 > lastEnd + 3) {
+          var text = 'c' + c[k + 1];
+          ctx.fillText(text, x0 + 2, y + BAND_H / 2 + 7);
+          lastEnd = x0 + 2 + ctx.measureText(text).width;
         }
       }
       ctx.font = '14px system-ui, sans-serif';
@@ -371,6 +394,8 @@ export const PAGE_SCRIPT = String.raw`
     marker.style.left = (x - 1) + 'px';
     marker.style.height = totalH + 'px';
     marker.style.display = x < -2 || x > width + 2 ? 'none' : 'block';
+    // Its label turns to the left near the right edge, so that it stays in view.
+    marker.classList.toggle('flip', x > width - 180);
   }
 
   var frame = 0;
@@ -378,8 +403,9 @@ export const PAGE_SCRIPT = String.raw`
     ctx.clearRect(0, 0, width, totalH);
     drawAxis();
     drawCuts();
-    drawLanes();
+    // Lanes over the arrows: where thousands of arrows are in view, the roles stay readable.
     drawMessages();
+    drawLanes();
     drawClients();
     drawCursor();
     placeMarker();
@@ -400,7 +426,7 @@ export const PAGE_SCRIPT = String.raw`
 
   function rowText(i) {
     var node = steps.node[i] === 0 ? '-' : 'S' + steps.node[i];
-    return '#' + steps.step[i] + '  ' + steps.t[i] + 'ms  ' + node + '  ' + steps.text[i];
+    return '#' + steps.step[i] + '  ' + steps.t[i] + 'ms  ' + node + '  ' + steps.text(i);
   }
 
   function renderRows() {

@@ -24,6 +24,7 @@ header .sub { color: #5b6575; }
 #timeline { display: block; position: absolute; left: 0; top: 0; }
 #violation-marker { position: absolute; top: 0; width: 0; border-left: 2px solid #d93025; pointer-events: none; }
 #violation-marker span { position: absolute; top: 2px; left: 3px; background: #d93025; color: #fff; font-size: 11px; padding: 0 4px; border-radius: 2px; white-space: nowrap; }
+#violation-marker.flip span { left: auto; right: 3px; }
 #tip { position: fixed; pointer-events: none; background: #1d2430; color: #fff; font-size: 11px; padding: 2px 6px; border-radius: 3px; display: none; max-width: 520px; z-index: 5; }
 #side { flex: none; width: 430px; display: flex; flex-direction: column; border-left: 1px solid #d6dae0; min-height: 0; }
 #steps-head { padding: 4px 8px; border-bottom: 1px solid #d6dae0; background: #f6f7f9; color: #5b6575; }

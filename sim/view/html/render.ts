@@ -28,6 +28,43 @@ export function scriptSafeJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
+/** Where numbers sit in a step's text (digit runs without a leading zero, so that they read back the same). */
+const NUMBER = /(?<!\d)(?:0|[1-9]\d{0,14})(?!\d)/g;
+/** Stands for a number in a text template. */
+const HOLE = '\u0001';
+
+/**
+ * The step list as it is embedded: step numbers and times as differences from the previous one,
+ * texts as templates (numbers cut out) and the numbers apart. A long run's texts repeat a few
+ * hundred shapes with different numbers, so this keeps a 100,000-step page to a few MB; the page
+ * puts each text back together only for the rows in view.
+ */
+export function packSteps(steps: ViewerModel['steps']) {
+  const templates: string[] = [];
+  const templateIndex = new Map<string, number>();
+  const tpl: number[] = [];
+  const nums: number[] = [];
+  const step: number[] = [];
+  const t: number[] = [];
+  for (let i = 0; i < steps.text.length; i++) {
+    step.push(steps.step[i]! - (i > 0 ? steps.step[i - 1]! : 0));
+    t.push(steps.t[i]! - (i > 0 ? steps.t[i - 1]! : 0));
+    const text = steps.text[i]!;
+    const template = text.replace(NUMBER, (digits) => {
+      nums.push(Number(digits));
+      return HOLE;
+    });
+    let k = templateIndex.get(template);
+    if (k === undefined) {
+      k = templates.length;
+      templates.push(template);
+      templateIndex.set(template, k);
+    }
+    tpl.push(k);
+  }
+  return { step, t, node: steps.node, tpl, nums, templates };
+}
+
 function violationPanel(m: ViewerModel): string {
   const v = m.violation;
   if (v === null) return '';
@@ -52,7 +89,7 @@ export function renderHtml(input: ViewInput): string {
     v === null
       ? ''
       : `<div id="violation-marker" data-t="${v.t}" data-step="${v.step}"><span>✗ ${escapeHtml(v.property)}</span></div>`;
-  const data = { ...m, msgFlags: MSG, msgFields: MSG_FIELDS };
+  const data = { ...m, steps: packSteps(m.steps), msgFlags: MSG, msgFields: MSG_FIELDS };
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
