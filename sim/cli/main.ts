@@ -28,7 +28,6 @@ import {
   type OutcomeRun,
   outcomeOf,
   replayExpectation,
-  runForOutcome,
   selectExpectation,
 } from '../explore/replay.ts';
 import { type RunInWorkerResult, runInWorker } from '../explore/run-thread.ts';
@@ -75,7 +74,13 @@ import {
   UsageError,
 } from './usage.ts';
 import { raftsimVersion } from './version.ts';
-import { defaultHtmlName, parseViewWindow, runViewCommand, writeViewFile } from './view-command.ts';
+import {
+  defaultHtmlName,
+  parseViewWindow,
+  replayForView,
+  runViewCommand,
+  writeViewFile,
+} from './view-command.ts';
 
 interface CliOptions {
   seed?: string;
@@ -373,17 +378,7 @@ function shrinkJson(saved: SavedShrink | null) {
 
 /** Runs a schedule again with tracing on and renders it. */
 function viewOf(format: ViewFormat, schedule: Schedule, bugs: readonly string[], window: ViewWindow): string {
-  const lines: string[] = [];
-  const run = runForOutcome(schedule, { bugs, onTrace: (line) => lines.push(line) });
-  return renderView(format, {
-    schedule,
-    bugs,
-    lines,
-    outcome: run.outcome,
-    violation: run.result?.violation ?? null,
-    history: run.result?.history ?? [],
-    window,
-  });
+  return renderView(format, replayForView(schedule, bugs, window));
 }
 
 /** The window flags of a run's view, checked against its node count before it runs. */

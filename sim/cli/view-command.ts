@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { runForOutcome, selectExpectation } from '../explore/replay.ts';
 import { DEFAULT_MAX_INPUT_MB, parseMaxInputMb } from '../model/input-file.ts';
 import { checkOutputPath, type OutputTarget, userPath, writeOutputFile } from '../model/output-file.ts';
+import type { Schedule } from '../model/schedule.ts';
 import { readTraceFile } from '../model/trace-file.ts';
 import { renderView, VIEW_FORMATS, type ViewFormat } from '../view/render-view.ts';
 import { num } from '../view/report.ts';
@@ -50,6 +51,21 @@ export function writeViewFile(target: OutputTarget, view: string): string {
   return view.startsWith('<!DOCTYPE html>')
     ? `${target.shown} (${kb}, open it in a browser)`
     : `${target.shown} (${kb})`;
+}
+
+/** Runs a schedule again with tracing on (views never run the engine): what a view of it reads. */
+export function replayForView(schedule: Schedule, bugs: readonly string[], window: ViewWindow): ViewInput {
+  const lines: string[] = [];
+  const run = runForOutcome(schedule, { bugs, onTrace: (line) => lines.push(line) });
+  return {
+    schedule,
+    bugs,
+    lines,
+    outcome: run.outcome,
+    violation: run.result?.violation ?? null,
+    history: run.result?.history ?? [],
+    window,
+  };
 }
 
 /** `figure8.json` → `figure8.html`, in the user's directory. */
@@ -129,27 +145,17 @@ export function runViewCommand(argv: string[]): number {
     throw new UsageError(`--out: '${target.shown}' is the trace file being viewed`);
   const chosen = selectExpectation(trace, file, o.bug.length > 0 ? o.bug : undefined);
   if (typeof chosen === 'string') throw new UsageError(chosen);
-  const bugs = chosen.bugs;
-  const lines: string[] = [];
-  const run = runForOutcome(trace.schedule, { bugs, onTrace: (line) => lines.push(line) });
-  const input: ViewInput = {
-    schedule: trace.schedule,
-    bugs,
-    lines,
-    outcome: run.outcome,
-    violation: run.result?.violation ?? null,
-    history: run.result?.history ?? [],
-    window,
-  };
+  const input = replayForView(trace.schedule, chosen.bugs, window);
+  const { lines, outcome } = input;
   if (target === null) {
     process.stdout.write(renderView(o.format, input));
     return EXIT_OK;
   }
   const where = writeViewFile(target, renderView(o.format, input));
-  const outcome =
-    run.outcome.status === 'ok'
+  const verdict =
+    outcome.status === 'ok'
       ? 'every property held'
-      : `${run.outcome.property} violated at step ${run.outcome.step}, t=${run.outcome.timeMs} ms`;
-  process.stdout.write(`wrote ${where}: ${num(lines.length)} steps, ${outcome}\n`);
+      : `${outcome.property} violated at step ${outcome.step}, t=${outcome.timeMs} ms`;
+  process.stdout.write(`wrote ${where}: ${num(lines.length)} steps, ${verdict}\n`);
   return EXIT_OK;
 }
