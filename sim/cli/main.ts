@@ -961,7 +961,9 @@ function formatSweep(r: SweepReport, settings: SweepSettings, c: ChalkInstance):
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'view') return runViewCommand(argv.slice(1));
+  // `raftsim view FILE`: a command of its own, after any flags that mean the same to both.
+  const lead = argv.findIndex((a) => a !== '--no-color' && a !== '--quiet');
+  if (argv[lead] === 'view') return runViewCommand([...argv.slice(0, lead), ...argv.slice(lead + 1)]);
   const cmd = program();
   try {
     cmd.parse(argv, { from: 'user' });

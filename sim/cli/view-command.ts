@@ -107,6 +107,8 @@ function viewProgram(): Command {
     .option('--to <time>', 'show up to this virtual instant')
     .option('--nodes <list>', 'show only these nodes and the messages among them (1,3 or S1,S3)')
     .option('--max-input-mb <n>', `size limit of FILE in MiB (default ${DEFAULT_MAX_INPUT_MB})`)
+    .option('--quiet', 'accepted for symmetry with runs: view prints one line only anyway')
+    .option('--no-color', 'accepted for symmetry with runs: view prints no colours')
     .addHelpText(
       'after',
       '\nExamples:\n  npm run sim -- view scenarios/bugs/figure8.json\n' +
