@@ -90,6 +90,16 @@ function htmlOf(file: string, bugs: readonly string[]) {
   return { input, html: renderHtml(input), nodes: trace.schedule.config.nodes };
 }
 
+// CI installs the browser (.ci/run) and says so: there, a missing browser is a failure, not a skip.
+describe.runIf(!HAVE_BROWSER && process.env.RAFTSIM_REQUIRE_BROWSER === '1')(
+  'the browser is required here',
+  () => {
+    it(`chromium is at ${CHROMIUM} (RAFTSIM_REQUIRE_BROWSER=1)`, () => {
+      expect(HAVE_BROWSER).toBe(true);
+    });
+  },
+);
+
 describe.skipIf(!HAVE_BROWSER)(`the HTML viewer in chromium${HAVE_BROWSER ? '' : ` — ${SKIPPED}`}`, () => {
   const traces = savedTraces();
 
