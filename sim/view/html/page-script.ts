@@ -214,19 +214,23 @@ export const PAGE_SCRIPT = String.raw`
         ctx.fillRect(x0, y - BAND_H / 2 - 3, Math.max(1, x1 - x0), BAND_H + 6);
       }
       // Commit index: the value under the band wherever it changes, when there is room.
-      var c = l.commits, lastEnd = -1e9;
+      // Ticks in one path, one per pixel column (thousands of commits share a pixel zoomed out).
+      var c = l.commits, lastEnd = -1e9, lastPx = -1e9;
       ctx.fillStyle = '#5b6575';
       ctx.font = '9px system-ui, sans-serif';
+      ctx.beginPath();
       for (k = 0; k < c.length; k += 2) {
         x0 = xOf(c[k]);
         if (x0 < -40 || x0 > width) continue;
-        ctx.fillRect(x0, y + BAND_H / 2, 1, 3);
+        var px = Math.round(x0);
+        if (px !== lastPx) { ctx.rect(px, y + BAND_H / 2, 1, 3); lastPx = px; }
         if (x0 > lastEnd + 3) {
           var text = 'c' + c[k + 1];
           ctx.fillText(text, x0 + 2, y + BAND_H / 2 + 7);
           lastEnd = x0 + 2 + ctx.measureText(text).width;
         }
       }
+      ctx.fill();
       ctx.font = '14px system-ui, sans-serif';
       ctx.textAlign = 'center';
       for (k = 0; k < l.marks.length; k += 3) {
@@ -280,7 +284,12 @@ export const PAGE_SCRIPT = String.raw`
       var style = styleOf(flags);
       var key = style === STYLE_NORMAL || style === STYLE_HEARTBEAT ? style + ':' + m[k + 4] : String(style);
       var p = paths[key];
-      if (p === undefined) { p = paths[key] = { style: style, kind: m[k + 4], xy: [] }; }
+      if (p === undefined) { p = paths[key] = { style: style, kind: m[k + 4], xy: [], seen: new Set() }; }
+      // Zoomed out, thousands of arrows fall on the same pixels: each is stroked once per style.
+      var px = Math.round(x0), dpx = Math.max(-1000, Math.min(1000, Math.round(x1 - x0)));
+      var cell = ((px + 4096) * 2048 + dpx + 1024) * 4096 + fi * 64 + ti;
+      if (p.seen.has(cell)) { count++; continue; }
+      p.seen.add(cell);
       p.xy.push(x0, y0, x1, yEnd);
       if (dropped || (flags & (MSG.blocked | MSG.lost))) crosses.push(x1, yEnd);
       else heads.push(x0, y0, x1, yEnd);
@@ -398,6 +407,14 @@ export const PAGE_SCRIPT = String.raw`
     marker.classList.toggle('flip', x > width - 180);
   }
 
+  // Wheel and drag events come faster than frames: they ask for one draw per frame.
+  var pending = false;
+  function requestDraw() {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; draw(); });
+  }
+
   var frame = 0;
   function draw() {
     ctx.clearRect(0, 0, width, totalH);
@@ -496,7 +513,7 @@ export const PAGE_SCRIPT = String.raw`
     if (drag !== null) {
       var dx = e.clientX - drag.x;
       if (Math.abs(dx) > 3) drag.moved = true;
-      if (drag.moved) { view.start = drag.start - dx * view.msPerPx; draw(); }
+      if (drag.moved) { view.start = drag.start - dx * view.msPerPx; requestDraw(); }
       return;
     }
     var r = plot.getBoundingClientRect();
@@ -525,7 +542,7 @@ export const PAGE_SCRIPT = String.raw`
     } else {
       zoomAt(e.clientX - r.left, e.deltaY < 0 ? 1 / 1.25 : 1.25);
     }
-    draw();
+    requestDraw();
   }, { passive: false });
 
   function zoomAt(x, factor) {
