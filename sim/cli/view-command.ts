@@ -47,7 +47,8 @@ export function parseViewWindow(flags: WindowFlags, nodesFlag: string, nodeCount
 /** Writes a rendered view atomically; returns the words that say where it went. */
 export function writeViewFile(target: OutputTarget, view: string): string {
   writeOutputFile(target, view);
-  const kb = `${num(Buffer.byteLength(view) / 1024)} KB`;
+  const bytes = Buffer.byteLength(view);
+  const kb = bytes < 1024 * 1024 ? `${num(bytes / 1024)} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
   return view.startsWith('<!DOCTYPE html>')
     ? `${target.shown} (${kb}, open it in a browser)`
     : `${target.shown} (${kb})`;

@@ -221,10 +221,13 @@ export function buildViewerModel(input: ViewInput): ViewerModel {
   const shownNodes = w.nodes ?? Array.from({ length: n }, (_, k) => k + 1);
   const lastMs = records.length > 0 ? records[records.length - 1]!.t : 0;
   const startMs = w.fromMs ?? 0;
-  const endMs = Math.max(
-    startMs + 1,
-    w.toMs ?? Math.max(lastMs, input.outcome.status === 'ok' ? cfg.timeMs : 0),
-  );
+  // A run stopped by a violation ends at its last step; a little room after it shows the state
+  // the violating step left (a new leader's band would otherwise have no width).
+  const runEndMs =
+    input.outcome.status === 'ok'
+      ? Math.max(lastMs, cfg.timeMs)
+      : lastMs + Math.max(1, Math.round((lastMs - startMs) * 0.02));
+  const endMs = Math.max(startMs + 1, w.toMs ?? runEndMs);
   const roles = [...ROLE_ORDER];
   const markKinds = [...MARK_ORDER];
   const kinds: string[] = [];
