@@ -118,6 +118,7 @@ interface NodeState {
 }
 
 interface SendRef {
+  readonly kind: string;
   readonly sendMs: number;
   readonly copy: number;
   readonly step: number;
@@ -396,7 +397,7 @@ export function buildViewerModel(input: ViewInput): ViewerModel {
         arrivals.forEach((arrMs, copy) => {
           const key = `${id}>${to}@${arrMs}`;
           const list = inFlight.get(key);
-          const ref = { sendMs: t, copy, step: r.step };
+          const ref = { kind, sendMs: t, copy, step: r.step };
           if (list === undefined) inFlight.set(key, [ref]);
           else list.push(ref);
         });
@@ -452,13 +453,21 @@ export function buildViewerModel(input: ViewInput): ViewerModel {
     if (!commitSeen[id - 1]) lanes[id - 1]!.commits.push(startMs, s.commit);
   }
   closeCut(endMs);
-  // Messages sent and still in flight when the run stopped: drawn to the end of the view.
+  // Messages sent and still in flight when the run stopped: drawn toward their arrival, past the end.
   for (const [key, list] of inFlight) {
     const m = /^(\d+)>(\d+)@(\d+)$/.exec(key);
     if (m === null) continue;
     for (const ref of list) {
       if (Number(m[3]) <= endMs) continue;
-      pushMsg(ref.sendMs, Number(m[1]), Number(m[3]), Number(m[2]), '(in flight)', 0, ref.step);
+      pushMsg(
+        ref.sendMs,
+        Number(m[1]),
+        Number(m[3]),
+        Number(m[2]),
+        ref.kind,
+        ref.copy > 0 ? MSG.duplicate : 0,
+        ref.step,
+      );
     }
   }
 
