@@ -4,7 +4,7 @@
 // windows cut the text, Mermaid and HTML views alike. Also `raftsim view` and `--format html`
 // end to end, in process.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -243,6 +243,21 @@ describe('raftsim view and --format html', () => {
         window: { fromMs: 500, toMs: 900, nodes: [1, 5] },
       }),
     );
+  });
+
+  it('view of a trace that no longer replays as recorded shows the replay, and says so', async () => {
+    const trace = JSON.parse(readFileSync(join(ROOT, 'scenarios/bugs/figure8.json'), 'utf8'));
+    trace.expectations[0].outcome.step += 1;
+    writeFileSync(join(work, 'edited.json'), JSON.stringify(trace));
+    const r = await simInProcess(['view', 'edited.json'], work);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^raftsim: note: edited\.json no longer replays as recorded: .*step/);
+    expect(r.stdout).toMatch(/^wrote edited\.html /);
+    const plain = await simInProcess(
+      ['view', join(ROOT, 'scenarios/bugs/figure8.json'), '--out', 'plain.html'],
+      work,
+    );
+    expect(plain.stderr).toBe('');
   });
 
   it('--seed … --format html writes raftsim-seed<N>.html and names it in the summary', async () => {

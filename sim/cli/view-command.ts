@@ -5,7 +5,7 @@
 
 import { basename } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { runForOutcome, selectExpectation } from '../explore/replay.ts';
+import { compareOutcome, runForOutcome, selectExpectation } from '../explore/replay.ts';
 import { DEFAULT_MAX_INPUT_MB, parseMaxInputMb } from '../model/input-file.ts';
 import { checkOutputPath, type OutputTarget, userPath, writeOutputFile } from '../model/output-file.ts';
 import type { Schedule } from '../model/schedule.ts';
@@ -150,6 +150,10 @@ export function runViewCommand(argv: string[]): number {
   if (typeof chosen === 'string') throw new UsageError(chosen);
   const input = replayForView(trace.schedule, chosen.bugs, window);
   const { lines, outcome } = input;
+  // The view shows what the replay did; if that is not what the file recorded, say so.
+  const differs = compareOutcome(chosen.outcome, outcome);
+  if (differs !== null)
+    process.stderr.write(`raftsim: note: ${file} no longer replays as recorded: ${differs}\n`);
   if (target === null) {
     process.stdout.write(renderView(o.format, input));
     return EXIT_OK;

@@ -112,7 +112,7 @@ ${verdict}
 <span class="legend"><span class="swatch" style="background:#16a085"></span>duplicate <span class="swatch" style="background:#e67e22"></span>reordered <span class="swatch" style="background:#d93025"></span>dropped ✕ <span class="swatch" style="background:#5d6d7e"></span>held (paused) · roles: <span class="swatch" style="background:#3bb273;height:8px"></span>leader <span class="swatch" style="background:#f4c542;height:8px"></span>candidate <span class="swatch" style="background:#d9dde3;height:8px"></span>follower <span class="swatch" style="background:rgba(40,44,52,.55);height:8px"></span>down · ✖ crash ↻ restart ‖ pause ★ campaign · wheel: zoom, drag: pan, click: step</span>
 </div>
 <div id="main">
-<div id="timeline-wrap"><div id="labels"></div><div id="plot"><canvas id="timeline"></canvas>${marker}</div></div>
+<div id="timeline-wrap"><div id="labels"></div><div id="plot"><canvas id="timeline" role="img" aria-label="${escapeHtml(`timeline of ${m.lanes.length} nodes: roles, messages, partitions and client operations; the step list beside it reads the same steps as text`)}"></canvas>${marker}</div></div>
 <div id="side"><div id="steps-head">${m.steps.t.length} steps · click the timeline or a row</div><div id="steps"><div id="steps-spacer"></div></div>${violationPanel(m)}</div>
 </div>
 <div id="tip"></div>
