@@ -175,7 +175,9 @@ function program(): Command {
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 every property held (replay: the outcome matched), 1 a property was violated\n' +
+      '\nA saved trace as an HTML page (lanes, messages, partitions, the violation): raftsim view FILE\n' +
+        '(see raftsim view --help).\n' +
+        '\nExit codes: 0 every property held (replay: the outcome matched), 1 a property was violated\n' +
         'or a node assertion failed (replay: the outcome differed), 2 bad usage or input, 3 a run could\n' +
         'not be judged (raftsim threw: a harness error; or a simulator resource limit was hit).\n\n' +
         'Examples:\n  npm run sim -- --seed 42\n  npm run sim -- --seeds 1..1000\n  npm run sim -- --seed 50 --profile swarm --bug figure8\n' +
