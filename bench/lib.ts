@@ -6,7 +6,15 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
-export const GROUP_NAMES = ['throughput', 'growth', 'sweep', 'detect', 'lincheck', 'memory'] as const;
+export const GROUP_NAMES = [
+  'throughput',
+  'growth',
+  'sweep',
+  'detect',
+  'lincheck',
+  'memory',
+  'viewer',
+] as const;
 export type GroupName = (typeof GROUP_NAMES)[number];
 
 /** A target from the issue, next to what was measured. `met` is null where there is no target to meet. */

@@ -20,6 +20,7 @@ import { benchLincheck } from './lincheck.ts';
 import { benchMemory, DEFAULT_MEMORY, type MemoryOptions } from './memory.ts';
 import { benchSweep, DEFAULT_SWEEP, type SweepBenchOptions } from './sweep.ts';
 import { benchThroughput, DEFAULT_THROUGHPUT, type ThroughputOptions } from './throughput.ts';
+import { benchViewer, DEFAULT_VIEWER, type ViewerBenchOptions } from './viewer.ts';
 
 const USAGE = `usage: npm run bench -- [group ...] [--quick] [--cap N] [--out FILE]
 
@@ -30,6 +31,7 @@ groups (default: all, in this order):
   detect      seeds and seconds until each catalogue bug is first caught
   lincheck    linearizability checker time by history size and concurrency
   memory      peak RSS of a 1M-event run and of a 10k-seed sweep
+  viewer      the HTML viewer on a 100k-event run: file size, first render in chromium
 
   --quick     smaller workloads (a smoke test of the suite; figures not comparable)
   --cap N     detect: seeds per range before a bug counts as not found (default ${DEFAULT_DETECT.cap})
@@ -41,6 +43,7 @@ interface Settings {
   readonly sweep: SweepBenchOptions;
   readonly detect: DetectOptions;
   readonly memory: MemoryOptions;
+  readonly viewer: ViewerBenchOptions;
 }
 
 const QUICK: Settings = {
@@ -49,6 +52,7 @@ const QUICK: Settings = {
   sweep: { ...DEFAULT_SWEEP, seeds: 16 },
   detect: { ...DEFAULT_DETECT, rangeStarts: [1], cap: 10 },
   memory: { ...DEFAULT_MEMORY, runEvents: 200_000, sweepSeeds: 200 },
+  viewer: { ...DEFAULT_VIEWER, timeMs: 10_000, rounds: 1 },
 };
 
 const FULL: Settings = {
@@ -57,6 +61,7 @@ const FULL: Settings = {
   sweep: DEFAULT_SWEEP,
   detect: DEFAULT_DETECT,
   memory: DEFAULT_MEMORY,
+  viewer: DEFAULT_VIEWER,
 };
 
 interface Args {
@@ -140,6 +145,8 @@ async function runGroup(name: GroupName, s: Settings): Promise<GroupResult> {
       return lincheckGroup();
     case 'memory':
       return benchMemory(s.memory);
+    case 'viewer':
+      return benchViewer(s.viewer);
   }
 }
 

@@ -242,6 +242,37 @@ for (const flag of ['--trace', '--history', '--save', '--out']) {
   );
 }
 
+// raftsim view and the HTML view of a run: bad windows, bad places for the page, no file left.
+for (const [what, path, says] of outputPaths) {
+  sim(`view --out to ${what}`, ['view', 'input.json', '--out', path], says);
+  sim(`--view-out to ${what}`, ['--seed', '1', '--time', '1s', '--format', 'html', '--view-out', path], says);
+}
+const viewCases: [string, string[], string | RegExp][] = [
+  ['view without a file', ['view'], "missing required argument 'file'"],
+  ['view of a missing file', ['view', 'missing.json'], 'no such file'],
+  ['view of a JSON Lines trace', ['view', 'traces/events.jsonl'], 'events.jsonl'],
+  ['view --out replacing the trace', ['view', 'input.json', '--out', 'link-to-input.json'], 'being viewed'],
+  ['view --nodes 9 of 5', ['view', 'input.json', '--nodes', '1,9'], '--nodes'],
+  ['view --nodes x', ['view', 'input.json', '--nodes', 'x'], '--nodes'],
+  ['view --from after --to', ['view', 'input.json', '--from', '2s', '--to', '1s'], '--to'],
+  ['view --from abc', ['view', 'input.json', '--from', 'abc'], '--from'],
+  ['view --format svg', ['view', 'input.json', '--format', 'svg'], '--format'],
+  ['view with an unknown bug set', ['view', 'input.json', '--bug', 'forget-vote'], 'no expectation'],
+  ['--from without --format', ['--seed', '1', '--from', '1s'], '--format'],
+  [
+    '--view-out without --format html',
+    ['--seed', '1', '--format', 'text', '--view-out', 'x.html'],
+    '--format html',
+  ],
+  ['--view-nodes beyond the nodes', ['--seed', '1', '--format', 'text', '--view-nodes', '6'], '--view-nodes'],
+  [
+    '--view-out replacing the --replay file',
+    ['--replay', 'input.json', '--format', 'html', '--view-out', 'input.json'],
+    '--replay reads',
+  ],
+];
+for (const [what, args, says] of viewCases) sim(what, args, says);
+
 // The default place for failing runs, checked before any run: failures/ must be a directory.
 mkdirSync(join(box, 'cwd-failures-file'));
 writeFileSync(join(box, 'cwd-failures-file/failures'), 'not a directory\n');

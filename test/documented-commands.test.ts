@@ -61,6 +61,18 @@ const EXPECTED: Readonly<Record<string, Expect>> = {
     code: 1,
     line: /^✗ VIOLATION leader-completeness at step/m,
   },
+  'npm run sim -- view scenarios/figure8.json --bug figure8': {
+    code: 0,
+    line: /^wrote figure8\.html \(\d+ KB, open it in a browser\): 116 steps, leader-completeness violated/m,
+  },
+  'npm run sim -- --seed 42 --format html': {
+    code: 0,
+    line: /^view +raftsim-seed42\.html \(\d+\.\d MB, open it in a browser\)$/m,
+  },
+  'npm run sim -- view scenarios/figure8.json --bug figure8 --format mermaid --from 0.8s --nodes 1,5': {
+    code: 0,
+    line: /^ {2}%% window 800–end, nodes S1 S5$/m,
+  },
   'npm run lincheck -- history.json': { code: 0, line: /linearizable/ },
   'npm run lincheck -- history.edn': { code: 0, line: /linearizable/ },
   'npx raftsim --version': { code: 0, line: /^\d+\.\d+\.\d+$/m },

@@ -2,9 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { BUGS } from '../bugs/index.ts';
 import { createSafetyCheckers } from '../properties/index.ts';
 import { MembershipSafety } from '../properties/membership-safety.ts';
+import { generateSchedule, runSeed } from '../sim/explore/generate.ts';
+import { configFor } from '../sim/explore/profile.ts';
+import { runSchedule } from '../sim/explore/run.ts';
+import { readTraceFile } from '../sim/model/trace-file.ts';
 import { applyChange, bootstrapMembership, changeDone, unsafeSuccessor } from '../src/raft/membership.ts';
 import { RaftNode } from '../src/raft/node.ts';
 import {
+  type AppendEntries,
   type Command,
   DEFAULT_RAFT_CONFIG,
   type Entry,
@@ -13,10 +18,6 @@ import {
   NONE,
   type NodeId,
 } from '../src/raft/types.ts';
-import { generateSchedule, runSeed } from '../sim/explore/generate.ts';
-import { configFor } from '../sim/explore/profile.ts';
-import { runSchedule } from '../sim/explore/run.ts';
-import { readTraceFile } from '../sim/model/trace-file.ts';
 
 const m = (voters: NodeId[], outgoing: NodeId[] = [], learners: NodeId[] = []): Membership => ({
   voters,
@@ -89,7 +90,13 @@ function node(id: NodeId, peers: NodeId[], log: Entry[] = [], term = 0): RaftNod
 function requestVote(from: NodeId, to: NodeId, term: number, extra: { transfer?: true } = {}): Message {
   return { type: 'RequestVote', from, to, term, lastLogIndex: 9, lastLogTerm: 9, preVote: false, ...extra };
 }
-function heartbeat(from: NodeId, to: NodeId, term: number, prevLogIndex: number, prevLogTerm: number): Message {
+function heartbeat(
+  from: NodeId,
+  to: NodeId,
+  term: number,
+  prevLogIndex: number,
+  prevLogTerm: number,
+): AppendEntries {
   return {
     type: 'AppendEntries',
     from,
@@ -153,7 +160,7 @@ function scenario(path: string) {
 }
 
 describe('membership scenarios', () => {
-  it("Figure 11: C_old → C_old,new → C_new, the leader not in C_new steps down, the new configuration elects", () => {
+  it('Figure 11: C_old → C_old,new → C_new, the leader not in C_new steps down, the new configuration elects', () => {
     const r = runSchedule(scenario('scenarios/membership-joint.json'), { checkers: createSafetyCheckers() });
     expect(r.violation).toBeNull();
     expect(r.membership.map((op) => op.status)).toEqual(['ok', 'ok', 'ok']);
@@ -180,7 +187,10 @@ describe('membership scenarios', () => {
     const schedule = scenario('scenarios/membership-single-server-bug.json');
     const clean = runSchedule(schedule, { checkers: createSafetyCheckers() });
     expect(clean.violation).toBeNull();
-    const caught = runSchedule(schedule, { bugs: ['change-before-term-commit'], checkers: createSafetyCheckers() });
+    const caught = runSchedule(schedule, {
+      bugs: ['change-before-term-commit'],
+      checkers: createSafetyCheckers(),
+    });
     expect(caught.violation?.property).toBe('membership-safety');
     expect(caught.violation?.message).toContain('before any entry of its term committed');
     // Without the membership check the run goes on to what the premise leads to.
@@ -204,7 +214,13 @@ describe('membership scenarios', () => {
   });
 
   it('every membership bug of the catalogue says it needs membership changes', () => {
-    const names = ['change-before-term-commit', 'joint-skip', 'config-on-commit', 'joint-union-majority', 'learner-counted'];
+    const names = [
+      'change-before-term-commit',
+      'joint-skip',
+      'config-on-commit',
+      'joint-union-majority',
+      'learner-counted',
+    ];
     for (const name of names) {
       const bug = BUGS.find((b) => b.name === name);
       expect(bug?.requires?.membership, name).toBe(true);

@@ -28,7 +28,6 @@ import {
   type OutcomeRun,
   outcomeOf,
   replayExpectation,
-  runForOutcome,
   selectExpectation,
 } from '../explore/replay.ts';
 import { type RunInWorkerResult, runInWorker } from '../explore/run-thread.ts';
@@ -49,8 +48,9 @@ import { DEFAULT_MAX_INPUT_MB, MAX_INPUT_MB, parseMaxInputMb } from '../model/in
 import { AtomicOutput, type OutputTarget, removeTempFiles, userPath } from '../model/output-file.ts';
 import type { Schedule } from '../model/schedule.ts';
 import { type FailureKind, readTraceFile, type ScheduleSize, type TraceFile } from '../model/trace-file.ts';
+import { renderView, VIEW_FORMATS, type ViewFormat } from '../view/render-view.ts';
 import { formatSummary, formatViolation, num, seconds, truncateText } from '../view/report.ts';
-import { renderView, VIEW_FORMATS, type ViewFormat } from '../view/views.ts';
+import type { ViewWindow } from '../view/window.ts';
 import { applyBugRequirements, requiredFlags } from './bug-options.ts';
 import { exitCodeOf, exitCodeOfAll } from './exit-codes.ts';
 import { configOptions, flagsOf, overridesFrom } from './flags.ts';
@@ -74,6 +74,13 @@ import {
   UsageError,
 } from './usage.ts';
 import { raftsimVersion } from './version.ts';
+import {
+  defaultHtmlName,
+  parseViewWindow,
+  replayForView,
+  runViewCommand,
+  writeViewFile,
+} from './view-command.ts';
 
 interface CliOptions {
   seed?: string;
@@ -90,6 +97,10 @@ interface CliOptions {
   color: boolean;
   replay?: string;
   format?: ViewFormat;
+  viewOut?: string;
+  from?: string;
+  to?: string;
+  viewNodes?: string;
   shrink: boolean;
   shrinkBudget?: string;
   out?: string;
@@ -142,9 +153,16 @@ function program(): Command {
     .addOption(
       new Option(
         '--format <view>',
-        'also print the run as a step list or a Mermaid sequence diagram',
+        'also print the run as a step list or a Mermaid sequence diagram, or write it as an HTML page',
       ).choices(VIEW_FORMATS as string[]),
     )
+    .option(
+      '--view-out <file>',
+      'where --format html writes (default raftsim-seed<N>.html, or the replayed file with .html)',
+    )
+    .option('--from <time>', 'views show the run from this virtual instant (0, 1500ms, 2s)')
+    .option('--to <time>', 'views show the run up to this virtual instant')
+    .option('--view-nodes <list>', 'views show only these nodes and the messages among them (1,3 or S1,S3)')
     .option('--no-shrink', 'do not shrink a failing run (it is shrunk and saved by default)')
     .option(
       '--shrink-budget <n|time>',
@@ -157,7 +175,9 @@ function program(): Command {
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 every property held (replay: the outcome matched), 1 a property was violated\n' +
+      '\nA saved trace as an HTML page (lanes, messages, partitions, the violation): raftsim view FILE\n' +
+        '(see raftsim view --help).\n' +
+        '\nExit codes: 0 every property held (replay: the outcome matched), 1 a property was violated\n' +
         'or a node assertion failed (replay: the outcome differed), 2 bad usage or input, 3 a run could\n' +
         'not be judged (raftsim threw: a harness error; or a simulator resource limit was hit).\n\n' +
         'Examples:\n  npm run sim -- --seed 42\n  npm run sim -- --seeds 1..1000\n  npm run sim -- --seed 50 --profile swarm --bug figure8\n' +
@@ -359,16 +379,19 @@ function shrinkJson(saved: SavedShrink | null) {
 }
 
 /** Runs a schedule again with tracing on and renders it. */
-function viewOf(format: ViewFormat, schedule: Schedule, bugs: readonly string[]): string {
-  const lines: string[] = [];
-  const run = runForOutcome(schedule, { bugs, onTrace: (line) => lines.push(line) });
-  return renderView(format, {
-    schedule,
-    bugs,
-    lines,
-    outcome: run.outcome,
-    violation: run.result?.violation ?? null,
-  });
+function viewOf(format: ViewFormat, schedule: Schedule, bugs: readonly string[], window: ViewWindow): string {
+  return renderView(format, replayForView(schedule, bugs, window));
+}
+
+/** The window flags of a run's view, checked against its node count before it runs. */
+function runWindow(o: CliOptions, nodes: number): ViewWindow {
+  return parseViewWindow({ from: o.from, to: o.to, nodes: o.viewNodes }, '--view-nodes', nodes);
+}
+
+/** An HTML view goes to its file (null is then printed); text and Mermaid stay to be printed. */
+function placeView(view: string | null, files: RunFiles): { view: string | null; file: string | null } {
+  if (view === null || files.view === null) return { view, file: null };
+  return { view: null, file: writeViewFile(files.view, view) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -413,6 +436,7 @@ async function runOne(
   const config = configFor(seed, settings.mode, settings.overrides);
   const invalid = validateConfig(config);
   if (invalid !== null) throw new UsageError(invalid);
+  const window = runWindow(o, config.nodes);
   // Listening before the trace file exists, so that no signal can find it unwatched.
   const interrupt = files.trace !== null ? catchInterrupts() : null;
   const { writer, viewLines, onTrace } = openTraceSinks(o, files);
@@ -467,20 +491,23 @@ async function runOne(
     announceFinding(o, seed, v.property, replayCommand(seed, settings));
     saved = await shrinkAndSave(schedule, settings.bugs, seed, v.property, shrink, target);
   }
-  let view: string | null = null;
+  let rendered: string | null = null;
   if (o.format !== undefined) {
     // The minimal story when there is one; otherwise the run itself.
-    view =
+    rendered =
       saved !== null
-        ? viewOf(o.format, saved.result.schedule, settings.bugs)
+        ? viewOf(o.format, saved.result.schedule, settings.bugs, window)
         : renderView(o.format, {
             schedule,
             bugs: settings.bugs,
             lines: viewLines ?? [],
             outcome: expectedOutcomeOf(run),
             violation: v,
+            history: result.history,
+            window,
           });
   }
+  const { view, file: viewFile } = placeView(rendered, files);
   if (o.json) {
     const out = {
       seed,
@@ -523,6 +550,7 @@ async function runOne(
       shrunk: shrinkJson(saved),
       ...interruptedJson(saved),
       ...(view === null ? {} : { view }),
+      ...(viewFile === null ? {} : { viewFile: files.view?.shown }),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } else {
@@ -533,6 +561,7 @@ async function runOne(
     if (v !== null) lines.push(`${c.cyan('replay'.padEnd(9))}${replayCommand(seed, settings)}`);
     lines.push(...formatRunFiles(files, c));
     if (saved !== null) lines.push(...formatShrink(saved, c));
+    if (viewFile !== null) lines.push(`${c.cyan('view'.padEnd(9))}${viewFile}`);
     summaryStream(view).write(`${lines.join('\n')}\n`);
   }
   return saved?.interrupted ? exitCodeOfSignal(saved.interrupted) : exitCodeOf(run.kind);
@@ -643,6 +672,7 @@ async function runReplay(
   });
   const chosen = selectExpectation(trace, file, o.bug.length > 0 ? o.bug : undefined);
   if (typeof chosen === 'string') throw new UsageError(chosen);
+  const window = runWindow(o, trace.schedule.config.nodes);
   const { writer, viewLines, onTrace } = openTraceSinks(o, files);
   let report: ReturnType<typeof replayExpectation>;
   try {
@@ -682,7 +712,7 @@ async function runReplay(
       out,
     );
   }
-  const view =
+  const { view, file: viewFile } = placeView(
     o.format === undefined
       ? null
       : renderView(o.format, {
@@ -691,7 +721,11 @@ async function runReplay(
           lines: viewLines ?? [],
           outcome: actual,
           violation: run.result?.violation ?? null,
-        });
+          history: run.result?.history ?? [],
+          window,
+        }),
+    files,
+  );
   if (o.json) {
     const out = {
       file,
@@ -708,6 +742,7 @@ async function runReplay(
       shrunk: shrinkJson(saved),
       ...interruptedJson(saved),
       ...(view === null ? {} : { view }),
+      ...(viewFile === null ? {} : { viewFile: files.view?.shown }),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } else {
@@ -731,6 +766,7 @@ async function runReplay(
     );
     lines.push(...formatRunFiles(files, c, run.result !== null));
     if (saved !== null) lines.push(...formatShrink(saved, c));
+    if (viewFile !== null) lines.push(`${label('view')}${viewFile}`);
     summaryStream(view).write(`${lines.join('\n')}\n`);
   }
   if (saved?.interrupted) return exitCodeOfSignal(saved.interrupted);
@@ -930,6 +966,9 @@ function formatSweep(r: SweepReport, settings: SweepSettings, c: ChalkInstance):
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `raftsim view FILE`: a command of its own, after any flags that mean the same to both.
+  const lead = argv.findIndex((a) => a !== '--no-color' && a !== '--quiet');
+  if (argv[lead] === 'view') return runViewCommand([...argv.slice(0, lead), ...argv.slice(lead + 1)]);
   const cmd = program();
   try {
     cmd.parse(argv, { from: 'user' });
@@ -970,8 +1009,20 @@ async function main(argv: string[]): Promise<number> {
   }
   if (o.seeds !== undefined && o.out !== undefined)
     throw new UsageError('--out names one file: use it with --seed or --replay (a sweep saves to failures/)');
+  const viewFlags = [
+    ['--view-out', o.viewOut],
+    ['--from', o.from],
+    ['--to', o.to],
+    ['--view-nodes', o.viewNodes],
+  ] as const;
+  for (const [flag, value] of viewFlags) {
+    if (value !== undefined && o.format === undefined)
+      throw new UsageError(`${flag} shapes the view: use it with --format`);
+  }
+  if (o.viewOut !== undefined && o.format !== 'html')
+    throw new UsageError('--view-out names the HTML page: use it with --format html');
   // Every output path is checked before anything runs: a bad one costs no simulation.
-  const files = checkRunFiles(o);
+  const files = checkRunFiles({ ...o, view: htmlViewPath(o) });
   const shrink = shrinkSettings(o, files);
   if (shrink.enabled && shrink.out === null) checkFailuresDirectory();
   if (o.replay !== undefined) return runReplay(o.replay, o, c, shrink, files);
@@ -986,7 +1037,15 @@ async function main(argv: string[]): Promise<number> {
   return runOne(seed, settings, o, c, shrink, files);
 }
 
-/** The seed and settings a --seed command line (or none of --seed, --seeds, --replay) runs. */
+/** Where --format html writes: --view-out, or a name made from the seed or the replayed file. */
+function htmlViewPath(o: CliOptions): string | undefined {
+  if (o.format !== 'html' || o.seeds !== undefined) return undefined;
+  if (o.viewOut !== undefined) return o.viewOut;
+  if (o.replay !== undefined) return defaultHtmlName(o.replay);
+  return `raftsim-seed${o.seed ?? DEFAULT_SEED}.html`;
+}
+
+/** The seed and settings a --seed command line (or none of --seed, --replay) runs. */
 function seedRun(o: CliOptions, overrides: ConfigOverrides): { seed: number; settings: SweepSettings } {
   const seed = o.seed === undefined ? DEFAULT_SEED : parseUint('--seed', o.seed, MAX_SEED);
   const mode = (o.profile ?? 'fixed') as ProfileMode;

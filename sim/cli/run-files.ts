@@ -26,6 +26,8 @@ export interface RunFilePaths {
   readonly out?: string | undefined;
   readonly history?: string | undefined;
   readonly save?: string | undefined;
+  /** Where --format html writes its page. */
+  readonly view?: string | undefined;
   /** The file --replay reads: no output may replace it. */
   readonly replay?: string | undefined;
 }
@@ -36,34 +38,49 @@ export interface RunFiles {
   readonly out: OutputTarget | null;
   readonly history: OutputTarget | null;
   readonly save: OutputTarget | null;
+  readonly view: OutputTarget | null;
 }
+
+/** The flag that names each file, for messages. */
+const FLAG_OF: { readonly [K in keyof RunFiles]: string } = {
+  trace: '--trace',
+  out: '--out',
+  history: '--history',
+  save: '--save',
+  view: '--view-out',
+};
 
 /** Checks every output path given; throws one UsageError line for the first bad one. */
 export function checkRunFiles(paths: RunFilePaths): RunFiles {
-  const check = (flag: string, path: string | undefined): OutputTarget | null =>
-    path === undefined ? null : checkOutputPath(flag, path);
-  const files = {
-    trace: check('--trace', paths.trace),
-    out: check('--out', paths.out),
-    history: check('--history', paths.history),
-    save: check('--save', paths.save),
+  const check = (key: keyof RunFiles): OutputTarget | null => {
+    const path = paths[key];
+    return path === undefined ? null : checkOutputPath(FLAG_OF[key], path);
+  };
+  const files: RunFiles = {
+    trace: check('trace'),
+    out: check('out'),
+    history: check('history'),
+    save: check('save'),
+    view: check('view'),
   };
   // Two flags naming one file would have one write silently replace the other.
   const seen = new Map<string, string>();
-  for (const [flag, target] of Object.entries(files)) {
+  for (const key of Object.keys(FLAG_OF) as (keyof RunFiles)[]) {
+    const target = files[key];
+    const flag = FLAG_OF[key];
     if (target === null) continue;
     const other = seen.get(target.path);
     if (other !== undefined)
-      throw new UsageError(`--${flag}: '${target.shown}' is the file --${other} writes too`);
+      throw new UsageError(`${flag}: '${target.shown}' is the file ${other} writes too`);
     seen.set(target.path, flag);
     if (paths.replay !== undefined && isSameFile(target.path, userPath(paths.replay)))
-      throw new UsageError(`--${flag}: '${target.shown}' is the file --replay reads`);
+      throw new UsageError(`${flag}: '${target.shown}' is the file --replay reads`);
   }
   return files;
 }
 
 /** Whether two paths name one existing file (through links of any kind). */
-function isSameFile(a: string, b: string): boolean {
+export function isSameFile(a: string, b: string): boolean {
   try {
     const sa = statSync(a);
     const sb = statSync(b);

@@ -606,11 +606,26 @@ class Simulation {
       if (m.to < 1 || m.to > n || m.to === m.from)
         throw new AssertionError(`S${h.id} sent a message to S${m.to}`);
       const copies = network.plan(m.from, m.to);
+      if (this.rec !== null) this.recordSend(this.rec, m, copies);
       if (copies === 0) continue;
       const ev: SimEvent = { kind: 'deliver', message: m };
       this.queue.push(this.nowMs + network.delayMs0, ev);
       if (copies === 2) this.queue.push(this.nowMs + network.delayMs1, ev);
     }
+  }
+
+  /**
+   * Where each message of the step went, so that a view can draw it from its send to its
+   * arrival: `[to, type]` when dropped at send, else with the arrival time of each copy.
+   */
+  private recordSend(rec: TraceRecord, m: Ready['messages'][number], copies: 0 | 1 | 2): void {
+    if (rec.net === undefined) rec.net = [];
+    const net = rec.net as unknown[][];
+    const network = this.network;
+    const at = this.nowMs;
+    if (copies === 0) net.push([m.to, m.type]);
+    else if (copies === 1) net.push([m.to, m.type, at + network.delayMs0]);
+    else net.push([m.to, m.type, at + network.delayMs0, at + network.delayMs1]);
   }
 
   private recordReady(rec: TraceRecord, ready: Ready): void {

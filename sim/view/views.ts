@@ -2,45 +2,16 @@
 // run's outcome: a step list (`--format text`) and a Mermaid sequence diagram (`--format mermaid`).
 // Built only on request, after the run: nothing here is on a hot path.
 
+import type { HistoryOp } from '../../properties/history.ts';
 import type { ViolationReport } from '../engine/runner.ts';
 import { describeFault, type FaultType, type FieldsOf, isFaultType } from '../model/faults.ts';
 import type { Schedule } from '../model/schedule.ts';
 import type { ExpectedOutcome } from '../model/trace-file.ts';
 import { formatLogs } from './report.ts';
+import { parseTraceLines, type StepRecord } from './step-record.ts';
+import { describeWindow, inWindow, isWholeRun, type ViewWindow, WHOLE_RUN } from './window.ts';
 
-/** The fields of a trace record the views read (see Simulation.endStep and the handlers). */
-interface StepRecord {
-  step: number;
-  t: number;
-  ev: string;
-  node?: number;
-  client?: number;
-  seq?: number;
-  op?: string;
-  accepted?: number | false;
-  /** A get served outside the log: true when the node took it (its reply comes once confirmed). */
-  read?: boolean;
-  result?: string;
-  status?: string;
-  msg?: Record<string, unknown> & { type: string; from: number; to: number; term: number };
-  fault?: Record<string, unknown> & { type: string };
-  outcome?: string;
-  role?: [string, string];
-  term?: [number, number];
-  commit?: [number, number];
-  restarted?: { term: number; lastIndex: number; lastApplied: number };
-  released?: number;
-  sent?: number;
-  logWrite?: [number, number];
-  applied?: [number, number];
-  violation?: string;
-  /** An admin-poll step: what the asked node answered. */
-  admin?: string;
-}
-
-export function parseTraceLines(lines: readonly string[]): StepRecord[] {
-  return lines.map((line) => JSON.parse(line) as StepRecord);
-}
+export { parseTraceLines, type StepRecord };
 
 function describeMsg(m: NonNullable<StepRecord['msg']>): string {
   const t = `t${m.term}`;
@@ -73,7 +44,7 @@ const OUTCOME_NOTE: Record<string, string> = {
 };
 
 /** What the step's event was, in words. */
-function describeRecord(r: StepRecord): string {
+export function describeRecord(r: StepRecord): string {
   switch (r.ev) {
     case 'deliver':
       return r.msg === undefined ? 'deliver' : `S${r.msg.from}→S${r.msg.to} ${describeMsg(r.msg)}`;
@@ -115,7 +86,7 @@ function describeRecord(r: StepRecord): string {
 }
 
 /** Role, term and commit changes of the step's node, and what happened to the event. */
-function describeChanges(r: StepRecord): string[] {
+export function describeChanges(r: StepRecord): string[] {
   const out: string[] = [];
   if (r.outcome !== undefined) out.push(OUTCOME_NOTE[r.outcome] ?? r.outcome);
   if (r.restarted !== undefined) {
@@ -141,28 +112,50 @@ export interface ViewInput {
   readonly outcome: ExpectedOutcome;
   /** The runner's report when a property was violated (logs side by side). */
   readonly violation: ViolationReport | null;
+  /** The clients' history, for the HTML view's intervals (absent: none drawn). */
+  readonly history?: readonly HistoryOp[];
+  /** The part of the run shown (default: all of it). */
+  readonly window?: ViewWindow;
+}
+
+/** The node a step is about, for the node column: its own, or the node a fault names. */
+export function stepNode(r: StepRecord): number | undefined {
+  return r.node ?? (typeof r.fault?.node === 'number' ? r.fault.node : undefined);
+}
+
+/** One step in words: what happened and what it changed (the text view's line and the HTML step list's). */
+export function describeStep(r: StepRecord): string {
+  const changes = describeChanges(r);
+  return `${describeRecord(r)}${changes.length > 0 ? `   [${changes.join('; ')}]` : ''}`;
+}
+
+/** The input's steps inside its window. */
+function windowed(input: ViewInput): StepRecord[] {
+  const all = parseTraceLines(input.lines);
+  const w = input.window ?? WHOLE_RUN;
+  return isWholeRun(w) ? all : all.filter((r) => inWindow(r, w));
 }
 
 /** A step list: time, node, event, changes; then the logs side by side at the violation. */
 export function renderText(input: ViewInput): string {
-  const records = parseTraceLines(input.lines);
+  const records = windowed(input);
   const s = input.schedule;
   const out: string[] = [];
+  const shown = describeWindow(input.window ?? WHOLE_RUN);
   out.push(
     `run of seed ${s.seed}: ${s.config.nodes} nodes, ${s.config.clients} clients, ${s.faults.length} faults, ` +
       `${s.ops.length} operations, ${s.config.timeMs} ms virtual` +
       (input.bugs.length > 0 ? `; bugs: ${input.bugs.join(', ')}` : ''),
   );
+  if (shown !== null) out.push(`${shown} (${records.length} steps)`);
   const stepWidth = Math.max(4, String(records.length).length + 1);
   const timeWidth = Math.max(6, String(s.config.timeMs).length + 2);
   out.push(`${'step'.padStart(stepWidth)} ${'time'.padStart(timeWidth)}  node  event`);
   for (const r of records) {
-    const id = r.node ?? (typeof r.fault?.node === 'number' ? r.fault.node : undefined);
+    const id = stepNode(r);
     const node = id === undefined ? '-' : `S${id}`;
-    const changes = describeChanges(r);
-    const tail = changes.length > 0 ? `   [${changes.join('; ')}]` : '';
     out.push(
-      `${`#${r.step}`.padStart(stepWidth)} ${`${r.t}ms`.padStart(timeWidth)}  ${node.padEnd(4)}  ${describeRecord(r)}${tail}`,
+      `${`#${r.step}`.padStart(stepWidth)} ${`${r.t}ms`.padStart(timeWidth)}  ${node.padEnd(4)}  ${describeStep(r)}`,
     );
   }
   const o = input.outcome;
@@ -191,7 +184,7 @@ export function mermaidSafe(text: string): string {
     .replace(/;/g, ',');
 }
 
-function isUneventfulHeartbeat(r: StepRecord): boolean {
+export function isUneventfulHeartbeat(r: StepRecord): boolean {
   const m = r.msg;
   if (r.ev !== 'deliver' || m === undefined || r.outcome !== undefined) return false;
   if (r.role !== undefined || r.term !== undefined || r.commit !== undefined || r.violation !== undefined) {
@@ -214,11 +207,14 @@ export interface MermaidOptions {
  * not drawn.
  */
 export function renderMermaid(input: ViewInput, opts: MermaidOptions = {}): string {
-  const records = parseTraceLines(input.lines);
+  const records = windowed(input);
   const s = input.schedule;
   const out: string[] = ['sequenceDiagram'];
   const n = s.config.nodes;
-  for (let id = 1; id <= n; id++) out.push(`  participant S${id}`);
+  const shownNodes = input.window?.nodes ?? Array.from({ length: n }, (_, k) => k + 1);
+  for (const id of shownNodes) out.push(`  participant S${id}`);
+  const shown = describeWindow(input.window ?? WHOLE_RUN);
+  if (shown !== null) out.push(`  %% ${shown}`);
   const clients = new Set<number>();
   for (const r of records) {
     if ((r.ev === 'request' || r.ev === 'reply') && r.client !== undefined) clients.add(r.client);
@@ -226,7 +222,9 @@ export function renderMermaid(input: ViewInput, opts: MermaidOptions = {}): stri
   for (const c of [...clients].sort((a, b) => a - b)) {
     out.push(`  participant C${c} as ${c === 0 ? 'liveness probe' : `client ${c}`}`);
   }
-  const all = n > 1 ? `S1,S${n}` : 'S1';
+  const first = shownNodes[0] ?? 1;
+  const last = shownNodes[shownNodes.length - 1] ?? n;
+  const all = first !== last ? `S${first},S${last}` : `S${first}`;
   let omitted = 0;
   const note = (over: string, text: string) => out.push(`  Note over ${over}: ${mermaidSafe(text)}`);
   for (const r of records) {
@@ -272,16 +270,4 @@ export function renderMermaid(input: ViewInput, opts: MermaidOptions = {}): stri
   if (o.status === 'violation' && o.message !== undefined) note(all, o.message);
   if (omitted > 0) out.push(`  %% ${omitted} heartbeats that changed nothing are not drawn`);
   return `${out.join('\n')}\n`;
-}
-
-export type ViewFormat = 'text' | 'mermaid';
-export const VIEW_FORMATS: readonly ViewFormat[] = ['text', 'mermaid'];
-
-export function renderView(format: ViewFormat, input: ViewInput): string {
-  switch (format) {
-    case 'text':
-      return renderText(input);
-    case 'mermaid':
-      return renderMermaid(input);
-  }
 }
