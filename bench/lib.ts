@@ -14,6 +14,7 @@ export const GROUP_NAMES = [
   'lincheck',
   'memory',
   'viewer',
+  'membership',
 ] as const;
 export type GroupName = (typeof GROUP_NAMES)[number];
 

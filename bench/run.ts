@@ -17,6 +17,7 @@ import {
   type TargetCheck,
 } from './lib.ts';
 import { benchLincheck } from './lincheck.ts';
+import { benchMembership, DEFAULT_MEMBERSHIP, type MembershipBenchOptions } from './membership.ts';
 import { benchMemory, DEFAULT_MEMORY, type MemoryOptions } from './memory.ts';
 import { benchSweep, DEFAULT_SWEEP, type SweepBenchOptions } from './sweep.ts';
 import { benchThroughput, DEFAULT_THROUGHPUT, type ThroughputOptions } from './throughput.ts';
@@ -32,6 +33,7 @@ groups (default: all, in this order):
   lincheck    linearizability checker time by history size and concurrency
   memory      peak RSS of a 1M-event run and of a 10k-seed sweep
   viewer      the HTML viewer on a 100k-event run: file size, first render in chromium
+  membership  the standard workload with and without membership churn
 
   --quick     smaller workloads (a smoke test of the suite; figures not comparable)
   --cap N     detect: seeds per range before a bug counts as not found (default ${DEFAULT_DETECT.cap})
@@ -44,6 +46,7 @@ interface Settings {
   readonly detect: DetectOptions;
   readonly memory: MemoryOptions;
   readonly viewer: ViewerBenchOptions;
+  readonly membership: MembershipBenchOptions;
 }
 
 const QUICK: Settings = {
@@ -53,6 +56,7 @@ const QUICK: Settings = {
   detect: { ...DEFAULT_DETECT, rangeStarts: [1], cap: 10 },
   memory: { ...DEFAULT_MEMORY, runEvents: 200_000, sweepSeeds: 200 },
   viewer: { ...DEFAULT_VIEWER, timeMs: 10_000, rounds: 1 },
+  membership: { ...DEFAULT_MEMBERSHIP, seeds: [1], rounds: 1 },
 };
 
 const FULL: Settings = {
@@ -62,6 +66,7 @@ const FULL: Settings = {
   detect: DEFAULT_DETECT,
   memory: DEFAULT_MEMORY,
   viewer: DEFAULT_VIEWER,
+  membership: DEFAULT_MEMBERSHIP,
 };
 
 interface Args {
@@ -147,6 +152,8 @@ async function runGroup(name: GroupName, s: Settings): Promise<GroupResult> {
       return benchMemory(s.memory);
     case 'viewer':
       return benchViewer(s.viewer);
+    case 'membership':
+      return benchMembership(s.membership);
   }
 }
 
