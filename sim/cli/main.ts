@@ -64,6 +64,14 @@ import {
   writeRunTrace,
 } from './run-files.ts';
 import {
+  checkShardFlagsUse,
+  describePlan,
+  mergeCommand,
+  planSweep,
+  recordSweep,
+  type SweepPlan,
+} from './shards.ts';
+import {
   EXIT_OK,
   EXIT_USAGE,
   EXIT_VIOLATION,
@@ -96,6 +104,9 @@ interface CliOptions {
   history?: string;
   save?: string;
   maxInputMb?: string;
+  shard?: string;
+  shards?: string;
+  results?: string;
 }
 
 const DEFAULT_SEED = 42;
@@ -128,7 +139,13 @@ function program(): Command {
     )
     .option('--bug <name>', 'switch on a bug from the catalogue (repeatable; see --list-bugs)', collect, [])
     .option('--list-bugs', 'list the bug catalogue and exit')
-    .option('--stop-on-failure', 'with --seeds: stop at the first failing seed');
+    .option('--stop-on-failure', 'with --seeds: stop at the first failing seed')
+    .option('--shard <i/n>', 'with --seeds: run shard i (0 to n-1) of n, one block of the range')
+    .option('--shards <n>', 'with --seeds: n shards, this one JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs)')
+    .option(
+      '--results <dir>',
+      'with --seeds: write a results file (and shrunk failures) to dir, for raftsim merge',
+    );
   for (const option of configOptions()) cmd.addOption(option);
   return cmd
     .option('--trace <file>', 'write every event as JSON Lines to file (one run)')
@@ -233,6 +250,8 @@ interface SavedShrink {
   readonly result: ShrinkResult;
   /** Stopped by Ctrl-C / SIGTERM: the trace saved is the best found before. */
   readonly interrupted: StopSignal | null;
+  /** The trace file written. */
+  readonly trace: TraceFile;
 }
 
 /** The command line as typed, for a trace's metadata. */
@@ -287,7 +306,7 @@ async function shrinkAndSave(
     progress.done();
     own?.dispose();
   }
-  writeRunTrace(target, {
+  const trace = writeRunTrace(target, {
     schedule: result.schedule,
     bugs,
     outcome: result.outcome,
@@ -303,6 +322,7 @@ async function shrinkAndSave(
     seed,
     result,
     interrupted: signal.aborted ? (signal.reason as StopSignal) : null,
+    trace,
   };
 }
 
@@ -735,7 +755,7 @@ async function runReplay(
 }
 
 async function runMany(
-  range: { lo: number; hi: number },
+  plan: SweepPlan,
   settings: SweepSettings,
   o: CliOptions,
   c: ChalkInstance,
@@ -743,7 +763,8 @@ async function runMany(
 ) {
   const workers =
     o.workers === undefined ? availableParallelism() : parseIntInRange('--workers', o.workers, 1, 256);
-  const total = range.hi - range.lo + 1;
+  const range = plan.range;
+  const total = Math.max(0, range.hi - range.lo + 1);
   // Ctrl-C / SIGTERM: the workers stop, and what was found so far is reported (exit 130 / 143).
   const interrupt = catchInterrupts();
   const shrink: ShrinkSettings = { ...shrinkFlags, signal: interrupt.signal };
@@ -779,6 +800,7 @@ async function runMany(
     // The failures and their replay commands come out before shrinking, which may take minutes.
     if (!o.json) {
       const lines = formatSweep(sweep, settings, c);
+      if (plan.shard !== null) lines.splice(1, 0, `${c.cyan('shard'.padEnd(9))}${describePlan(plan)}`);
       if (interrupt.signal.aborted) lines.push(interruptedLine(interrupt.received(), c));
       process.stdout.write(`${lines.join('\n')}\n`);
     }
@@ -799,7 +821,7 @@ async function runMany(
           f.seed,
           property,
           shrink,
-          defaultFailureTarget(property, f.seed),
+          defaultFailureTarget(property, f.seed, plan.failuresDir ?? undefined),
         );
         saved.push(one);
         if (!o.json) {
@@ -812,6 +834,9 @@ async function runMany(
         }
       }
     }
+    const fired = seedsFired(sweep.outcomes, settings.bugs);
+    const results = recordSweep(plan, sweep, settings, fired, saved, interrupt.signal.aborted, replayCommand);
+    if (results !== null && !o.json) process.stdout.write(`${c.cyan('results'.padEnd(9))}${results}\n`);
     if (o.json) process.stdout.write(`${JSON.stringify(sweepJson(sweep, settings, saved, interrupt))}\n`);
     const signal = interrupt.received();
     if (signal !== null) return exitCodeOfSignal(signal);
@@ -927,6 +952,7 @@ function formatSweep(r: SweepReport, settings: SweepSettings, c: ChalkInstance):
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'merge') return mergeCommand(argv.slice(1));
   const cmd = program();
   try {
     cmd.parse(argv, { from: 'user' });
@@ -955,6 +981,7 @@ async function main(argv: string[]): Promise<number> {
     if (value !== undefined && o.seeds !== undefined)
       throw new UsageError(`${flag} records one run: use it with --seed or --replay`);
   }
+  checkShardFlagsUse(o, o.seeds !== undefined);
   if (o.maxInputMb !== undefined && o.replay === undefined)
     throw new UsageError('--max-input-mb limits the file --replay reads: use it with --replay');
   checkBugs(o.bug);
@@ -970,14 +997,15 @@ async function main(argv: string[]): Promise<number> {
   // Every output path is checked before anything runs: a bad one costs no simulation.
   const files = checkRunFiles(o);
   const shrink = shrinkSettings(o, files);
-  if (shrink.enabled && shrink.out === null) checkFailuresDirectory();
+  if (shrink.enabled && shrink.out === null)
+    checkFailuresDirectory(o.results === undefined ? undefined : `${o.results}/failures`);
   if (o.replay !== undefined) return runReplay(o.replay, o, c, shrink, files);
   if (o.seeds !== undefined) {
     if (o.format !== undefined)
       throw new UsageError('--format shows one run: use it with --seed or --replay');
-    const range = parseRange('--seeds', o.seeds, MAX_SEED, MAX_SWEEP_SEEDS);
+    const plan = planSweep(parseRange('--seeds', o.seeds, MAX_SEED, MAX_SWEEP_SEEDS), o);
     const mode = (o.profile ?? 'swarm') as ProfileMode;
-    return runMany(range, { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug }, o, c, shrink);
+    return runMany(plan, { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug }, o, c, shrink);
   }
   const { seed, settings } = seedRun(o, overrides);
   return runOne(seed, settings, o, c, shrink, files);
