@@ -70,6 +70,7 @@ import {
   planSweep,
   recordSweep,
   type SweepPlan,
+  subcommandOf,
 } from './shards.ts';
 import {
   EXIT_OK,
@@ -952,7 +953,8 @@ function formatSweep(r: SweepReport, settings: SweepSettings, c: ChalkInstance):
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'merge') return mergeCommand(argv.slice(1));
+  const sub = subcommandOf(argv);
+  if (sub?.name === 'merge') return mergeCommand(sub.args);
   const cmd = program();
   try {
     cmd.parse(argv, { from: 'user' });

@@ -196,6 +196,21 @@ export function describePlan(plan: SweepPlan): string {
 // ---------------------------------------------------------------------------------------------
 // raftsim merge
 
+/** Switches that may come before a subcommand's name (`raftsim --no-color merge DIR`). */
+const LEADING_SWITCHES = new Set(['--no-color', '--json', '--quiet']);
+
+/**
+ * `merge` or `fuzz` and the rest of the arguments when argv names a subcommand, else null. Only
+ * value-less switches may come before the name, so that `--seed merge` stays a bad seed.
+ */
+export function subcommandOf(argv: readonly string[]): { name: 'merge' | 'fuzz'; args: string[] } | null {
+  let i = 0;
+  while (i < argv.length && LEADING_SWITCHES.has(argv[i]!)) i++;
+  const name = argv[i];
+  if (name !== 'merge' && name !== 'fuzz') return null;
+  return { name, args: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+}
+
 /** Directory levels searched below a DIR given to merge (CI artifacts land one level down). */
 const MERGE_DEPTH = 3;
 const RESULTS_SUFFIX = '.results.json';
