@@ -955,6 +955,7 @@ function formatSweep(r: SweepReport, settings: SweepSettings, c: ChalkInstance):
 async function main(argv: string[]): Promise<number> {
   const sub = subcommandOf(argv);
   if (sub?.name === 'merge') return mergeCommand(sub.args);
+  if (sub?.name === 'fuzz') return (await import('./fuzz.ts')).fuzzCommand(sub.args, replayCommand);
   const cmd = program();
   try {
     cmd.parse(argv, { from: 'user' });

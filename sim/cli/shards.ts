@@ -257,18 +257,27 @@ function program(): Command {
     .configureOutput({ writeErr: () => {} });
 }
 
-/** `raftsim merge PATH…`: returns the exit code; throws UsageError for what cannot be merged. */
-export function mergeCommand(argv: string[]): number {
-  const cmd = program();
+/**
+ * Parses a subcommand's arguments; false when it printed its help (exit 0). Commander's errors
+ * become one UsageError line naming the subcommand.
+ */
+export function parseSubcommand(cmd: Command, argv: readonly string[], name: string): boolean {
   try {
     cmd.parse(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed') return EXIT_OK;
-      throw new UsageError(`merge: ${error.message.replace(/^error: /, '')}`);
+      if (error.code === 'commander.helpDisplayed') return false;
+      throw new UsageError(`${name}: ${error.message.replace(/^error: /, '')}`);
     }
     throw error;
   }
+  return true;
+}
+
+/** `raftsim merge PATH…`: returns the exit code; throws UsageError for what cannot be merged. */
+export function mergeCommand(argv: string[]): number {
+  const cmd = program();
+  if (!parseSubcommand(cmd, argv, 'merge')) return EXIT_OK;
   const o = cmd.opts<{ json?: boolean; color: boolean }>();
   const files = [...new Set(cmd.args.flatMap(resultsFilesOf))];
   const inputs: NamedResults[] = files.map((file) => ({

@@ -220,17 +220,21 @@ const resultsSchema = z.strictObject({
   failures: z.array(failureSchema),
 });
 
+/** The JSON value of a file's text, or a UsageError of one line naming the file. */
+export function parseJsonFile(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file}: not valid JSON: ${(error as Error).message}`);
+  }
+}
+
 /**
  * Parses a results file's text. Throws a UsageError of one line naming `file` and the field at
  * fault; an embedded shrunk trace is checked as a trace file.
  */
 export function parseResults(text: string, file: string): ResultsFile {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${file}: not valid JSON: ${(error as Error).message}`);
-  }
+  const raw = parseJsonFile(text, file);
   const top = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   if (top.format !== RESULTS_FORMAT)
     throw new UsageError(
@@ -314,7 +318,7 @@ export interface MergedResults {
 }
 
 /** JSON with object keys sorted, so that two equal values give one text whatever their key order. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     typeof v === 'object' && v !== null && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
@@ -326,11 +330,16 @@ function describeBuild(b: Build): string {
   return `raftsim ${b.version} (commit ${b.commit === 'unknown' ? 'unknown' : b.commit.slice(0, 12)})`;
 }
 
-function describeSettings(s: SweepSettings): string {
+export function describeSettings(s: SweepSettings): string {
   const overrides = Object.entries(s.overrides)
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(' ');
   return `profile ${s.mode}, bugs: ${s.bugs.length === 0 ? 'none' : [...s.bugs].sort().join(', ')}, overrides: ${overrides === '' ? 'none' : overrides}`;
+}
+
+/** Settings as one text: equal settings, whatever the order of keys and bugs, give one key. */
+export function settingsKey(s: SweepSettings): string {
+  return canonical({ ...s, bugs: [...s.bugs].sort() });
 }
 
 /**
@@ -343,7 +352,6 @@ export function mergeResults(
 ): MergedResults {
   if (inputs.length === 0) throw new UsageError('merge: no results files to merge');
   const first = inputs[0]!;
-  const settingsKey = (s: SweepSettings): string => canonical({ ...s, bugs: [...s.bugs].sort() });
   for (const x of inputs.slice(1)) {
     if (canonical(x.results.build) !== canonical(first.results.build))
       throw new UsageError(
