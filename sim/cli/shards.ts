@@ -303,6 +303,10 @@ export function mergedJson(m: MergedResults) {
   };
 }
 
+function seedsText(n: number): string {
+  return `${num(n)} seed${n === 1 ? '' : 's'}`;
+}
+
 function rangesText(ranges: readonly (readonly [number, number])[]): string {
   const shown = ranges.slice(0, 6).map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}..${hi}`));
   return `${shown.join(', ')}${ranges.length > 6 ? ', …' : ''}`;
@@ -312,25 +316,28 @@ export function formatMerged(m: MergedResults, c: ChalkInstance): string[] {
   const label = (s: string): string => c.cyan(s.padEnd(9));
   const s = m.settings;
   const lines = [
-    `${label('merged')}${m.files.length} file${m.files.length === 1 ? '' : 's'}: ${num(m.seeds)} seeds ` +
+    `${label('merged')}${m.files.length} file${m.files.length === 1 ? '' : 's'}: ${seedsText(m.seeds)} ` +
       `(${rangesText(m.seedsRun) || 'none'}; profile ${s.mode}${s.bugs.length > 0 ? `, bugs: ${s.bugs.join(', ')}` : ''})`,
     `${label('build')}raftsim ${m.build.version}, commit ${m.build.commit}`,
     `${label('ran')}${num(m.events)} events in ${seconds(m.wallMs)} of machine time`,
   ];
   for (const [name, n] of Object.entries(m.seedsFired))
-    lines.push(`${label('bug')}${name} fired in ${num(n)} of ${num(m.seeds)} seeds`);
-  if (m.missing.length > 0)
+    lines.push(`${label('bug')}${name} fired in ${num(n)} of ${seedsText(m.seeds)}`);
+  if (m.missing.length > 0) {
+    const one = m.missing.length === 1 && m.missing[0]![0] === m.missing[0]![1];
     lines.push(
-      `${label('missing')}${c.yellow.bold(`seeds ${rangesText(m.missing)} were asked for but are in no file`)}`,
+      `${label('missing')}${c.yellow.bold(`${one ? 'seed' : 'seeds'} ${rangesText(m.missing)} ${one ? 'was' : 'were'} asked for but ${one ? 'is' : 'are'} in no file`)}`,
     );
+  }
   if (m.interrupted)
     lines.push(`${label('stopped')}${c.yellow('a shard was interrupted: its results are partial')}`);
   if (m.failures.length === 0) {
-    lines.push(`${label('verdict')}${c.green.bold(`✓ all ${num(m.seeds)} seeds held every property`)}`);
+    const all = m.seeds === 1 ? `seed ${m.seedsRun[0]![0]}` : `all ${seedsText(m.seeds)}`;
+    lines.push(`${label('verdict')}${c.green.bold(`✓ ${all} held every property`)}`);
     return lines;
   }
   lines.push(
-    `${label('verdict')}${c.red.bold(`✗ ${num(m.failures.length)} of ${num(m.seeds)} seeds failed`)}`,
+    `${label('verdict')}${c.red.bold(`✗ ${num(m.failures.length)} of ${seedsText(m.seeds)} failed`)}`,
   );
   for (const first of m.firstByProperty) {
     const list = m.failures.filter((f) => f.property === first.property);
