@@ -1000,15 +1000,16 @@ async function main(argv: string[]): Promise<number> {
   // Every output path is checked before anything runs: a bad one costs no simulation.
   const files = checkRunFiles(o);
   const shrink = shrinkSettings(o, files);
-  if (shrink.enabled && shrink.out === null)
-    checkFailuresDirectory(o.results === undefined ? undefined : `${o.results}/failures`);
+  // With --results, failures go to DIR/failures/, checked with the results file (planSweep).
+  if (shrink.enabled && shrink.out === null && o.results === undefined) checkFailuresDirectory();
   if (o.replay !== undefined) return runReplay(o.replay, o, c, shrink, files);
   if (o.seeds !== undefined) {
     if (o.format !== undefined)
       throw new UsageError('--format shows one run: use it with --seed or --replay');
-    const plan = planSweep(parseRange('--seeds', o.seeds, MAX_SEED, MAX_SWEEP_SEEDS), o);
+    const range = parseRange('--seeds', o.seeds, MAX_SEED, MAX_SWEEP_SEEDS);
     const mode = (o.profile ?? 'swarm') as ProfileMode;
-    return runMany(plan, { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug }, o, c, shrink);
+    const settings = { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug };
+    return runMany(planSweep(range, o), settings, o, c, shrink);
   }
   const { seed, settings } = seedRun(o, overrides);
   return runOne(seed, settings, o, c, shrink, files);

@@ -3,7 +3,7 @@
 // file per shard) and `raftsim merge DIR…`. The partition, the file format and the merge itself
 // live in sim/explore/ (shard.ts, results.ts); this is flags, environment, files and output.
 
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Command, CommanderError } from 'commander';
@@ -32,6 +32,7 @@ import {
 import type { FailureKind, TraceFile } from '../model/trace-file.ts';
 import { num, seconds } from '../view/report.ts';
 import { exitCodeOfAll } from './exit-codes.ts';
+import { checkFailuresDirectory } from './run-files.ts';
 import { EXIT_OK, parseIntInRange, parseUint, UsageError } from './usage.ts';
 import { raftsimCommit, raftsimVersion } from './version.ts';
 
@@ -101,7 +102,10 @@ export interface SweepPlan {
   readonly failuresDir: string | null;
 }
 
-/** Checks the shard and --results flags of a sweep before it runs. */
+/**
+ * Checks the shard and --results flags of a sweep before it runs: the results file can be
+ * written (DIR is created when missing), and so can DIR/failures/, where shrunk failures go.
+ */
 export function planSweep(whole: SeedRange, o: ShardFlags): SweepPlan {
   const shard = resolveShard(o, process.env);
   const range = shard === null ? whole : shardRange(whole, shard);
@@ -110,34 +114,22 @@ export function planSweep(whole: SeedRange, o: ShardFlags): SweepPlan {
     shard === null
       ? `seeds-${whole.lo}-${whole.hi}.results.json`
       : `shard-${shard.index}-of-${shard.count}.results.json`;
+  if (o.results === '') throw new UsageError('--results: the directory name is empty');
   const results = checkOutputPath('--results', join(o.results, name), { createParent: true });
-  return { whole, range, shard, results, failuresDir: join(o.results, 'failures') };
+  const failuresDir = join(o.results, 'failures');
+  checkFailuresDirectory(failuresDir);
+  return { whole, range, shard, results, failuresDir };
 }
 
-/**
- * The shard flags need a sweep; --results DIR is created when missing (before the checks of
- * where shrunk failures go, DIR/failures).
- */
+/** The shard flags need a sweep. */
 export function checkShardFlagsUse(o: ShardFlags, sweeping: boolean): void {
-  if (sweeping) {
-    if (o.results !== undefined) makeResultsDirectory(o.results);
-    return;
-  }
+  if (sweeping) return;
   for (const [flag, value] of [
     ['--shard', o.shard],
     ['--shards', o.shards],
     ['--results', o.results],
   ] as const) {
     if (value !== undefined) throw new UsageError(`${flag} belongs to a sweep: use it with --seeds`);
-  }
-}
-
-function makeResultsDirectory(shown: string): void {
-  if (shown === '') throw new UsageError('--results: the directory name is empty');
-  try {
-    mkdirSync(userPath(shown), { recursive: true });
-  } catch (error) {
-    throw new UsageError(`--results: cannot create the directory '${shown}': ${errnoReason(error)}`);
   }
 }
 
