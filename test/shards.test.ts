@@ -8,9 +8,11 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveShard } from '../sim/cli/shards.ts';
-import { parseResults, type ResultsFile } from '../sim/explore/results.ts';
+import { failureSignature, parseResults, type ResultsFile } from '../sim/explore/results.ts';
 import { missingRanges, rangesOf, type SeedRange, shardRange } from '../sim/explore/shard.ts';
+import { defaultConfig } from '../sim/model/config.ts';
 import { UsageError } from '../sim/model/errors.ts';
+import type { Schedule } from '../sim/model/schedule.ts';
 import { simInProcess } from './support/cli-in-process.ts';
 
 const FC_SEED = 15;
@@ -101,6 +103,74 @@ describe('shardRange: a deterministic partition of the seed range', () => {
       [6, 8],
       [13, 20],
     ]);
+  });
+});
+
+describe('failureSignature: what makes two shrunk failures one finding', () => {
+  const schedule = (faults: Schedule['faults'], ops: Schedule['ops'], nodes = 3): Schedule => ({
+    version: 1,
+    seed: 7,
+    config: { ...defaultConfig(), nodes },
+    faults,
+    ops,
+  });
+  const put = (atMs: number, value: string): Schedule['ops'][number] => ({
+    client: 1,
+    atMs,
+    op: { type: 'put', key: 'k', value },
+  });
+
+  it('leaves out seeds, times, node ids and values', () => {
+    const a = schedule(
+      [
+        { atMs: 10, type: 'crash', node: 1 },
+        { atMs: 90, type: 'restart', node: 1 },
+      ],
+      [put(5, 'x')],
+    );
+    const b = {
+      ...schedule(
+        [
+          { atMs: 400, type: 'crash', node: 3 },
+          { atMs: 900, type: 'restart', node: 3 },
+        ],
+        [put(1, 'y')],
+      ),
+      seed: 99,
+    };
+    expect(failureSignature('leader-completeness', a, 'leader S1 lacks index 4')).toBe(
+      'leader-completeness · 3 nodes · faults: crash, restart · ops: put',
+    );
+    expect(failureSignature('leader-completeness', b, 'leader S2 lacks index 9')).toBe(
+      failureSignature('leader-completeness', a, 'leader S1 lacks index 4'),
+    );
+  });
+
+  it('tells apart another property, cluster size, fault or operation kind, and counts runs of one kind', () => {
+    const base = schedule([{ atMs: 10, type: 'pause', node: 1, durationMs: 5 }], [put(5, 'x'), put(6, 'y')]);
+    const sig = failureSignature('election-safety', base, null);
+    expect(sig).toBe('election-safety · 3 nodes · faults: pause · ops: put×2');
+    expect(failureSignature('log-matching', base, null)).not.toBe(sig);
+    expect(
+      failureSignature('election-safety', { ...base, config: { ...base.config, nodes: 5 } }, null),
+    ).not.toBe(sig);
+    expect(
+      failureSignature('election-safety', { ...base, faults: [{ atMs: 10, type: 'crash', node: 1 }] }, null),
+    ).not.toBe(sig);
+    expect(failureSignature('election-safety', { ...base, ops: [put(5, 'x')] }, null)).not.toBe(sig);
+  });
+
+  it('buckets an assertion by its message with the numbers blanked', () => {
+    const s = schedule([], []);
+    expect(failureSignature('assertion', s, 'S3: term 7 went back to 5')).toBe(
+      'assertion · S#: term # went back to # · 3 nodes · faults: none · ops: none',
+    );
+    expect(failureSignature('assertion', s, 'S1: term 9 went back to 2')).toBe(
+      failureSignature('assertion', s, 'S3: term 7 went back to 5'),
+    );
+    expect(failureSignature('assertion', s, 'commitIndex 4 beyond lastIndex 3')).not.toBe(
+      failureSignature('assertion', s, 'S3: term 7 went back to 5'),
+    );
   });
 });
 

@@ -32,12 +32,12 @@ import { catchInterrupts, exitCodeOfSignal } from '../explore/signals.ts';
 import { readInputFile } from '../model/input-file.ts';
 import { checkOutputPath, type OutputTarget, userPath, writeOutputFile } from '../model/output-file.ts';
 import { type FailureKind, makeTraceFile, serializeTraceFile } from '../model/trace-file.ts';
-import { num, seconds } from '../view/report.ts';
+import { num, seconds, truncateText } from '../view/report.ts';
 import { applyBugRequirements } from './bug-options.ts';
 import { EXIT_FINDING, EXIT_NOT_JUDGED } from './exit-codes.ts';
 import { configOptions, flagsOf, overridesFrom } from './flags.ts';
 import { stderrSink } from './progress.ts';
-import { currentBuild, parseSubcommand } from './shards.ts';
+import { currentBuild, parseSubcommand, SIGNATURE_SHOWN_CHARS } from './shards.ts';
 import { EXIT_OK, parseIntInRange, parseUint, UsageError } from './usage.ts';
 import { raftsimVersion } from './version.ts';
 
@@ -281,7 +281,9 @@ export async function fuzzCommand(
           checkOutputPath('saving the failure', join(plan.dir, entry.file), { createParent: true }),
           serializeTraceFile(shrunk.trace),
         );
-        say(`found    ${entry.property} (${entry.id}) in seed ${entry.firstSeed}: ${entry.signature}\n`);
+        say(
+          `found    ${entry.property} (${entry.id}) in seed ${entry.firstSeed}: ${truncateText(entry.signature, SIGNATURE_SHOWN_CHARS)}\n`,
+        );
       },
       onChunk: (s, seeds) => {
         saveState();
@@ -415,7 +417,7 @@ function formatFuzz(
 
 function corpusLines(e: CorpusEntry, dir: string, c: ChalkInstance): string[] {
   return [
-    `  ${c.bold(e.property)} ${e.id}: ${e.signature}`,
+    `  ${c.bold(e.property)} ${e.id}: ${truncateText(e.signature, SIGNATURE_SHOWN_CHARS)}`,
     `    ${num(e.seeds)} seed${e.seeds === 1 ? '' : 's'}, first ${e.firstSeed}; replay  npm run sim -- --replay ${join(dir, e.file)}`,
   ];
 }

@@ -838,7 +838,15 @@ async function runMany(
     const fired = seedsFired(sweep.outcomes, settings.bugs);
     const results = recordSweep(plan, sweep, settings, fired, saved, interrupt.signal.aborted, replayCommand);
     if (results !== null && !o.json) process.stdout.write(`${c.cyan('results'.padEnd(9))}${results}\n`);
-    if (o.json) process.stdout.write(`${JSON.stringify(sweepJson(sweep, settings, saved, interrupt))}\n`);
+    if (o.json) {
+      const where = {
+        ...(plan.shard === null ? {} : { shard: plan.shard }),
+        ...(results === null ? {} : { results }),
+      };
+      process.stdout.write(
+        `${JSON.stringify({ ...sweepJson(sweep, settings, saved, interrupt), ...where })}\n`,
+      );
+    }
     const signal = interrupt.received();
     if (signal !== null) return exitCodeOfSignal(signal);
     return exitCodeOfAll(result.outcomes.map((x) => x.kind));

@@ -30,7 +30,7 @@ import {
   writeOutputFile,
 } from '../model/output-file.ts';
 import type { FailureKind, TraceFile } from '../model/trace-file.ts';
-import { num, seconds } from '../view/report.ts';
+import { num, seconds, truncateText } from '../view/report.ts';
 import { exitCodeOfAll } from './exit-codes.ts';
 import { checkFailuresDirectory } from './run-files.ts';
 import { EXIT_OK, parseIntInRange, parseUint, UsageError } from './usage.ts';
@@ -295,6 +295,17 @@ export function mergedJson(m: MergedResults) {
   };
 }
 
+/**
+ * A signature shown in a summary: one that shrinking did not finish can list hundreds of
+ * operations; the whole of it is in --json and in the trace.
+ */
+export const SIGNATURE_SHOWN_CHARS = 160;
+
+function seedsList(seeds: readonly number[]): string {
+  const shown = seeds.slice(0, 8).join(', ');
+  return `seed${seeds.length === 1 ? '' : 's'} ${shown}${seeds.length > 8 ? `, … (${num(seeds.length)} in all)` : ''}`;
+}
+
 function seedsText(n: number): string {
   return `${num(n)} seed${n === 1 ? '' : 's'}`;
 }
@@ -346,7 +357,7 @@ export function formatMerged(m: MergedResults, c: ChalkInstance): string[] {
   );
   for (const d of m.distinct) {
     lines.push(
-      `  ${c.bold(d.id)}  ${d.signature}  (seed${d.seeds.length === 1 ? '' : 's'} ${d.seeds.join(', ')})`,
+      `  ${c.bold(d.id)}  ${truncateText(d.signature, SIGNATURE_SHOWN_CHARS)}  (${seedsList(d.seeds)})`,
       `    replay  npm run sim -- --replay ${d.file}`,
     );
   }

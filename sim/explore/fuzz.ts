@@ -142,7 +142,7 @@ export interface FuzzOptions {
 }
 
 /** Wall time one chunk of seeds aims at: long enough to amortise starting workers, short enough to save often. */
-const CHUNK_TARGET_MS = 10_000;
+const CHUNK_TARGET_MS = 30_000;
 const CHUNK_SEEDS_MAX = 20_000;
 
 /** The outcomes of seeds lo, lo+1, ... up to the first one missing. */
