@@ -124,6 +124,11 @@ describe('examples/k8s: an Indexed Job that shards a sweep, and the Job that mer
     expect(job.spec.completions).toBe(count);
     expect(job.spec.parallelism).toBe(count);
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
+    // A shard that failed fails the same way again: that ends the Job instead of a retry.
+    expect(job.spec.podFailurePolicy.rules[0]).toEqual({
+      action: 'FailJob',
+      onExitCodes: { containerName: container.name, operator: 'In', values: [1] },
+    });
   });
 
   it('runs a raftsim sweep into the shared volume; the merge Job reads that volume', () => {
