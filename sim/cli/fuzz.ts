@@ -28,7 +28,7 @@ import { canonical, describeSettings, settingsKey, shrunkFailure } from '../expl
 import type { SeedOutcome, SweepSettings } from '../explore/seed-job.ts';
 import { DEFAULT_SHRINK_BUDGET, parseShrinkBudget, type ShrinkBudget } from '../explore/shrink.ts';
 import { shrinkInWorker } from '../explore/shrink-thread.ts';
-import { catchInterrupts, exitCodeOfSignal } from '../explore/signals.ts';
+import { catchInterrupts, exitCodeOfSignal, type StopSignal } from '../explore/signals.ts';
 import { readInputFile } from '../model/input-file.ts';
 import { checkOutputPath, type OutputTarget, userPath, writeOutputFile } from '../model/output-file.ts';
 import { type FailureKind, makeTraceFile, serializeTraceFile } from '../model/trace-file.ts';
@@ -249,17 +249,52 @@ export async function fuzzCommand(
   const noColor = o.color === false || (process.env.NO_COLOR ?? '') !== '';
   const c = new Chalk(noColor ? { level: 0 } : {});
   const { state } = plan;
-  const quiet = o.quiet === true;
   const say = (text: string): void => {
-    if (!quiet) stderrSink(quiet).write(text);
+    if (o.quiet !== true) stderrSink(false).write(text);
   };
-  const command = ['raftsim fuzz', ...argv].join(' ');
+  const session = await runSession(plan, say, ['raftsim fuzz', ...argv].join(' '), replayCommand);
+  const canary = state.canary === null ? null : canaryStatus(state.canary);
+  if (o.json) {
+    const { seeds, wallMs, stopped } = session;
+    process.stdout.write(
+      `${JSON.stringify({
+        ...state,
+        dir: plan.dir,
+        resumed: plan.resumed,
+        session: { seeds, wallMs: Math.round(wallMs), stopped },
+        canaryStatus: canary,
+        resume: resumeCommand(argv),
+      })}\n`,
+    );
+  } else {
+    process.stdout.write(`${formatFuzz(state, plan, session, argv, c).join('\n')}\n`);
+  }
+  if (session.signal !== null) return exitCodeOfSignal(session.signal);
+  if (state.corpus.length > 0) return EXIT_FINDING;
+  if (state.notJudged > 0 || canary === 'lost' || canary === 'never-found') return EXIT_NOT_JUDGED;
+  return EXIT_OK;
+}
 
+interface Session {
+  readonly seeds: number;
+  readonly wallMs: number;
+  /** Why it ended: 'budget' (--for), 'max-seeds', or the signal. */
+  readonly stopped: string;
+  readonly signal: StopSignal | null;
+}
+
+/** One session on plan.state, saving it after every chunk and at the end. */
+async function runSession(
+  plan: FuzzPlan,
+  say: (text: string) => void,
+  command: string,
+  replayCommand: (seed: number, settings: SweepSettings) => string,
+): Promise<Session> {
+  const { state } = plan;
   // The session ends at the budget or at Ctrl-C / SIGTERM; only the signal also stops a shrink.
   const interrupt = catchInterrupts();
   const budget = new AbortController();
   const timer = plan.forMs === null ? null : setTimeout(() => budget.abort('budget'), plan.forMs);
-  const signal = AbortSignal.any([interrupt.signal, budget.signal]);
   const startMs = performance.now();
   const saveState = (): void => writeOutputFile(plan.stateTarget, serializeFuzzState(state));
   saveState();
@@ -267,13 +302,13 @@ export async function fuzzCommand(
     `fuzz     ${plan.resumed ? `resuming ${plan.dir} at seed ${state.nextSeed}` : `starting ${plan.dir} at seed ${state.startSeed}`}` +
       `${plan.forMs === null ? '' : ` for ${seconds(plan.forMs)}`}${plan.maxSeeds === null ? '' : `, at most ${num(plan.maxSeeds)} seeds`}\n`,
   );
-  let session: { seeds: number };
+  let seeds: number;
   try {
-    session = await fuzzSession(state, {
+    ({ seeds } = await fuzzSession(state, {
       workers: plan.workers,
       maxSeeds: plan.maxSeeds,
       maxSeed: MAX_SEED,
-      signal,
+      signal: AbortSignal.any([interrupt.signal, budget.signal]),
       clockMs: () => performance.now(),
       shrink: (outcome) => shrinkFailure(outcome, state, plan, interrupt.signal, command),
       onNewFailure: (entry, shrunk) => {
@@ -285,10 +320,10 @@ export async function fuzzCommand(
           `found    ${entry.property} (${entry.id}) in seed ${entry.firstSeed}: ${truncateText(entry.signature, SIGNATURE_SHOWN_CHARS)}\n`,
         );
       },
-      onChunk: (s, seeds) => {
+      onChunk: (s, done) => {
         saveState();
         say(
-          `fuzz     ${num(seeds)} seeds this session, ${num(s.nextSeed - s.startSeed)} in all, ` +
+          `fuzz     ${num(done)} seeds this session, ${num(s.nextSeed - s.startSeed)} in all, ` +
             `${s.corpus.length} distinct failure${s.corpus.length === 1 ? '' : 's'}` +
             `${s.canary === null ? '' : `, canary found ${s.canary.found}/${s.canary.runs}`}` +
             `, ${seconds(performance.now() - startMs)} elapsed\n`,
@@ -296,36 +331,15 @@ export async function fuzzCommand(
       },
       onCanary: (status, canary) => say(`canary   ${canaryLine(status, canary)}\n`),
       replay: (seed) => replayCommand(seed, state.settings),
-    });
+    }));
   } finally {
     if (timer !== null) clearTimeout(timer);
     interrupt.dispose();
   }
   saveState();
-  const sessionMs = performance.now() - startMs;
-  const stopped = interrupt.received() ?? (budget.signal.aborted ? 'budget' : 'max-seeds');
-  const canary = state.canary === null ? null : canaryStatus(state.canary);
-  if (o.json) {
-    process.stdout.write(
-      `${JSON.stringify({
-        ...state,
-        dir: plan.dir,
-        resumed: plan.resumed,
-        session: { seeds: session.seeds, wallMs: Math.round(sessionMs), stopped },
-        canaryStatus: canary,
-        resume: resumeCommand(argv),
-      })}\n`,
-    );
-  } else {
-    process.stdout.write(
-      `${formatFuzz(state, plan, session.seeds, sessionMs, stopped, argv, c).join('\n')}\n`,
-    );
-  }
-  const received = interrupt.received();
-  if (received !== null) return exitCodeOfSignal(received);
-  if (state.corpus.length > 0) return EXIT_FINDING;
-  if (state.notJudged > 0 || canary === 'lost' || canary === 'never-found') return EXIT_NOT_JUDGED;
-  return EXIT_OK;
+  const signal = interrupt.received();
+  const stopped = signal ?? (budget.signal.aborted ? 'budget' : 'max-seeds');
+  return { seeds, wallMs: performance.now() - startMs, stopped, signal };
 }
 
 /** Shrinks a fresh failure on a worker thread; null when Ctrl-C cut the shrink. */
@@ -379,12 +393,11 @@ function resumeCommand(argv: readonly string[]): string {
 function formatFuzz(
   s: FuzzState,
   plan: FuzzPlan,
-  sessionSeeds: number,
-  sessionMs: number,
-  stopped: string,
+  session: Session,
   argv: readonly string[],
   c: ChalkInstance,
 ): string[] {
+  const { seeds: sessionSeeds, wallMs: sessionMs, stopped } = session;
   const label = (x: string): string => c.cyan(x.padEnd(9));
   const total = s.nextSeed - s.startSeed;
   const lines = [

@@ -342,15 +342,8 @@ export function settingsKey(s: SweepSettings): string {
   return canonical({ ...s, bugs: [...s.bugs].sort() });
 }
 
-/**
- * Merges results files into one summary. Throws a UsageError of one line when they cannot be
- * merged: none given, different builds or settings, or one seed in two files.
- */
-export function mergeResults(
-  inputs: readonly NamedResults[],
-  dirOf: (file: string) => string,
-): MergedResults {
-  if (inputs.length === 0) throw new UsageError('merge: no results files to merge');
+/** Refuses results of two builds or two settings: their seeds may behave differently. */
+function checkSameRun(inputs: readonly NamedResults[]): void {
   const first = inputs[0]!;
   for (const x of inputs.slice(1)) {
     if (canonical(x.results.build) !== canonical(first.results.build))
@@ -364,7 +357,13 @@ export function mergeResults(
           `${describeSettings(first.results.settings)}; results of different configs cannot be merged`,
       );
   }
-  // No seed twice: two files running one seed are a mistake (the same shard twice, overlapping ranges).
+}
+
+/**
+ * The seeds the files ran, as sorted disjoint ranges. Refuses a seed in two files: the same shard
+ * merged twice, or overlapping ranges.
+ */
+function seedsRunOf(inputs: readonly NamedResults[]): [number, number][] {
   const owners: { lo: number; hi: number; file: string }[] = [];
   for (const x of inputs) for (const [lo, hi] of x.results.seedsRun) owners.push({ lo, hi, file: x.file });
   owners.sort((a, b) => a.lo - b.lo);
@@ -376,34 +375,38 @@ export function mergeResults(
         `merge: seed ${b.lo} was run by both ${a.file} and ${b.file}; each seed must come from one file`,
       );
   }
-  const seedsRun: [number, number][] = [];
-  for (const o of owners) {
-    const last = seedsRun[seedsRun.length - 1];
-    if (last !== undefined && o.lo === last[1] + 1) last[1] = o.hi;
-    else seedsRun.push([o.lo, o.hi]);
-  }
-  const requested: [number, number][] = [];
-  for (const [lo, hi] of inputs
-    .map((x) => [x.results.range.lo, x.results.range.hi] as const)
-    .sort((a, b) => a[0] - b[0])) {
-    const last = requested[requested.length - 1];
-    if (last !== undefined && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
-    else requested.push([lo, hi]);
-  }
+  return joinRanges(owners.map((o) => [o.lo, o.hi]));
+}
 
+/** Sorted ranges joined where they touch or overlap. */
+function joinRanges(ranges: readonly (readonly [number, number])[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [lo, hi] of [...ranges].sort((a, b) => a[0] - b[0])) {
+    const last = out[out.length - 1];
+    if (last !== undefined && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out;
+}
+
+/**
+ * Every failure in seed order, each shrunk one filed under its distinct failure (property and
+ * signature), and the first failing seed of each property.
+ */
+function groupFailures(
+  inputs: readonly NamedResults[],
+  dirOf: (file: string) => string,
+): Pick<MergedResults, 'failures' | 'distinct' | 'firstByProperty'> {
   const all = inputs
     .flatMap((x) => x.results.failures.map((f) => ({ f, dir: dirOf(x.file) })))
     .sort((a, b) => a.f.seed - b.f.seed);
   const distinct = new Map<string, DistinctFailure>();
   const failures: MergedFailure[] = [];
-  const firstByProperty = new Map<
-    FailureKind,
-    { property: FailureKind; seed: number; shrunk: string | null }
-  >();
+  const firstByProperty = new Map<FailureKind, MergedResults['firstByProperty'][number]>();
   for (const { f, dir } of all) {
-    let key: string | null = null;
+    let shrunk: string | null = null;
     if (f.shrunk !== null) {
-      key = `${f.property}\u0000${f.shrunk.signature}`;
+      const key = `${f.property}\u0000${f.shrunk.signature}`;
       const known = distinct.get(key);
       if (known === undefined) {
         distinct.set(key, {
@@ -417,14 +420,28 @@ export function mergeResults(
       } else {
         known.seeds.push(f.seed);
       }
+      shrunk = distinct.get(key)!.id;
     }
-    const shrunk = key === null ? null : distinct.get(key)!.id;
     const { shrunk: _dropped, ...rest } = f;
     failures.push({ ...rest, shrunk });
     if (!firstByProperty.has(f.property))
       firstByProperty.set(f.property, { property: f.property, seed: f.seed, shrunk });
   }
+  return { failures, distinct: [...distinct.values()], firstByProperty: [...firstByProperty.values()] };
+}
 
+/**
+ * Merges results files into one summary. Throws a UsageError of one line when they cannot be
+ * merged: none given, different builds or settings, or one seed in two files.
+ */
+export function mergeResults(
+  inputs: readonly NamedResults[],
+  dirOf: (file: string) => string,
+): MergedResults {
+  if (inputs.length === 0) throw new UsageError('merge: no results files to merge');
+  checkSameRun(inputs);
+  const seedsRun = seedsRunOf(inputs);
+  const requested = joinRanges(inputs.map((x) => [x.results.range.lo, x.results.range.hi]));
   const seedsFired: Record<string, number> = {};
   for (const x of inputs)
     for (const [name, n] of Object.entries(x.results.seedsFired))
@@ -432,8 +449,8 @@ export function mergeResults(
   const sum = (pick: (r: ResultsFile) => number): number => inputs.reduce((s, x) => s + pick(x.results), 0);
   return {
     files: inputs.map((x) => x.file),
-    build: first.results.build,
-    settings: first.results.settings,
+    build: inputs[0]!.results.build,
+    settings: inputs[0]!.results.settings,
     requested,
     seedsRun,
     missing: missingRanges(requested, seedsRun),
@@ -443,8 +460,6 @@ export function mergeResults(
     wallMs: sum((r) => r.wallMs),
     interrupted: inputs.some((x) => x.results.interrupted),
     seedsFired,
-    failures,
-    distinct: [...distinct.values()],
-    firstByProperty: [...firstByProperty.values()],
+    ...groupFailures(inputs, dirOf),
   };
 }
