@@ -135,8 +135,16 @@ interface FuzzPlan {
   readonly shrinkBudget: ShrinkBudget;
 }
 
-function withNeeds(bugs: readonly string[], overrides: ConfigOverrides, mode: ProfileMode): ConfigOverrides {
-  return applyBugRequirements(bugs, overrides, mode).overrides;
+/** The options the bugs need, switched on with a notice on stderr, as for a sweep (bug-options.ts). */
+function withNeeds(
+  bugs: readonly string[],
+  overrides: ConfigOverrides,
+  mode: ProfileMode,
+  quiet: boolean,
+): ConfigOverrides {
+  const applied = applyBugRequirements(bugs, overrides, mode);
+  if (!quiet) for (const n of applied.notices) process.stderr.write(`raftsim: note: ${n}\n`);
+  return applied.overrides;
 }
 
 /** Everything the flags and the fuzz directory say, checked before any seed runs. */
@@ -170,7 +178,11 @@ function planFuzz(o: FuzzFlags, overrides: ConfigOverrides): FuzzPlan {
   if (o.canaryEvery !== undefined && o.canary === undefined)
     throw new UsageError('--canary-every needs --canary BUG');
   const mode = (o.profile ?? 'swarm') as ProfileMode;
-  const settings: SweepSettings = { mode, overrides: withNeeds(o.bug, overrides, mode), bugs: o.bug };
+  const settings: SweepSettings = {
+    mode,
+    overrides: withNeeds(o.bug, overrides, mode, o.quiet === true),
+    bugs: o.bug,
+  };
   // Flags must be able to say the settings: the corpus's replay commands are built from them.
   flagsOf(settings.overrides);
   const canary =
@@ -185,7 +197,7 @@ function planFuzz(o: FuzzFlags, overrides: ConfigOverrides): FuzzPlan {
               : parseIntInRange('--canary-every', o.canaryEvery, 2, 1000),
           settings: {
             mode,
-            overrides: withNeeds([...o.bug, o.canary], overrides, mode),
+            overrides: withNeeds([...o.bug, o.canary], overrides, mode, o.quiet === true),
             bugs: [...o.bug, o.canary],
           },
         };
