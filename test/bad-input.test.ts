@@ -199,6 +199,22 @@ const flagCases: [string, string[], string][] = [
     ['--nodes', '64', '--partitions', '1000', '--time', '600s', '--clients', '0'],
     'faults',
   ],
+  ['--shard 4/4', ['--seeds', '1..8', '--shard', '4/4', '--results', 'new'], '--shard'],
+  ['--shard 1-4', ['--seeds', '1..8', '--shard', '1-4', '--results', 'new'], '--shard'],
+  [
+    '--shards without JOB_COMPLETION_INDEX',
+    ['--seeds', '1..8', '--shards', '4', '--results', 'new'],
+    '--shards',
+  ],
+  ['--results with --seed', ['--seed', '1', '--results', 'new'], '--results'],
+  ['--results naming a file', ['--seeds', '1..2', '--results', 'file'], '--results'],
+  ['--results empty', ['--seeds', '1..2', '--results', ''], '--results'],
+  ['merge without results', ['merge'], 'merge'],
+  ['merge of a missing directory', ['merge', 'nowhere'], 'nowhere'],
+  ['merge of a trace file', ['merge', figure8], 'format'],
+  ['fuzz without a budget', ['fuzz', '--results', 'new'], 'budget'],
+  ['fuzz --for 8', ['fuzz', '--for', '8', '--results', 'new'], '--for'],
+  ['fuzz --canary nope', ['fuzz', '--for', '1m', '--results', 'new', '--canary', 'nope'], '--canary'],
 ];
 for (const [name, args, says] of flagCases) sim(name, args, says);
 

@@ -65,4 +65,42 @@ describe('the raftsim bin', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^saved +shrunk\.json/m);
   });
+  it('merges shard results and fuzzes (a module loaded on demand) from the compiled build', () => {
+    for (const shard of ['0/2', '1/2']) {
+      const r = run(
+        '--seeds',
+        '1..4',
+        '--shard',
+        shard,
+        '--workers',
+        '1',
+        '--profile',
+        'fixed',
+        '--time',
+        '2s',
+        '--results',
+        'res',
+      );
+      expect(r.status, r.stderr).toBe(0);
+    }
+    const merged = run('merge', 'res');
+    expect(merged.status, merged.stderr).toBe(0);
+    expect(merged.stdout).toMatch(/^verdict +✓ all 4 seeds held every property$/m);
+    // Outside a git checkout, the commit is unknown unless RAFTSIM_COMMIT names it.
+    expect(merged.stdout).toMatch(/^build +raftsim \S+, commit unknown$/m);
+    const fuzz = run(
+      'fuzz',
+      '--max-seeds',
+      '2',
+      '--start',
+      '1',
+      '--workers',
+      '1',
+      '--quiet',
+      '--results',
+      'fz',
+    );
+    expect(fuzz.status, fuzz.stderr).toBe(0);
+    expect(fuzz.stdout).toMatch(/^verdict +✓ no failure in 2 fresh seeds$/m);
+  });
 });

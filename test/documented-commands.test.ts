@@ -77,6 +77,21 @@ const EXPECTED: Readonly<Record<string, Expect>> = {
   'npm run lincheck -- history.edn': { code: 0, line: /linearizable/ },
   'npx raftsim --version': { code: 0, line: /^\d+\.\d+\.\d+$/m },
   'npx raftsim lincheck history.edn': { code: 0, line: /^linearizable: history\.edn/m },
+  'npx raftsim --seeds 1..10000 --shard 0/4 --results results': {
+    code: 0,
+    line: /^results +results\/shard-0-of-4\.results\.json$/m,
+    instead: 'npx raftsim --seeds 1..12 --shard 0/4 --results results --workers 1',
+  },
+  'npx raftsim merge results': {
+    code: 0,
+    line: /^missing +seeds 4\.\.12 were asked for but are in no file$/m,
+  },
+  'npx raftsim fuzz --for 8h --results fuzz --canary vote-no-log-check': {
+    code: 0,
+    line: /^canary +vote-no-log-check found in \d+ of 2 canary runs/m,
+    instead:
+      'npx raftsim fuzz --max-seeds 10 --start 1 --workers 1 --results fuzz --canary vote-no-log-check --canary-every 5',
+  },
 };
 
 /** `npm run sim|lincheck` and `npx raftsim` commands of README.md, in order, without their comments. */

@@ -5,6 +5,8 @@
 //
 //   raftsim [options]            the simulator (sim/cli/main.ts; `npm run sim -- [options]`)
 //   raftsim lincheck FILE ...    the linearizability checker (sim/cli/lincheck.ts)
+//   raftsim merge DIR ...        results files of a sharded sweep, merged (sim/cli/shards.ts)
+//   raftsim fuzz --for 8h ...    continuous fuzzing (sim/cli/fuzz.ts); both go through main.ts
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {

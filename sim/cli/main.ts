@@ -64,6 +64,15 @@ import {
   writeRunTrace,
 } from './run-files.ts';
 import {
+  checkShardFlagsUse,
+  describePlan,
+  mergeCommand,
+  planSweep,
+  recordSweep,
+  type SweepPlan,
+  subcommandOf,
+} from './shards.ts';
+import {
   EXIT_OK,
   EXIT_USAGE,
   EXIT_VIOLATION,
@@ -107,6 +116,9 @@ interface CliOptions {
   history?: string;
   save?: string;
   maxInputMb?: string;
+  shard?: string;
+  shards?: string;
+  results?: string;
 }
 
 const DEFAULT_SEED = 42;
@@ -139,7 +151,13 @@ function program(): Command {
     )
     .option('--bug <name>', 'switch on a bug from the catalogue (repeatable; see --list-bugs)', collect, [])
     .option('--list-bugs', 'list the bug catalogue and exit')
-    .option('--stop-on-failure', 'with --seeds: stop at the first failing seed');
+    .option('--stop-on-failure', 'with --seeds: stop at the first failing seed')
+    .option('--shard <i/n>', 'with --seeds: run shard i (0 to n-1) of n, one block of the range')
+    .option('--shards <n>', 'with --seeds: n shards, this one JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs)')
+    .option(
+      '--results <dir>',
+      'with --seeds: write a results file (and shrunk failures) to dir, for raftsim merge',
+    );
   for (const option of configOptions()) cmd.addOption(option);
   return cmd
     .option('--trace <file>', 'write every event as JSON Lines to file (one run)')
@@ -253,6 +271,8 @@ interface SavedShrink {
   readonly result: ShrinkResult;
   /** Stopped by Ctrl-C / SIGTERM: the trace saved is the best found before. */
   readonly interrupted: StopSignal | null;
+  /** The trace file written. */
+  readonly trace: TraceFile;
 }
 
 /** The command line as typed, for a trace's metadata. */
@@ -307,7 +327,7 @@ async function shrinkAndSave(
     progress.done();
     own?.dispose();
   }
-  writeRunTrace(target, {
+  const trace = writeRunTrace(target, {
     schedule: result.schedule,
     bugs,
     outcome: result.outcome,
@@ -323,6 +343,7 @@ async function shrinkAndSave(
     seed,
     result,
     interrupted: signal.aborted ? (signal.reason as StopSignal) : null,
+    trace,
   };
 }
 
@@ -774,7 +795,7 @@ async function runReplay(
 }
 
 async function runMany(
-  range: { lo: number; hi: number },
+  plan: SweepPlan,
   settings: SweepSettings,
   o: CliOptions,
   c: ChalkInstance,
@@ -782,7 +803,8 @@ async function runMany(
 ) {
   const workers =
     o.workers === undefined ? availableParallelism() : parseIntInRange('--workers', o.workers, 1, 256);
-  const total = range.hi - range.lo + 1;
+  const range = plan.range;
+  const total = Math.max(0, range.hi - range.lo + 1);
   // Ctrl-C / SIGTERM: the workers stop, and what was found so far is reported (exit 130 / 143).
   const interrupt = catchInterrupts();
   const shrink: ShrinkSettings = { ...shrinkFlags, signal: interrupt.signal };
@@ -818,6 +840,7 @@ async function runMany(
     // The failures and their replay commands come out before shrinking, which may take minutes.
     if (!o.json) {
       const lines = formatSweep(sweep, settings, c);
+      if (plan.shard !== null) lines.splice(1, 0, `${c.cyan('shard'.padEnd(9))}${describePlan(plan)}`);
       if (interrupt.signal.aborted) lines.push(interruptedLine(interrupt.received(), c));
       process.stdout.write(`${lines.join('\n')}\n`);
     }
@@ -838,7 +861,7 @@ async function runMany(
           f.seed,
           property,
           shrink,
-          defaultFailureTarget(property, f.seed),
+          defaultFailureTarget(property, f.seed, plan.failuresDir ?? undefined),
         );
         saved.push(one);
         if (!o.json) {
@@ -851,7 +874,18 @@ async function runMany(
         }
       }
     }
-    if (o.json) process.stdout.write(`${JSON.stringify(sweepJson(sweep, settings, saved, interrupt))}\n`);
+    const fired = seedsFired(sweep.outcomes, settings.bugs);
+    const results = recordSweep(plan, sweep, settings, fired, saved, interrupt.signal.aborted, replayCommand);
+    if (results !== null && !o.json) process.stdout.write(`${c.cyan('results'.padEnd(9))}${results}\n`);
+    if (o.json) {
+      const where = {
+        ...(plan.shard === null ? {} : { shard: plan.shard }),
+        ...(results === null ? {} : { results }),
+      };
+      process.stdout.write(
+        `${JSON.stringify({ ...sweepJson(sweep, settings, saved, interrupt), ...where })}\n`,
+      );
+    }
     const signal = interrupt.received();
     if (signal !== null) return exitCodeOfSignal(signal);
     return exitCodeOfAll(result.outcomes.map((x) => x.kind));
@@ -966,9 +1000,10 @@ function formatSweep(r: SweepReport, settings: SweepSettings, c: ChalkInstance):
 }
 
 async function main(argv: string[]): Promise<number> {
-  // `raftsim view FILE`: a command of its own, after any flags that mean the same to both.
-  const lead = argv.findIndex((a) => a !== '--no-color' && a !== '--quiet');
-  if (argv[lead] === 'view') return runViewCommand([...argv.slice(0, lead), ...argv.slice(lead + 1)]);
+  const sub = subcommandOf(argv);
+  if (sub?.name === 'view') return runViewCommand(sub.args);
+  if (sub?.name === 'merge') return mergeCommand(sub.args);
+  if (sub?.name === 'fuzz') return (await import('./fuzz.ts')).fuzzCommand(sub.args, replayCommand);
   const cmd = program();
   try {
     cmd.parse(argv, { from: 'user' });
@@ -997,6 +1032,7 @@ async function main(argv: string[]): Promise<number> {
     if (value !== undefined && o.seeds !== undefined)
       throw new UsageError(`${flag} records one run: use it with --seed or --replay`);
   }
+  checkShardFlagsUse(o, o.seeds !== undefined);
   if (o.maxInputMb !== undefined && o.replay === undefined)
     throw new UsageError('--max-input-mb limits the file --replay reads: use it with --replay');
   checkBugs(o.bug);
@@ -1024,14 +1060,16 @@ async function main(argv: string[]): Promise<number> {
   // Every output path is checked before anything runs: a bad one costs no simulation.
   const files = checkRunFiles({ ...o, view: htmlViewPath(o) });
   const shrink = shrinkSettings(o, files);
-  if (shrink.enabled && shrink.out === null) checkFailuresDirectory();
+  // With --results, failures go to DIR/failures/, checked with the results file (planSweep).
+  if (shrink.enabled && shrink.out === null && o.results === undefined) checkFailuresDirectory();
   if (o.replay !== undefined) return runReplay(o.replay, o, c, shrink, files);
   if (o.seeds !== undefined) {
     if (o.format !== undefined)
       throw new UsageError('--format shows one run: use it with --seed or --replay');
     const range = parseRange('--seeds', o.seeds, MAX_SEED, MAX_SWEEP_SEEDS);
     const mode = (o.profile ?? 'swarm') as ProfileMode;
-    return runMany(range, { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug }, o, c, shrink);
+    const settings = { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug };
+    return runMany(planSweep(range, o), settings, o, c, shrink);
   }
   const { seed, settings } = seedRun(o, overrides);
   return runOne(seed, settings, o, c, shrink, files);

@@ -17,6 +17,7 @@ import {
   type ExpectedOutcome,
   makeTraceFile,
   serializeTraceFile,
+  type TraceFile,
   type TraceMeta,
 } from '../model/trace-file.ts';
 import { UsageError } from './usage.ts';
@@ -97,14 +98,14 @@ export const FAILURES_DIRECTORY = 'failures';
  * Checks, before any run, that failing runs can be saved in failures/ (created only when one is
  * saved): a sweep that finds a failure must not end in an error when there is no place for it.
  */
-export function checkFailuresDirectory(): void {
-  const shown = `${FAILURES_DIRECTORY}/`;
+export function checkFailuresDirectory(dir = FAILURES_DIRECTORY): void {
+  const shown = `${dir}/`;
   const fail = (why: string): never => {
     throw new UsageError(
       `cannot save failing runs in '${shown}': ${why} (--no-shrink saves nothing, --out names another file)`,
     );
   };
-  const path = userPath(FAILURES_DIRECTORY);
+  const path = userPath(dir);
   let st: Stats | null = null;
   try {
     st = statSync(path);
@@ -120,8 +121,8 @@ export function checkFailuresDirectory(): void {
 }
 
 /** The target for a failure saved where the user named none: failures/ is created when missing. */
-export function defaultFailureTarget(property: string, seed: number): OutputTarget {
-  return checkOutputPath('saving the failure', `${FAILURES_DIRECTORY}/${property}-seed${seed}.json`, {
+export function defaultFailureTarget(property: string, seed: number, dir = FAILURES_DIRECTORY): OutputTarget {
+  return checkOutputPath('saving the failure', `${dir}/${property}-seed${seed}.json`, {
     createParent: true,
   });
 }
@@ -141,7 +142,10 @@ export function writeHistoryFile(target: OutputTarget, ops: readonly HistoryOp[]
   writeOutputFile(target, historyText(ops));
 }
 
-/** Saves a run as a trace file that replays it: its schedule, and the outcome it had with its bugs. */
+/**
+ * Saves a run as a trace file that replays it: its schedule, and the outcome it had with its bugs.
+ * Returns the trace written (a sweep's results file holds it too).
+ */
 export function writeRunTrace(
   target: OutputTarget,
   run: {
@@ -151,7 +155,7 @@ export function writeRunTrace(
     meta: TraceMeta;
     comment?: string | undefined;
   },
-): void {
+): TraceFile {
   const trace = makeTraceFile({
     schedule: run.schedule,
     expectations: [{ bugs: [...run.bugs], outcome: run.outcome }],
@@ -159,4 +163,5 @@ export function writeRunTrace(
     ...(run.comment === undefined ? {} : { comment: run.comment }),
   });
   writeOutputFile(target, serializeTraceFile(trace));
+  return trace;
 }
