@@ -35,6 +35,11 @@ describe('bugs that need an option', () => {
     expect(requiredFlags(bug.requires)).toEqual(['--read-mode read-index|lease']);
     const needy = BUGS.filter((b) => b.requires !== undefined).map((b) => b.name);
     expect(needy.sort()).toEqual([
+      'change-before-term-commit',
+      'config-on-commit',
+      'joint-skip',
+      'joint-union-majority',
+      'learner-counted',
       'lease-without-check-quorum',
       'no-noop-on-election',
       'prevote-without-stickiness',
@@ -48,5 +53,14 @@ describe('bugs that need an option', () => {
       }).bugFires!['prevote-without-stickiness'];
     expect(fires(false)).toBe(0);
     expect(fires(true)).toBeGreaterThan(0);
+    // A membership bug: its decisions are never reached without membership changes.
+    expect(requiredFlags(findBug('joint-skip')!.requires)).toEqual(['--membership <rate>']);
+    const jointFires = (membershipPerMin: number) =>
+      runSeed(3, configFor(3, 'fixed', { membershipPerMin, timeMs: 20_000 }), {
+        bugs: ['change-before-term-commit'],
+        linearizability: false,
+      }).bugFires!['change-before-term-commit'];
+    expect(jointFires(0)).toBe(0);
+    expect(jointFires(30)).toBeGreaterThan(0);
   });
 });

@@ -4,6 +4,7 @@
 
 import type { HistoryOp } from '../../properties/history.ts';
 import type { ViolationReport } from '../engine/runner.ts';
+import { serverCount } from '../model/config.ts';
 import { describeFault, type FaultType, type FieldsOf, isFaultType } from '../model/faults.ts';
 import type { Schedule } from '../model/schedule.ts';
 import type { ExpectedOutcome } from '../model/trace-file.ts';
@@ -210,7 +211,7 @@ export function renderMermaid(input: ViewInput, opts: MermaidOptions = {}): stri
   const records = windowed(input);
   const s = input.schedule;
   const out: string[] = ['sequenceDiagram'];
-  const n = s.config.nodes;
+  const n = serverCount(s.config);
   const shownNodes = input.window?.nodes ?? Array.from({ length: n }, (_, k) => k + 1);
   for (const id of shownNodes) out.push(`  participant S${id}`);
   const shown = describeWindow(input.window ?? WHOLE_RUN);

@@ -8,6 +8,7 @@
 
 import { describeKvOp, describeKvResult, type HistoryOp } from '../../../properties/history.ts';
 import { checkLinearizability } from '../../../properties/linearizability.ts';
+import { serverCount } from '../../model/config.ts';
 import { describeFault, type FieldsOf } from '../../model/faults.ts';
 import { formatLogs } from '../report.ts';
 import type { StepRecord } from '../step-record.ts';
@@ -218,16 +219,20 @@ export function buildViewerModel(input: ViewInput): ViewerModel {
   const records = parseTraceLines(input.lines);
   const w = input.window ?? WHOLE_RUN;
   const cfg = input.schedule.config;
-  const n = cfg.nodes;
+  // Spare servers have lanes too: they join the configuration during the run.
+  const n = serverCount(cfg);
   const shownNodes = w.nodes ?? Array.from({ length: n }, (_, k) => k + 1);
   const lastMs = records.length > 0 ? records[records.length - 1]!.t : 0;
   const startMs = w.fromMs ?? 0;
   // A run stopped by a violation ends at its last step; a little room after it shows the state
   // the violating step left (a new leader's band would otherwise have no width).
+  // A violation found after the last step (linearizability, judged when the run's time is up) is
+  // at the run's end, later than any step.
+  const stopMs = input.outcome.status === 'ok' ? lastMs : Math.max(lastMs, input.outcome.timeMs);
   const runEndMs =
     input.outcome.status === 'ok'
       ? Math.max(lastMs, cfg.timeMs)
-      : lastMs + Math.max(1, Math.round((lastMs - startMs) * 0.02));
+      : stopMs + Math.max(1, Math.round((stopMs - startMs) * 0.02));
   const endMs = Math.max(startMs + 1, w.toMs ?? runEndMs);
   const roles = [...ROLE_ORDER];
   const markKinds = [...MARK_ORDER];
