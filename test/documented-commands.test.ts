@@ -35,6 +35,16 @@ const EXPECTED: Readonly<Record<string, Expect>> = {
     code: 1,
     line: /^✗ VIOLATION leader-completeness at step/m,
   },
+  'npm run sim -- --replay scenarios/membership-single-server-bug.json --bug change-before-term-commit': {
+    code: 0,
+    line: /^ {2}leader S2 of term 2 appended \{S2,S3,S4\} learners \{S5\} at index 4 before any entry of its term committed/m,
+  },
+  'npm run sim -- --seeds 1..300 --bug change-before-term-commit': {
+    code: 1,
+    line: /^ {2}membership-safety: seed 75$/m,
+    instead: 'npm run sim -- --seeds 75..76 --bug change-before-term-commit --workers 1 --no-shrink',
+  },
+  'npm run sim -- --seed 42 --membership 6': { code: 0, line: /^members +\d+ operations: \d+ done/m },
   'npm run sim -- --list-bugs': {
     code: 0,
     line: /^ +shown by: npm run sim -- --replay scenarios\/bugs\/figure8\.json$/m,
