@@ -13,8 +13,9 @@ import type { Network } from './network.ts';
  * the later term and refuse the leader's next heartbeat).
  *
  * "Connected" is judged from the simulator's own ground truth, never from the nodes' state: over
- * the last `windowMs`, the leader has led, and a majority of nodes (the leader among them) have
- * been up, unpaused, on the leader's term and joined to it by links up in both directions. The
+ * the last `windowMs`, the leader has led, and a majority of its configuration (of each half while
+ * joint; the leader among them) have been up, unpaused, on the leader's term and joined to it by
+ * links up in both directions. The
  * window is long enough for every message sent before it to have arrived, and for each of those
  * nodes to have heard the leader at least once more.
  *

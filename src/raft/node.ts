@@ -3,9 +3,11 @@ import {
   applyChange,
   bootstrapMembership,
   changeDone,
+  describeMembership,
   isJoint,
   isVoterIn,
   leaveJoint,
+  unsafeSuccessor,
 } from './membership.ts';
 import { correctPolicy, type Policy } from './policy.ts';
 import type { RaftProcess } from './process.ts';
@@ -1094,6 +1096,13 @@ export class RaftNode implements RaftProcess {
 
   /** The leader appends a configuration entry and replicates it at once. Returns its index. */
   private appendConfig(membership: Membership): number {
+    if (this.safe) {
+      const prev = this.configAt(this.latestConfigIndex());
+      const unsafe = unsafeSuccessor(prev, membership);
+      assert(unsafe === null, () => `S${this.id} would append ${describeMembership(membership)}: ${unsafe}`);
+      assert(this.latestConfigIndex() <= this.commit, 'a second uncommitted configuration entry');
+      assert(this.termAt(this.commit) === this.term, 'a configuration entry before this term committed an entry');
+    }
     this.appendAsLeader({ term: this.term, command: { kind: 'config', membership } });
     const index = this.log.length;
     for (let k = 0; k < this.others.length; k++) {
