@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { BUGS } from '../bugs/index.ts';
 import { createSafetyCheckers } from '../properties/index.ts';
 import { MembershipSafety } from '../properties/membership-safety.ts';
+import { referenceNode } from '../sim/adapters/reference.ts';
 import { generateSchedule, runSeed } from '../sim/explore/generate.ts';
 import { configFor } from '../sim/explore/profile.ts';
 import { runSchedule } from '../sim/explore/run.ts';
+import { defaultConfig } from '../sim/model/config.ts';
+import type { Schedule } from '../sim/model/schedule.ts';
 import { readTraceFile } from '../sim/model/trace-file.ts';
 import { applyChange, bootstrapMembership, changeDone, unsafeSuccessor } from '../src/raft/membership.ts';
 import { RaftNode } from '../src/raft/node.ts';
@@ -226,5 +229,51 @@ describe('membership scenarios', () => {
       expect(bug?.requires?.membership, name).toBe(true);
       expect(bug?.property, name).toBe('membership-safety');
     }
+  });
+});
+
+describe('liveness of membership operations', () => {
+  // A quiet cluster with one spare, and one operation asked for before the faults end.
+  const schedule = (batch: number): Schedule => {
+    const base = defaultConfig();
+    return {
+      version: 1,
+      seed: 5,
+      config: {
+        ...base,
+        nodes: 3,
+        clients: 1,
+        timeMs: 8000,
+        quietMs: 5000,
+        raft: { ...base.raft, maxEntriesPerAppend: batch },
+        faults: { ...base.faults, partitionsPerMin: 0, crashesPerMin: 0, pausesPerMin: 0 },
+        membership: { spares: 1, changesPerMin: 0 },
+      },
+      faults: [{ atMs: 1000, type: 'membership', change: { type: 'add-learner', node: 4 } }],
+      ops: [],
+    };
+  };
+  // The reference node, except that it answers every membership request 'busy'.
+  const neverChanges = (args: Parameters<ReturnType<typeof referenceNode>>[0]) => {
+    const node = referenceNode()(args) as RaftNode;
+    node.changeMembership = () => ({ status: 'busy' });
+    return node;
+  };
+
+  it('a change still pending at the liveness deadline is a liveness failure', () => {
+    const done = runSchedule(schedule(64), { checkers: createSafetyCheckers() });
+    expect(done.violation).toBeNull();
+    expect(done.membership.map((op) => op.status)).toEqual(['ok']);
+    const stuck = runSchedule(schedule(64), { createNode: neverChanges, checkers: createSafetyCheckers() });
+    expect(stuck.violation?.property).toBe('liveness');
+    expect(stuck.violation?.message).toMatch(
+      /^membership operation "membership add-learner S4", asked at 1000 ms/,
+    );
+  });
+
+  it('is not judged where small batches make catching up unbounded, and the summary says so', () => {
+    const stuck = runSchedule(schedule(2), { createNode: neverChanges, checkers: createSafetyCheckers() });
+    expect(stuck.violation).toBeNull();
+    expect(stuck.membership.map((op) => op.status)).toEqual(['pending']);
   });
 });

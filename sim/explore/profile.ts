@@ -6,6 +6,7 @@ import {
   defaultConfig,
   defaultLivenessBoundMs,
   type SimConfig,
+  SMALL_BATCH,
 } from '../model/config.ts';
 
 /**
@@ -100,9 +101,6 @@ function drawMembership(rng: Random, c: SimConfig, allowed: boolean): SimConfig 
   if (!on || !allowed) return c;
   return { ...c, membership: { spares, changesPerMin: round3(changesPerMin) } };
 }
-
-/** Up to this many entries per AppendEntries, a lagging follower catches up slowly. */
-const SMALL_BATCH = 4;
 
 /**
  * The liveness bound (ten election timeouts) is room for elections, not for re-replicating a

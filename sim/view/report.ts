@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { describeMembership } from '../../src/raft/membership.ts';
 import type { EngineResult, ViolationReport } from '../engine/runner.ts';
+import { membershipLivenessSkipReason } from '../model/config.ts';
 
 const fmt = new Intl.NumberFormat('en-US');
 
@@ -65,9 +66,11 @@ function describeMembershipRun(r: EngineResult): string {
   const count = (status: string) => ops.filter((o) => o.status === status).length;
   const last = r.configurations[r.configurations.length - 1];
   const now = last === undefined ? 'the initial one in force' : `last ${describeMembership(last.membership)}`;
+  const skip = membershipLivenessSkipReason(r.config);
   return (
     `${plural(ops.length, 'operation')}: ${count('ok')} done, ${count('fail')} refused, ` +
-    `${count('info')} unknown, ${count('pending')} pending; ${plural(r.configurations.length, 'configuration')} committed, ${now}`
+    `${count('info')} unknown, ${count('pending')} pending; ${plural(r.configurations.length, 'configuration')} committed, ${now}` +
+    (count('pending') > 0 && skip !== null ? ` (${skip})` : '')
   );
 }
 

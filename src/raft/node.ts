@@ -1101,7 +1101,10 @@ export class RaftNode implements RaftProcess {
       const unsafe = unsafeSuccessor(prev, membership);
       assert(unsafe === null, () => `S${this.id} would append ${describeMembership(membership)}: ${unsafe}`);
       assert(this.latestConfigIndex() <= this.commit, 'a second uncommitted configuration entry');
-      assert(this.termAt(this.commit) === this.term, 'a configuration entry before this term committed an entry');
+      assert(
+        this.termAt(this.commit) === this.term,
+        'a configuration entry before this term committed an entry',
+      );
     }
     this.appendAsLeader({ term: this.term, command: { kind: 'config', membership } });
     const index = this.log.length;
