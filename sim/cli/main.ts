@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { neverFired } from '../../bugs/fires.ts';
 import { BUGS, findBug } from '../../bugs/index.ts';
 import { createSafetyCheckers } from '../../properties/index.ts';
+import { type ImplSpec, type LoadedImpl, loadImpl } from '../adapters/impl.ts';
 import { generateSchedule } from '../explore/generate.ts';
 import {
   type ClassifiedRun,
@@ -32,7 +33,7 @@ import {
   selectExpectation,
 } from '../explore/replay.ts';
 import { type RunInWorkerResult, runInWorker } from '../explore/run-thread.ts';
-import type { SeedOutcome, SweepSettings } from '../explore/seed-job.ts';
+import { nodeUnderTest, type SeedOutcome, type SweepSettings } from '../explore/seed-job.ts';
 import {
   DEFAULT_SHRINK_BUDGET,
   describeBudget,
@@ -54,6 +55,7 @@ import { renderView, VIEW_FORMATS, type ViewFormat } from '../view/views.ts';
 import { applyBugRequirements, requiredFlags } from './bug-options.ts';
 import { exitCodeOf, exitCodeOfAll } from './exit-codes.ts';
 import { configOptions, flagsOf, overridesFrom } from './flags.ts';
+import { applyImplLimits, implArgs, implSpecOf } from './impl-options.ts';
 import { lineProgress, RESTORE_TERMINAL, runProgress, stderrSink, sweepProgress } from './progress.ts';
 import {
   checkFailuresDirectory,
@@ -96,6 +98,9 @@ interface CliOptions {
   history?: string;
   save?: string;
   maxInputMb?: string;
+  impl?: string;
+  implCmd?: string;
+  implTimeout?: string;
 }
 
 const DEFAULT_SEED = 42;
@@ -128,7 +133,13 @@ function program(): Command {
     )
     .option('--bug <name>', 'switch on a bug from the catalogue (repeatable; see --list-bugs)', collect, [])
     .option('--list-bugs', 'list the bug catalogue and exit')
-    .option('--stop-on-failure', 'with --seeds: stop at the first failing seed');
+    .option('--stop-on-failure', 'with --seeds: stop at the first failing seed')
+    .option(
+      '--impl <module>',
+      'test your own Raft: a module exporting a RaftImplementation (docs/implementing.md)',
+    )
+    .option('--impl-cmd <command>', 'test your own Raft: a command run once per node, speaking JSON lines')
+    .option('--impl-timeout <time>', `with --impl-cmd: real time a process may take to answer (default 10s)`);
   for (const option of configOptions()) cmd.addOption(option);
   return cmd
     .option('--trace <file>', 'write every event as JSON Lines to file (one run)')
@@ -173,7 +184,13 @@ export function replayCommand(seed: number, settings: SweepSettings): string {
   if (settings.mode !== 'fixed') parts.push('--profile', settings.mode);
   parts.push(...flagsOf(settings.overrides));
   for (const bug of settings.bugs) parts.push('--bug', bug);
+  parts.push(...implArgs(settings.impl).map(shellWord));
   return parts.join(' ');
+}
+
+/** An argument as a shell reads it back. */
+function shellWord(arg: string): string {
+  return /^[\w./:=,@+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
 }
 
 function checkBugs(names: readonly string[]): void {
@@ -228,6 +245,8 @@ interface ShrinkSettings {
 
 interface SavedShrink {
   readonly file: string;
+  /** The command that replays the saved trace. */
+  readonly replay: string;
   readonly property: string;
   readonly seed: number;
   readonly result: ShrinkResult;
@@ -266,6 +285,7 @@ function shrinkProgress(
 async function shrinkAndSave(
   schedule: Schedule,
   bugs: readonly string[],
+  impl: ImplSpec | null,
   seed: number,
   property: string,
   settings: ShrinkSettings,
@@ -279,6 +299,7 @@ async function shrinkAndSave(
   try {
     result = await shrinkInWorker(schedule, {
       bugs,
+      impl,
       budget: settings.budget,
       onProgress: progress.update,
       signal,
@@ -299,6 +320,7 @@ async function shrinkAndSave(
   });
   return {
     file: target.shown,
+    replay: ['npm run sim --', '--replay', target.shown, ...implArgs(impl).map(shellWord)].join(' '),
     property,
     seed,
     result,
@@ -321,7 +343,7 @@ function formatShrink(saved: SavedShrink, c: ChalkInstance): string[] {
   return [
     `${label('shrunk')}${sizeText(r.before)} → ${c.bold(sizeText(r.after))} ` +
       `(${r.after.nodes} nodes, ${r.after.clients} clients; ${r.runs} runs${budgetNote})`,
-    `${label('saved')}${saved.file}  (replay it: npm run sim -- --replay ${saved.file})`,
+    `${label('saved')}${saved.file}  (replay it: ${saved.replay})`,
   ];
 }
 
@@ -359,9 +381,14 @@ function shrinkJson(saved: SavedShrink | null) {
 }
 
 /** Runs a schedule again with tracing on and renders it. */
-function viewOf(format: ViewFormat, schedule: Schedule, bugs: readonly string[]): string {
+function viewOf(
+  format: ViewFormat,
+  schedule: Schedule,
+  bugs: readonly string[],
+  impl: ImplSpec | null,
+): string {
   const lines: string[] = [];
-  const run = runForOutcome(schedule, { bugs, onTrace: (line) => lines.push(line) });
+  const run = runForOutcome(schedule, { bugs, impl, onTrace: (line) => lines.push(line) });
   return renderView(format, {
     schedule,
     bugs,
@@ -420,7 +447,7 @@ async function runOne(
   const startMs = performance.now();
   const live = runProgress(`seed ${seed}`, config.timeMs, stderrSink(o.quiet === true));
   const opts = {
-    bugs: settings.bugs,
+    ...nodeUnderTest(settings.bugs, settings.impl),
     checkers: createSafetyCheckers(),
     ...(live.onProgress === undefined ? {} : { onProgress: live.onProgress }),
   };
@@ -433,6 +460,7 @@ async function runOne(
     try {
       r = await runInWorker(schedule, {
         bugs: settings.bugs,
+        impl: settings.impl ?? null,
         onTrace,
         ...(live.onProgress === undefined ? {} : { onProgress: live.onProgress }),
         signal: interrupt.signal,
@@ -465,14 +493,22 @@ async function runOne(
   if (v !== null && shrink.enabled) {
     const target = shrink.out ?? defaultFailureTarget(v.property, seed);
     announceFinding(o, seed, v.property, replayCommand(seed, settings));
-    saved = await shrinkAndSave(schedule, settings.bugs, seed, v.property, shrink, target);
+    saved = await shrinkAndSave(
+      schedule,
+      settings.bugs,
+      settings.impl ?? null,
+      seed,
+      v.property,
+      shrink,
+      target,
+    );
   }
   let view: string | null = null;
   if (o.format !== undefined) {
     // The minimal story when there is one; otherwise the run itself.
     view =
       saved !== null
-        ? viewOf(o.format, saved.result.schedule, settings.bugs)
+        ? viewOf(o.format, saved.result.schedule, settings.bugs, settings.impl ?? null)
         : renderView(o.format, {
             schedule,
             bugs: settings.bugs,
@@ -571,6 +607,7 @@ async function reportStoppedRun(
     saved = await shrinkAndSave(
       schedule,
       settings.bugs,
+      settings.impl ?? null,
       seed,
       run.kind,
       shrink,
@@ -627,6 +664,7 @@ function summaryStream(view: string | null): NodeJS.WriteStream {
 
 async function runReplay(
   file: string,
+  impl: ImplSpec | null,
   o: CliOptions,
   c: ChalkInstance,
   shrink: ShrinkSettings,
@@ -638,12 +676,13 @@ async function runReplay(
     limitFlag: '--max-input-mb',
     ...(maxMb === undefined ? {} : { maxMb }),
   });
-  const chosen = selectExpectation(trace, file, o.bug.length > 0 ? o.bug : undefined);
+  // Another implementation is held to what the reference node shows without bugs.
+  const chosen = selectExpectation(trace, file, o.bug.length > 0 || impl !== null ? o.bug : undefined);
   if (typeof chosen === 'string') throw new UsageError(chosen);
   const { writer, viewLines, onTrace } = openTraceSinks(o, files);
   let report: ReturnType<typeof replayExpectation>;
   try {
-    report = replayExpectation(trace, file, chosen, onTrace === undefined ? {} : { onTrace });
+    report = replayExpectation(trace, file, chosen, onTrace === undefined ? { impl } : { onTrace, impl });
   } catch (error) {
     writer?.abandon();
     throw error;
@@ -668,11 +707,17 @@ async function runReplay(
   // A violation nobody expected is a new failure: shrink and save it like one from a seed.
   let saved: SavedShrink | null = null;
   if (!report.matched && actual.status === 'violation' && isShrinkable(run.kind) && shrink.enabled) {
-    announceFinding(o, trace.schedule.seed, actual.property, `npm run sim -- --replay ${file}`);
+    announceFinding(
+      o,
+      trace.schedule.seed,
+      actual.property,
+      ['npm run sim --', '--replay', file, ...implArgs(impl).map(shellWord)].join(' '),
+    );
     const out = shrink.out ?? defaultFailureTarget(actual.property, trace.schedule.seed);
     saved = await shrinkAndSave(
       trace.schedule,
       chosen.bugs,
+      impl,
       trace.schedule.seed,
       actual.property,
       shrink,
@@ -796,6 +841,7 @@ async function runMany(
         const one = await shrinkAndSave(
           schedule,
           settings.bugs,
+          settings.impl ?? null,
           f.seed,
           property,
           shrink,
@@ -958,6 +1004,8 @@ async function main(argv: string[]): Promise<number> {
   if (o.maxInputMb !== undefined && o.replay === undefined)
     throw new UsageError('--max-input-mb limits the file --replay reads: use it with --replay');
   checkBugs(o.bug);
+  const implSpec = implSpecOf(o);
+  const impl = implSpec === null ? null : await loadImpl(implSpec);
   const overrides = overridesFrom(cmd.opts());
   if (o.replay !== undefined) {
     if (o.seed !== undefined || o.seeds !== undefined)
@@ -971,23 +1019,33 @@ async function main(argv: string[]): Promise<number> {
   const files = checkRunFiles(o);
   const shrink = shrinkSettings(o, files);
   if (shrink.enabled && shrink.out === null) checkFailuresDirectory();
-  if (o.replay !== undefined) return runReplay(o.replay, o, c, shrink, files);
+  if (o.replay !== undefined) return runReplay(o.replay, implSpec, o, c, shrink, files);
   if (o.seeds !== undefined) {
     if (o.format !== undefined)
       throw new UsageError('--format shows one run: use it with --seed or --replay');
     const range = parseRange('--seeds', o.seeds, MAX_SEED, MAX_SWEEP_SEEDS);
     const mode = (o.profile ?? 'swarm') as ProfileMode;
-    return runMany(range, { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug }, o, c, shrink);
+    const settings = { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug, impl: implSpec };
+    return runMany(range, withImplLimits(o, impl, settings), o, c, shrink);
   }
   const { seed, settings } = seedRun(o, overrides);
-  return runOne(seed, settings, o, c, shrink, files);
+  return runOne(seed, withImplLimits(o, impl, settings), o, c, shrink, files);
+}
+
+/** The settings with what the implementation does not support held off, and a notice for each. */
+function withImplLimits(o: CliOptions, impl: LoadedImpl | null, settings: SweepSettings): SweepSettings {
+  if (impl === null) return settings;
+  const applied = applyImplLimits(impl, settings.overrides);
+  if (o.quiet !== true) for (const n of applied.notices) process.stderr.write(`raftsim: note: ${n}\n`);
+  return { ...settings, overrides: applied.overrides };
 }
 
 /** The seed and settings a --seed command line (or none of --seed, --seeds, --replay) runs. */
 function seedRun(o: CliOptions, overrides: ConfigOverrides): { seed: number; settings: SweepSettings } {
   const seed = o.seed === undefined ? DEFAULT_SEED : parseUint('--seed', o.seed, MAX_SEED);
   const mode = (o.profile ?? 'fixed') as ProfileMode;
-  return { seed, settings: { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug } };
+  const impl = implSpecOf(o);
+  return { seed, settings: { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug, impl } };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createSafetyCheckers } from '../../properties/index.ts';
+import type { ImplSpec } from '../adapters/impl.ts';
 import type { FailureKind } from '../model/trace-file.ts';
 import { generateSchedule } from './generate.ts';
 import { isStopped, type RunKind, runClassified } from './outcome.ts';
@@ -9,6 +10,16 @@ export interface SweepSettings {
   readonly mode: ProfileMode;
   readonly overrides: ConfigOverrides;
   readonly bugs: readonly string[];
+  /** The implementation under test when not the reference node (--impl, --impl-cmd); bugs are then []. */
+  readonly impl?: ImplSpec | null;
+}
+
+/** The node under test, as runSchedule's options name it: an implementation, or the reference with bugs. */
+export function nodeUnderTest(
+  bugs: readonly string[],
+  impl: ImplSpec | null | undefined,
+): { readonly impl: ImplSpec } | { readonly bugs: readonly string[] } {
+  return impl === null || impl === undefined ? { bugs } : { impl };
 }
 
 /**
@@ -38,7 +49,7 @@ export function runSeedJob(seed: number, settings: SweepSettings): SeedOutcome {
   const config = configFor(seed, settings.mode, settings.overrides);
   const profile = describeProfile(config);
   const run = runClassified(generateSchedule(seed, config), {
-    bugs: settings.bugs,
+    ...nodeUnderTest(settings.bugs, settings.impl),
     checkers: createSafetyCheckers(),
   });
   if (!isStopped(run)) {
