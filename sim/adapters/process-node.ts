@@ -448,16 +448,7 @@ class ProcessNode implements RaftProcess {
   ready(): Ready {
     const r = this.pending;
     this.pending = null;
-    return (
-      r ?? {
-        hardState: null,
-        logWrite: null,
-        messages: EMPTY,
-        firstApplyIndex: 0,
-        toApply: EMPTY,
-        readsReady: EMPTY,
-      }
-    );
+    return r ?? NOTHING;
   }
   nextWakeMs(): number {
     return this.wakeMs;

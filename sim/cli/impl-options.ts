@@ -6,6 +6,7 @@ import type { Capabilities, ImplSpec, LoadedImpl } from '../adapters/impl.ts';
 import { moduleSpec } from '../adapters/impl.ts';
 import { DEFAULT_IMPL_TIMEOUT_MS } from '../adapters/process-node.ts';
 import type { ConfigOverrides } from '../explore/profile.ts';
+import type { HeldRaftOptions } from '../explore/seed-job.ts';
 import { parseDurationMs, UsageError } from './usage.ts';
 
 export interface ImplFlags {
@@ -59,43 +60,45 @@ const LIMITS: readonly {
   readonly capability: keyof Capabilities;
   readonly flag: string;
   readonly asked: (o: ConfigOverrides) => boolean;
-  readonly off: ConfigOverrides;
+  readonly held: HeldRaftOptions;
 }[] = [
-  { capability: 'preVote', flag: '--prevote', asked: (o) => o.preVote === true, off: { preVote: false } },
+  { capability: 'preVote', flag: '--prevote', asked: (o) => o.preVote === true, held: { preVote: false } },
   {
     capability: 'checkQuorum',
     flag: '--check-quorum',
     asked: (o) => o.checkQuorum === true,
-    off: { checkQuorum: false },
+    held: { checkQuorum: false },
   },
   {
     capability: 'reads',
     flag: '--read-mode',
     asked: (o) => o.readMode !== undefined && o.readMode !== 'log',
-    off: { readMode: 'log' },
+    held: { readMode: 'log' },
   },
 ];
 
 /**
- * The overrides with every option the implementation does not support held off, and a notice for
- * each. Throws UsageError when a flag asks for one.
+ * The Raft options held off in every seed because the implementation does not declare them, and
+ * one notice naming them (null when it supports them all). Throws UsageError when a flag asks for one.
  */
 export function applyImplLimits(
   impl: LoadedImpl,
   overrides: ConfigOverrides,
-): { overrides: ConfigOverrides; notices: string[] } {
-  let out: ConfigOverrides = { ...overrides };
-  const notices: string[] = [];
+): { held: HeldRaftOptions | null; notice: string | null } {
+  let held: HeldRaftOptions = {};
+  const missing: string[] = [];
   for (const limit of LIMITS) {
     if (impl.capabilities[limit.capability]) continue;
-    if (limit.asked(out))
+    if (limit.asked(overrides))
       throw new UsageError(
         `${limit.flag}: ${impl.name} does not declare the capability '${limit.capability}'`,
       );
-    out = { ...out, ...limit.off };
-    notices.push(
-      `${impl.name} does not declare '${limit.capability}': ${limit.flag} stays off in every seed`,
-    );
+    held = { ...held, ...limit.held };
+    missing.push(limit.capability);
   }
-  return { overrides: out, notices };
+  if (missing.length === 0) return { held: null, notice: null };
+  return {
+    held,
+    notice: `${impl.name} does not declare ${missing.join(', ')}: held off in every seed (reads go through the log)`,
+  };
 }

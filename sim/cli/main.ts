@@ -18,7 +18,6 @@ import {
 } from '../explore/outcome.ts';
 import {
   type ConfigOverrides,
-  configFor,
   describeProfile,
   PROFILE_MODES,
   type ProfileMode,
@@ -33,7 +32,7 @@ import {
   selectExpectation,
 } from '../explore/replay.ts';
 import { type RunInWorkerResult, runInWorker } from '../explore/run-thread.ts';
-import { nodeUnderTest, type SeedOutcome, type SweepSettings } from '../explore/seed-job.ts';
+import { configOf, nodeUnderTest, type SeedOutcome, type SweepSettings } from '../explore/seed-job.ts';
 import {
   DEFAULT_SHRINK_BUDGET,
   describeBudget,
@@ -437,7 +436,7 @@ async function runOne(
   shrink: ShrinkSettings,
   files: RunFiles,
 ): Promise<number> {
-  const config = configFor(seed, settings.mode, settings.overrides);
+  const config = configOf(seed, settings);
   const invalid = validateConfig(config);
   if (invalid !== null) throw new UsageError(invalid);
   // Listening before the trace file exists, so that no signal can find it unwatched.
@@ -837,7 +836,7 @@ async function runMany(
       }
       for (const [property, f] of firstByProperty) {
         if (interrupt.signal.aborted) break;
-        const schedule = generateSchedule(f.seed, configFor(f.seed, settings.mode, settings.overrides));
+        const schedule = generateSchedule(f.seed, configOf(f.seed, settings));
         const one = await shrinkAndSave(
           schedule,
           settings.bugs,
@@ -1036,8 +1035,8 @@ async function main(argv: string[]): Promise<number> {
 function withImplLimits(o: CliOptions, impl: LoadedImpl | null, settings: SweepSettings): SweepSettings {
   if (impl === null) return settings;
   const applied = applyImplLimits(impl, settings.overrides);
-  if (o.quiet !== true) for (const n of applied.notices) process.stderr.write(`raftsim: note: ${n}\n`);
-  return { ...settings, overrides: applied.overrides };
+  if (o.quiet !== true && applied.notice !== null) process.stderr.write(`raftsim: note: ${applied.notice}\n`);
+  return { ...settings, held: applied.held };
 }
 
 /** The seed and settings a --seed command line (or none of --seed, --seeds, --replay) runs. */

@@ -1,5 +1,7 @@
 import { createSafetyCheckers } from '../../properties/index.ts';
+import type { RaftConfig } from '../../src/raft/types.ts';
 import type { ImplSpec } from '../adapters/impl.ts';
+import type { SimConfig } from '../model/config.ts';
 import type { FailureKind } from '../model/trace-file.ts';
 import { generateSchedule } from './generate.ts';
 import { isStopped, type RunKind, runClassified } from './outcome.ts';
@@ -12,6 +14,21 @@ export interface SweepSettings {
   readonly bugs: readonly string[];
   /** The implementation under test when not the reference node (--impl, --impl-cmd); bugs are then []. */
   readonly impl?: ImplSpec | null;
+  /**
+   * Raft options held at these values in every seed: those the implementation under test does not
+   * support (sim/cli/impl-options.ts). Not config flags: naming the implementation again (a
+   * replay command does) holds them again.
+   */
+  readonly held?: HeldRaftOptions | null;
+}
+
+export type HeldRaftOptions = Partial<Pick<RaftConfig, 'preVote' | 'checkQuorum' | 'readMode'>>;
+
+/** The config a seed of these settings runs with. */
+export function configOf(seed: number, settings: SweepSettings): SimConfig {
+  const config = configFor(seed, settings.mode, settings.overrides);
+  const held = settings.held;
+  return held === null || held === undefined ? config : { ...config, raft: { ...config.raft, ...held } };
 }
 
 /** The node under test, as runSchedule's options name it: an implementation, or the reference with bugs. */
@@ -46,7 +63,7 @@ export interface SeedOutcome {
  * a sweep.
  */
 export function runSeedJob(seed: number, settings: SweepSettings): SeedOutcome {
-  const config = configFor(seed, settings.mode, settings.overrides);
+  const config = configOf(seed, settings);
   const profile = describeProfile(config);
   const run = runClassified(generateSchedule(seed, config), {
     ...nodeUnderTest(settings.bugs, settings.impl),
