@@ -366,9 +366,12 @@ export class StudentRaft implements RaftProcess {
     if (this.role !== 'leader' || reply.term !== this.currentTerm || reply.requestTerm !== this.currentTerm)
       return;
     const peer = reply.from;
+    // Only a reply that teaches us something sends more: a duplicated or stale reply sending
+    // another request would multiply the messages in flight with every duplication.
     if (reply.success) {
-      if (reply.matchIndex > this.matchIndex.get(peer)!) this.matchIndex.set(peer, reply.matchIndex);
-      this.nextIndex.set(peer, this.matchIndex.get(peer)! + 1);
+      if (reply.matchIndex <= this.matchIndex.get(peer)!) return;
+      this.matchIndex.set(peer, reply.matchIndex);
+      this.nextIndex.set(peer, reply.matchIndex + 1);
       this.advanceCommitIndex();
       if (this.nextIndex.get(peer)! <= this.lastIndex) this.sendAppendEntries(peer);
       return;
@@ -386,6 +389,7 @@ export class StudentRaft implements RaftProcess {
     next = Math.max(1, Math.min(next, this.lastIndex + 1));
     // Never back up past what the follower has acknowledged.
     next = Math.max(next, this.matchIndex.get(peer)! + 1);
+    if (next >= this.nextIndex.get(peer)!) return;
     this.nextIndex.set(peer, next);
     this.sendAppendEntries(peer);
   }
