@@ -8,6 +8,7 @@ import type { RaftProcess } from '../../src/raft/process.ts';
 import type { Entry, Message, NodeId, ProposeResult, ReadResult, Ready, Role } from '../../src/raft/types.ts';
 import type { NodeArgs, NodeFactory } from '../engine/runner.ts';
 import { UsageError } from '../model/errors.ts';
+import { userPath } from '../model/output-file.ts';
 import { ImplementationError } from './impl-error.ts';
 import { helloProcess, openProcessCluster } from './process-node.ts';
 
@@ -63,7 +64,14 @@ export interface RaftImplementation {
 /** The implementation a run uses, by name: plain data, so that worker threads can load it too. */
 export type ImplSpec =
   | { readonly kind: 'module'; readonly url: string; readonly shown: string }
-  | { readonly kind: 'command'; readonly command: string; readonly timeoutMs: number };
+  | {
+      readonly kind: 'command';
+      readonly command: string;
+      /** Bound on real time for one answer: a safety limit on a hung process. */
+      readonly timeoutMs: number;
+      /** The directory the command runs in (the user's). */
+      readonly cwd: string;
+    };
 
 /** An implementation ready to run: its name, what it supports, and how to build a run's nodes. */
 export interface LoadedImpl {
@@ -87,7 +95,7 @@ function specKey(spec: ImplSpec): string {
 
 /** `--impl <path>` as a spec: the path resolved against the working directory. */
 export function moduleSpec(path: string): ImplSpec {
-  return { kind: 'module', url: pathToFileURL(path).href, shown: path };
+  return { kind: 'module', url: pathToFileURL(userPath(path)).href, shown: path };
 }
 
 /** How a module spec is imported: TypeScript from compiled JavaScript needs tsx's loader. */
@@ -130,7 +138,7 @@ export async function loadImpl(spec: ImplSpec): Promise<LoadedImpl> {
   const known = loaded.get(key);
   if (known !== undefined) return known.impl;
   if (spec.kind === 'command') {
-    const hello = helloProcess(spec.command, spec.timeoutMs);
+    const hello = helloProcess(spec);
     const where = `--impl-cmd '${spec.command}'`;
     const impl: LoadedImpl = {
       spec,
@@ -157,7 +165,7 @@ export async function loadImpl(spec: ImplSpec): Promise<LoadedImpl> {
 export function openImpl(spec: ImplSpec): OpenedImpl {
   const entry = loaded.get(specKey(spec));
   if (entry === undefined) throw new Error(`implementation ${specKey(spec)} used before loadImpl`);
-  if (spec.kind === 'command') return openProcessCluster(spec.command, spec.timeoutMs);
+  if (spec.kind === 'command') return openProcessCluster(spec);
   const factory = entry.factory!;
   return {
     createNode: (args) => {

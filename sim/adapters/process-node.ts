@@ -23,6 +23,13 @@ import type { NodeArgs, NodeFactory } from '../engine/runner.ts';
 import { UsageError } from '../model/errors.ts';
 import { ImplementationError } from './impl-error.ts';
 
+/** How to start a node's process: the command, where, and how long an answer may take. */
+export interface ProcessSpec {
+  readonly command: string;
+  readonly timeoutMs: number;
+  readonly cwd: string;
+}
+
 /** Protocol version: a process answers `hello` with the version it speaks. */
 export const PROTOCOL_VERSION = 1;
 
@@ -46,8 +53,8 @@ function answer(seq, body) {
   Atomics.store(cell, 0, seq);
   Atomics.notify(cell, 0);
 }
-function start(handle, command) {
-  const child = spawn(command, { shell: true, stdio: ['pipe', 'pipe', 'pipe'] });
+function start(handle, command, cwd) {
+  const child = spawn(command, { shell: true, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   const c = { child, buf: '', waiting: null, exited: null, stderr: [] };
   children.set(handle, c);
   child.stdout.setEncoding('utf8');
@@ -85,7 +92,7 @@ function start(handle, command) {
   child.on('exit', (code, signal) => gone(signal !== null ? 'was killed by ' + signal : 'exited with code ' + code));
 }
 port.on('message', (m) => {
-  if (m.op === 'start') start(m.handle, m.command);
+  if (m.op === 'start') start(m.handle, m.command, m.cwd);
   if (m.op === 'kill') {
     const c = children.get(m.handle);
     children.delete(m.handle);
@@ -142,10 +149,12 @@ class Bridge {
    * Sends one line to a process (starting it first when `command` is given) and waits for its
    * answer line. Throws a plain Error with the reason when there is none.
    */
-  exchange(handle: number, line: string, timeoutMs: number, command?: string): string {
+  exchange(handle: number, line: string, timeoutMs: number, start?: ProcessSpec): string {
     const seq = ++this.seq;
     this.port.postMessage(
-      command === undefined ? { op: 'send', handle, seq, line } : { op: 'start', handle, seq, line, command },
+      start === undefined
+        ? { op: 'send', handle, seq, line }
+        : { op: 'start', handle, seq, line, command: start.command, cwd: start.cwd },
     );
     // Sleep in slices so that an answer to an older, abandoned request cannot end the wait
     // early; counting slices bounds the wait without reading a clock inside the run.
@@ -198,7 +207,8 @@ export interface Hello {
 }
 
 /** Starts the command once, asks `hello`, and stops it. Errors are UsageErrors (bad --impl-cmd). */
-export function helloProcess(command: string, timeoutMs: number): Hello {
+export function helloProcess(spec: ProcessSpec): Hello {
+  const { command, timeoutMs } = spec;
   const b = theBridge();
   const handle = b.newHandle();
   const where = `--impl-cmd '${command}'`;
@@ -207,7 +217,7 @@ export function helloProcess(command: string, timeoutMs: number): Hello {
       handle,
       JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION }),
       timeoutMs,
-      command,
+      spec,
     );
     const answer = parseLine(line);
     if (answer === null || typeof answer.name !== 'string')
@@ -241,10 +251,7 @@ function parseLine(line: string): Record<string, unknown> | null {
  * the node restarts, its old process is killed and a new one is started with `init` carrying the
  * durable state the harness kept.
  */
-export function openProcessCluster(
-  command: string,
-  timeoutMs: number,
-): { createNode: NodeFactory; close(): void } {
+export function openProcessCluster(spec: ProcessSpec): { createNode: NodeFactory; close(): void } {
   const b = theBridge();
   const live = new Map<NodeId, number>();
   const createNode: NodeFactory = (args) => {
@@ -252,7 +259,7 @@ export function openProcessCluster(
     if (old !== undefined) b.kill(old);
     const handle = b.newHandle();
     live.set(args.id, handle);
-    return new ProcessNode(b, handle, command, timeoutMs, args);
+    return new ProcessNode(b, handle, spec, args);
   };
   return {
     createNode,
@@ -298,11 +305,11 @@ class ProcessNode implements RaftProcess {
   private pending: Ready | null = null;
   private result: unknown = null;
 
-  constructor(bridge: Bridge, handle: number, command: string, timeoutMs: number, args: NodeArgs) {
+  constructor(bridge: Bridge, handle: number, spec: ProcessSpec, args: NodeArgs) {
     this.id = args.id;
     this.bridge = bridge;
     this.handle = handle;
-    this.timeoutMs = timeoutMs;
+    this.timeoutMs = spec.timeoutMs;
     this.log = args.durable.log.slice();
     // The node's randomness crosses as a seed for a generator of its own, drawn from its stream.
     const randomSeed = Math.floor(args.rng() * 2 ** 32);
@@ -315,13 +322,13 @@ class ProcessNode implements RaftProcess {
       durable: args.durable,
       nowMs: args.nowMs,
     };
-    this.call('init', init, command);
+    this.call('init', init, spec);
   }
 
-  private call(what: string, request: object, command?: string): void {
+  private call(what: string, request: object, start?: ProcessSpec): void {
     let line: string;
     try {
-      line = this.bridge.exchange(this.handle, JSON.stringify(request), this.timeoutMs, command);
+      line = this.bridge.exchange(this.handle, JSON.stringify(request), this.timeoutMs, start);
     } catch (error) {
       throw new ImplementationError(
         `S${this.id} (${what}): ${error instanceof Error ? error.message : String(error)}`,

@@ -7,6 +7,7 @@ import { moduleSpec } from '../adapters/impl.ts';
 import { DEFAULT_IMPL_TIMEOUT_MS } from '../adapters/process-node.ts';
 import type { ConfigOverrides } from '../explore/profile.ts';
 import type { HeldRaftOptions } from '../explore/seed-job.ts';
+import { userDirectory } from '../model/output-file.ts';
 import { parseDurationMs, UsageError } from './usage.ts';
 
 export interface ImplFlags {
@@ -43,7 +44,7 @@ export function implSpecOf(o: ImplFlags): ImplSpec | null {
     o.implTimeout === undefined
       ? DEFAULT_IMPL_TIMEOUT_MS
       : parseDurationMs('--impl-timeout', o.implTimeout, MAX_IMPL_TIMEOUT_MS);
-  return { kind: 'command', command, timeoutMs };
+  return { kind: 'command', command, timeoutMs, cwd: userDirectory() };
 }
 
 /** The flags that name `spec` again, for replay commands. */
