@@ -1094,6 +1094,10 @@ function shrinkSettings(o: CliOptions, files: RunFiles): ShrinkSettings {
  */
 export async function runCli(argv: string[]): Promise<number> {
   try {
+    if (argv[0] === 'conform') {
+      const { conformMain } = await import('./conform.ts');
+      return await conformMain(argv.slice(1));
+    }
     return await main(argv);
   } catch (error) {
     removeTempFiles();
