@@ -36,6 +36,9 @@ export const PROTOCOL_VERSION = 1;
 /** Default bound on real time for one answer (a hung or very slow process). */
 export const DEFAULT_IMPL_TIMEOUT_MS = 10_000;
 
+/** Processes kept started ahead per command, so that a node's start or restart does not wait for one. */
+const SPARE_PROCESSES = 4;
+
 /** Longest answer line accepted: a process printing without end is an error, not an OOM. */
 const MAX_LINE_CHARS = 16 * 1024 * 1024;
 
@@ -53,10 +56,21 @@ function answer(seq, body) {
   Atomics.store(cell, 0, seq);
   Atomics.notify(cell, 0);
 }
+// Started processes wait here, already booted, for a node to need one: a node's start then costs
+// one exchange instead of an interpreter's start-up, and a spare is started again at once.
+const spares = new Map();
+const SPARES = workerData.spares;
 function start(handle, command, cwd) {
+  const key = cwd + '\0' + command;
+  let list = spares.get(key);
+  if (list === undefined) spares.set(key, (list = []));
+  const c = list.length > 0 ? list.shift() : launch(command, cwd);
+  while (list.length < SPARES) list.push(launch(command, cwd));
+  children.set(handle, c);
+}
+function launch(command, cwd) {
   const child = spawn(command, { shell: true, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   const c = { child, buf: '', waiting: null, exited: null, stderr: [] };
-  children.set(handle, c);
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk) => {
     c.buf += chunk;
@@ -90,6 +104,7 @@ function start(handle, command, cwd) {
   };
   child.on('error', (e) => gone('could not be started: ' + e.message));
   child.on('exit', (code, signal) => gone(signal !== null ? 'was killed by ' + signal : 'exited with code ' + code));
+  return c;
 }
 port.on('message', (m) => {
   if (m.op === 'start') start(m.handle, m.command, m.cwd);
@@ -133,7 +148,7 @@ class Bridge {
     this.port = port1;
     this.worker = new Worker(BRIDGE_SOURCE, {
       eval: true,
-      workerData: { cell: shared, port: port2, maxLine: MAX_LINE_CHARS },
+      workerData: { cell: shared, port: port2, maxLine: MAX_LINE_CHARS, spares: SPARE_PROCESSES },
       transferList: [port2],
     });
     // The bridge must not keep the process alive once the harness is done.
@@ -195,7 +210,7 @@ class Bridge {
 }
 
 let bridge: Bridge | null = null;
-function theBridge(): Bridge {
+export function theBridge(): Bridge {
   bridge ??= new Bridge();
   return bridge;
 }
