@@ -39,6 +39,9 @@ export const DEFAULT_IMPL_TIMEOUT_MS = 10_000;
 /** Processes kept started ahead per command, so that a node's start or restart does not wait for one. */
 const SPARE_PROCESSES = 4;
 
+/** Bound on real time for a process's first answer, which includes its start-up. */
+const START_TIMEOUT_MS = 30_000;
+
 /** Longest answer line accepted: a process printing without end is an error, not an OOM. */
 const MAX_LINE_CHARS = 16 * 1024 * 1024;
 
@@ -187,7 +190,9 @@ class Bridge {
         }
         return answer.line!;
       }
-      if (waitedMs >= timeoutMs) throw new Error(`did not answer within ${timeoutMs} ms`);
+      // A process's first answer also waits for its interpreter to start, however slow the machine.
+      const boundMs = start === undefined ? timeoutMs : Math.max(timeoutMs, START_TIMEOUT_MS);
+      if (waitedMs >= boundMs) throw new Error(`did not answer within ${boundMs} ms`);
       const seen = Atomics.load(this.cell, 0);
       if (seen !== seq) {
         if (Atomics.wait(this.cell, 0, seen, sliceMs) === 'timed-out') waitedMs += sliceMs;

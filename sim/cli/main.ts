@@ -1044,7 +1044,8 @@ function seedRun(o: CliOptions, overrides: ConfigOverrides): { seed: number; set
   const seed = o.seed === undefined ? DEFAULT_SEED : parseUint('--seed', o.seed, MAX_SEED);
   const mode = (o.profile ?? 'fixed') as ProfileMode;
   const impl = implSpecOf(o);
-  return { seed, settings: { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug, impl } };
+  const settings = { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug };
+  return { seed, settings: impl === null ? settings : { ...settings, impl } };
 }
 
 /**
@@ -1092,11 +1093,15 @@ function shrinkSettings(o: CliOptions, files: RunFiles): ShrinkSettings {
  * anything else is a bug in raftsim (an assertion included) and is thrown, stack and all.
  * Exported so that tests can run many command lines in one process.
  */
+const SWITCHES_BEFORE_COMMAND = ['--no-color', '--json', '--quiet'];
+
 export async function runCli(argv: string[]): Promise<number> {
   try {
-    if (argv[0] === 'conform') {
+    // `raftsim conform ...`, after flags that take no value (`--no-color conform` too).
+    const at = argv.findIndex((arg) => !SWITCHES_BEFORE_COMMAND.includes(arg));
+    if (argv[at] === 'conform') {
       const { conformMain } = await import('./conform.ts');
-      return await conformMain(argv.slice(1));
+      return await conformMain([...argv.slice(0, at), ...argv.slice(at + 1)]);
     }
     return await main(argv);
   } catch (error) {
