@@ -319,7 +319,7 @@ async function shrinkAndSave(
   });
   return {
     file: target.shown,
-    replay: ['npm run sim --', '--replay', target.shown, ...implArgs(impl).map(shellWord)].join(' '),
+    replay: replayFileCommand(target.shown, impl),
     property,
     seed,
     result,
@@ -347,15 +347,25 @@ function formatShrink(saved: SavedShrink, c: ChalkInstance): string[] {
 }
 
 /** Where --history and --save wrote, for the human summary. */
-function formatRunFiles(files: RunFiles, c: ChalkInstance, historyWritten = true): string[] {
+function formatRunFiles(
+  files: RunFiles,
+  c: ChalkInstance,
+  impl: ImplSpec | null,
+  historyWritten = true,
+): string[] {
   const label = (s: string): string => c.cyan(s.padEnd(9));
   const lines: string[] = [];
   if (files.history !== null && historyWritten) lines.push(`${label('history')}${files.history.shown}`);
   if (files.save !== null)
     lines.push(
-      `${label('saved')}${files.save.shown}  (replay it: npm run sim -- --replay ${files.save.shown})`,
+      `${label('saved')}${files.save.shown}  (replay it: ${replayFileCommand(files.save.shown, impl)})`,
     );
   return lines;
+}
+
+/** The command that replays a saved trace, naming the implementation under test again. */
+function replayFileCommand(file: string, impl: ImplSpec | null): string {
+  return ['npm run sim --', '--replay', file, ...implArgs(impl).map(shellWord)].join(' ');
 }
 
 /** `interrupted: true` and the signal, when Ctrl-C or SIGTERM cut a shrink short. */
@@ -563,7 +573,7 @@ async function runOne(
     if (settings.bugs.length > 0)
       lines.splice(1, 0, `${c.cyan('bugs'.padEnd(9))}${describeFires(result.bugFires, c)}`);
     if (v !== null) lines.push(`${c.cyan('replay'.padEnd(9))}${replayCommand(seed, settings)}`);
-    lines.push(...formatRunFiles(files, c));
+    lines.push(...formatRunFiles(files, c, settings.impl ?? null));
     if (saved !== null) lines.push(...formatShrink(saved, c));
     summaryStream(view).write(`${lines.join('\n')}\n`);
   }
@@ -675,8 +685,13 @@ async function runReplay(
     limitFlag: '--max-input-mb',
     ...(maxMb === undefined ? {} : { maxMb }),
   });
-  // Another implementation is held to what the reference node shows without bugs.
-  const chosen = selectExpectation(trace, file, o.bug.length > 0 || impl !== null ? o.bug : undefined);
+  // Another implementation is held to what the reference node shows without bugs, and to every
+  // property on a trace recorded only with bugs on (as conform holds it).
+  const noBugs = trace.expectations.find((e) => e.bugs.length === 0);
+  const chosen =
+    impl === null
+      ? selectExpectation(trace, file, o.bug.length > 0 ? o.bug : undefined)
+      : (noBugs ?? { bugs: [], outcome: { status: 'ok' as const } });
   if (typeof chosen === 'string') throw new UsageError(chosen);
   const { writer, viewLines, onTrace } = openTraceSinks(o, files);
   let report: ReturnType<typeof replayExpectation>;
@@ -706,12 +721,7 @@ async function runReplay(
   // A violation nobody expected is a new failure: shrink and save it like one from a seed.
   let saved: SavedShrink | null = null;
   if (!report.matched && actual.status === 'violation' && isShrinkable(run.kind) && shrink.enabled) {
-    announceFinding(
-      o,
-      trace.schedule.seed,
-      actual.property,
-      ['npm run sim --', '--replay', file, ...implArgs(impl).map(shellWord)].join(' '),
-    );
+    announceFinding(o, trace.schedule.seed, actual.property, replayFileCommand(file, impl));
     const out = shrink.out ?? defaultFailureTarget(actual.property, trace.schedule.seed);
     saved = await shrinkAndSave(
       trace.schedule,
@@ -770,7 +780,7 @@ async function runReplay(
         ? `${label('verdict')}${c.green.bold('✓ matched the recorded outcome')}`
         : `${label('verdict')}${c.red.bold('✗ differs')}: ${report.difference}`,
     );
-    lines.push(...formatRunFiles(files, c, run.result !== null));
+    lines.push(...formatRunFiles(files, c, impl, run.result !== null));
     if (saved !== null) lines.push(...formatShrink(saved, c));
     summaryStream(view).write(`${lines.join('\n')}\n`);
   }
