@@ -165,7 +165,7 @@ export async function loadImpl(spec: ImplSpec): Promise<LoadedImpl> {
 export function openImpl(spec: ImplSpec): OpenedImpl {
   const entry = loaded.get(specKey(spec));
   if (entry === undefined) throw new Error(`implementation ${specKey(spec)} used before loadImpl`);
-  if (spec.kind === 'command') return openProcessCluster(spec);
+  if (spec.kind === 'command') return openProcessCluster(spec, entry.impl.capabilities);
   const factory = entry.factory!;
   return {
     createNode: (args) => {

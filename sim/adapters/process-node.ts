@@ -23,6 +23,12 @@ import type { NodeArgs, NodeFactory } from '../engine/runner.ts';
 import { UsageError } from '../model/errors.ts';
 import { ImplementationError } from './impl-error.ts';
 
+/** The optional requests a process declared it answers (its capabilities `campaign` and `reads`). */
+export interface OptionalCalls {
+  readonly campaign: boolean;
+  readonly reads: boolean;
+}
+
 /** How to start a node's process: the command, where, and how long an answer may take. */
 export interface ProcessSpec {
   readonly command: string;
@@ -271,7 +277,10 @@ function parseLine(line: string): Record<string, unknown> | null {
  * the node restarts, its old process is killed and a new one is started with `init` carrying the
  * durable state the harness kept.
  */
-export function openProcessCluster(spec: ProcessSpec): { createNode: NodeFactory; close(): void } {
+export function openProcessCluster(
+  spec: ProcessSpec,
+  declared: OptionalCalls,
+): { createNode: NodeFactory; close(): void } {
   const b = theBridge();
   const live = new Map<NodeId, number>();
   const createNode: NodeFactory = (args) => {
@@ -279,7 +288,7 @@ export function openProcessCluster(spec: ProcessSpec): { createNode: NodeFactory
     if (old !== undefined) b.kill(old);
     const handle = b.newHandle();
     live.set(args.id, handle);
-    return new ProcessNode(b, handle, spec, args);
+    return new ProcessNode(b, handle, spec, declared, args);
   };
   return {
     createNode,
@@ -325,12 +334,23 @@ class ProcessNode implements RaftProcess {
   private pending: Ready | null = null;
   private result: unknown = null;
 
-  constructor(bridge: Bridge, handle: number, spec: ProcessSpec, args: NodeArgs) {
+  /** Present only when the process declares the capability: the engine asks `p.campaign === undefined`. */
+  readonly campaign?: (nowMs: number) => void;
+  readonly read?: (nowMs: number, requestId: number) => ReadResult;
+
+  constructor(bridge: Bridge, handle: number, spec: ProcessSpec, declared: OptionalCalls, args: NodeArgs) {
     this.id = args.id;
     this.bridge = bridge;
     this.handle = handle;
     this.timeoutMs = spec.timeoutMs;
     this.log = args.durable.log.slice();
+    if (declared.campaign) this.campaign = (nowMs) => this.call('campaign', { type: 'campaign', nowMs });
+    if (declared.reads) {
+      this.read = (nowMs, requestId) => {
+        this.call('read', { type: 'read', nowMs, requestId });
+        return this.answerOf('read') as ReadResult;
+      };
+    }
     // The node's randomness crosses as a seed for a generator of its own, drawn from its stream.
     const randomSeed = Math.floor(args.rng() * 2 ** 32);
     const init = {
@@ -453,13 +473,7 @@ class ProcessNode implements RaftProcess {
     this.call('propose', { type: 'propose', nowMs, command });
     return this.answerOf('propose') as ProposeResult;
   }
-  campaign(nowMs: number): void {
-    this.call('campaign', { type: 'campaign', nowMs });
-  }
-  read(nowMs: number, requestId: number): ReadResult {
-    this.call('read', { type: 'read', nowMs, requestId });
-    return this.answerOf('read') as ReadResult;
-  }
+
   /** The result of a propose or read: {ok: true, ...} or {ok: false, leaderHint}. */
   private answerOf(what: string): unknown {
     const r = this.result as Record<string, unknown> | null;
