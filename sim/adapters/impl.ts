@@ -201,7 +201,8 @@ function describeMessage(m: Message): string {
 /**
  * An implementation's node with every call guarded: whatever its code throws becomes an
  * ImplementationError naming the node and the call, so a run reports it instead of calling it a
- * bug in raftsim. It adds nothing to the trace: the same implementation gives the same run.
+ * bug in raftsim. It adds nothing to the trace: the same implementation gives the same run. Each
+ * method has its own try/catch, with no closure: the checkers read the views many times a step.
  */
 class GuardedProcess implements RaftProcess {
   readonly id: NodeId;
@@ -212,59 +213,123 @@ class GuardedProcess implements RaftProcess {
   constructor(p: RaftProcess) {
     this.p = p;
     this.id = p.id;
-    if (p.campaign !== undefined) this.campaign = (nowMs) => this.guard('campaign', () => p.campaign!(nowMs));
-    if (p.read !== undefined) this.read = (nowMs, id) => this.guard('read', () => p.read!(nowMs, id));
-  }
-
-  private guard<T>(call: string, fn: () => T): T {
-    try {
-      return fn();
-    } catch (error) {
-      throw implError(this.id, call, error);
+    if (p.campaign !== undefined) {
+      this.campaign = (nowMs) => {
+        try {
+          p.campaign!(nowMs);
+        } catch (error) {
+          throw implError(this.id, 'campaign', error);
+        }
+      };
+    }
+    if (p.read !== undefined) {
+      this.read = (nowMs, requestId) => {
+        try {
+          return p.read!(nowMs, requestId);
+        } catch (error) {
+          throw implError(this.id, 'read', error);
+        }
+      };
     }
   }
 
   tick(nowMs: number): void {
-    this.guard('tick', () => this.p.tick(nowMs));
+    try {
+      this.p.tick(nowMs);
+    } catch (error) {
+      throw implError(this.id, 'tick', error);
+    }
   }
   step(nowMs: number, message: Message): void {
-    this.guard(`step(${describeMessage(message)})`, () => this.p.step(nowMs, message));
+    try {
+      this.p.step(nowMs, message);
+    } catch (error) {
+      throw implError(this.id, `step(${describeMessage(message)})`, error);
+    }
   }
   propose(nowMs: number, command: Entry['command']): ProposeResult {
-    return this.guard('propose', () => this.p.propose(nowMs, command));
+    try {
+      return this.p.propose(nowMs, command);
+    } catch (error) {
+      throw implError(this.id, 'propose', error);
+    }
   }
   ready(): Ready {
-    return this.guard('ready', () => this.p.ready());
+    try {
+      return this.p.ready();
+    } catch (error) {
+      throw implError(this.id, 'ready', error);
+    }
   }
   nextWakeMs(): number {
-    return this.guard('nextWakeMs', () => this.p.nextWakeMs());
+    try {
+      return this.p.nextWakeMs();
+    } catch (error) {
+      throw implError(this.id, 'nextWakeMs', error);
+    }
   }
   get role(): Role {
-    return this.guard('role', () => this.p.role);
+    try {
+      return this.p.role;
+    } catch (error) {
+      throw implError(this.id, 'role', error);
+    }
   }
   get currentTerm(): number {
-    return this.guard('currentTerm', () => this.p.currentTerm);
+    try {
+      return this.p.currentTerm;
+    } catch (error) {
+      throw implError(this.id, 'currentTerm', error);
+    }
   }
   get votedFor(): NodeId {
-    return this.guard('votedFor', () => this.p.votedFor);
+    try {
+      return this.p.votedFor;
+    } catch (error) {
+      throw implError(this.id, 'votedFor', error);
+    }
   }
   get leaderId(): NodeId {
-    return this.guard('leaderId', () => this.p.leaderId);
+    try {
+      return this.p.leaderId;
+    } catch (error) {
+      throw implError(this.id, 'leaderId', error);
+    }
   }
   get commitIndex(): number {
-    return this.guard('commitIndex', () => this.p.commitIndex);
+    try {
+      return this.p.commitIndex;
+    } catch (error) {
+      throw implError(this.id, 'commitIndex', error);
+    }
   }
   get lastApplied(): number {
-    return this.guard('lastApplied', () => this.p.lastApplied);
+    try {
+      return this.p.lastApplied;
+    } catch (error) {
+      throw implError(this.id, 'lastApplied', error);
+    }
   }
   get lastIndex(): number {
-    return this.guard('lastIndex', () => this.p.lastIndex);
+    try {
+      return this.p.lastIndex;
+    } catch (error) {
+      throw implError(this.id, 'lastIndex', error);
+    }
   }
   termAt(index: number): number | undefined {
-    return this.guard('termAt', () => this.p.termAt(index));
+    try {
+      return this.p.termAt(index);
+    } catch (error) {
+      throw implError(this.id, 'termAt', error);
+    }
   }
   entryAt(index: number): Entry | undefined {
-    return this.guard('entryAt', () => this.p.entryAt(index));
+    try {
+      return this.p.entryAt(index);
+    } catch (error) {
+      throw implError(this.id, 'entryAt', error);
+    }
   }
 }
 
