@@ -132,6 +132,21 @@ describe('the student Raft (examples/student-raft)', () => {
   );
 });
 
+describe('the saved traces of the student bugs (examples/student-raft/*.json)', () => {
+  it.each([
+    ['vote-without-log-check', voteBug],
+    ['truncate-on-stale-append', truncateBug],
+  ] as const)('%s replays its violation with the bug, and holds without it', async (name, bug) => {
+    await loadImpl(bug);
+    await loadImpl(student);
+    const trace = readTraceFile(`examples/student-raft/${name}.json`);
+    const expected = trace.expectations[0]!.outcome;
+    expect(expected).toMatchObject({ status: 'violation', property: 'leader-completeness' });
+    expect(runForOutcome(trace.schedule, { bugs: [], impl: bug }).outcome).toEqual(expected);
+    expect(runForOutcome(trace.schedule, { bugs: [], impl: student }).outcome).toEqual({ status: 'ok' });
+  });
+});
+
 describe('conform: which scenarios apply', () => {
   it('names what a scenario needs that an implementation does not declare', () => {
     const trace = readTraceFile('scenarios/stale-leader-reads-lease.json');
