@@ -217,6 +217,16 @@ describe('bad implementations are reported, not crashes', () => {
     expect(sweep.outcomes.map((o) => o.kind)).toEqual(['impl-error', 'impl-error', 'impl-error']);
   });
 
+  it('a module that reads the clock: the determinism fence stops it, an impl-error', async () => {
+    const clock = moduleSpec('test/support/impls/reads-the-clock.ts');
+    await loadImpl(clock);
+    const run = runClassified(shortSchedule(1), { impl: clock });
+    expect(run.kind).toBe('impl-error');
+    expect('message' in run && run.message).toMatch(
+      /^S\d threw in tick: Error: determinism fence: Date.now called/,
+    );
+  });
+
   it.each([
     ['exit', /^S2 \(\w+.*\): exited with code 3 \(stderr: fatal: out of cheese\)$/],
     ['garbage', /^S2 \(\w+.*\) answered with a line that is not a JSON object: panic: this is not JSON$/],
