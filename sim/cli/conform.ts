@@ -35,7 +35,7 @@ import {
 } from '../model/trace-file.ts';
 import { num, seconds } from '../view/report.ts';
 import { EXIT_NOT_JUDGED } from './exit-codes.ts';
-import { applyImplLimits, implArgs, implSpecOf } from './impl-options.ts';
+import { applyImplLimits, implArgs, implSpecOf, shellWord } from './impl-options.ts';
 import { stderrSink, sweepProgress } from './progress.ts';
 import { checkFailuresDirectory, defaultFailureTarget, writeRunTrace } from './run-files.ts';
 import { EXIT_OK, EXIT_VIOLATION, parseIntInRange, UsageError } from './usage.ts';
@@ -157,10 +157,6 @@ function sameVerdict(a: ExpectedOutcome, b: ExpectedOutcome): boolean {
 
 function replayArgs(spec: ImplSpec): string {
   return implArgs(spec).map(shellWord).join(' ');
-}
-
-function shellWord(arg: string): string {
-  return /^[\w./:=,@+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
 }
 
 /**

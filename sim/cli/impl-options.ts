@@ -47,6 +47,11 @@ export function implSpecOf(o: ImplFlags): ImplSpec | null {
   return { kind: 'command', command, timeoutMs, cwd: userDirectory() };
 }
 
+/** An argument as a POSIX shell reads it back: bare when it is safe, else single-quoted. */
+export function shellWord(arg: string): string {
+  return /^[\w./:=,@+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+}
+
 /** The flags that name `spec` again, for replay commands. */
 export function implArgs(spec: ImplSpec | null | undefined): string[] {
   if (spec === null || spec === undefined) return [];

@@ -54,7 +54,7 @@ import { renderView, VIEW_FORMATS, type ViewFormat } from '../view/views.ts';
 import { applyBugRequirements, requiredFlags } from './bug-options.ts';
 import { exitCodeOf, exitCodeOfAll } from './exit-codes.ts';
 import { configOptions, flagsOf, overridesFrom } from './flags.ts';
-import { applyImplLimits, implArgs, implSpecOf } from './impl-options.ts';
+import { applyImplLimits, implArgs, implSpecOf, shellWord } from './impl-options.ts';
 import { lineProgress, RESTORE_TERMINAL, runProgress, stderrSink, sweepProgress } from './progress.ts';
 import {
   checkFailuresDirectory,
@@ -187,11 +187,6 @@ export function replayCommand(seed: number, settings: SweepSettings): string {
   return parts.join(' ');
 }
 
-/** An argument as a shell reads it back. */
-function shellWord(arg: string): string {
-  return /^[\w./:=,@+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
-}
-
 function checkBugs(names: readonly string[]): void {
   for (const name of names) {
     if (findBug(name) === undefined)
@@ -255,9 +250,7 @@ interface SavedShrink {
 
 /** The command line as typed, for a trace's metadata. */
 function commandLine(): string {
-  const quote = (arg: string): string =>
-    /^[\w./:=,@+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
-  return ['npm run sim --', ...process.argv.slice(2).map(quote)].join(' ');
+  return ['npm run sim --', ...process.argv.slice(2).map(shellWord)].join(' ');
 }
 
 /** A shrink's progress: a line rewritten in place on a terminal, a plain line now and then otherwise. */
