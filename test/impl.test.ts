@@ -217,6 +217,16 @@ describe('bad implementations are reported, not crashes', () => {
     expect(sweep.outcomes.map((o) => o.kind)).toEqual(['impl-error', 'impl-error', 'impl-error']);
   });
 
+  it('a module whose Ready is malformed: an impl-error, not a TypeError inside raftsim', async () => {
+    const bad = moduleSpec('test/support/impls/bad-ready.ts');
+    await loadImpl(bad);
+    const run = runClassified(shortSchedule(1), { impl: bad });
+    expect(run.kind).toBe('impl-error');
+    expect('message' in run && run.message).toBe(
+      'S3 ready() returned no Ready ({messages: [], toApply: [], ...})',
+    );
+  });
+
   it('a module that reads the clock: the determinism fence stops it, an impl-error', async () => {
     const clock = moduleSpec('test/support/impls/reads-the-clock.ts');
     await loadImpl(clock);

@@ -248,18 +248,34 @@ class GuardedProcess implements RaftProcess {
     }
   }
   propose(nowMs: number, command: Entry['command']): ProposeResult {
+    let result: ProposeResult;
     try {
-      return this.p.propose(nowMs, command);
+      result = this.p.propose(nowMs, command);
     } catch (error) {
       throw implError(this.id, 'propose', error);
     }
+    if (typeof result !== 'object' || result === null || typeof result.ok !== 'boolean')
+      throw new ImplementationError(`S${this.id} propose() returned no {ok: true|false, ...}`);
+    return result;
   }
   ready(): Ready {
+    let r: Ready;
     try {
-      return this.p.ready();
+      r = this.p.ready();
     } catch (error) {
       throw implError(this.id, 'ready', error);
     }
+    // The shape the engine relies on, checked here so that a malformed Ready is the
+    // implementation's error rather than a TypeError deep in raftsim.
+    if (typeof r !== 'object' || r === null || !Array.isArray(r.messages) || !Array.isArray(r.toApply))
+      throw new ImplementationError(
+        `S${this.id} ready() returned no Ready ({messages: [], toApply: [], ...})`,
+      );
+    if (r.hardState === undefined || r.logWrite === undefined)
+      throw new ImplementationError(
+        `S${this.id} ready() left hardState or logWrite undefined (null means none)`,
+      );
+    return r;
   }
   nextWakeMs(): number {
     try {
