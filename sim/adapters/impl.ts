@@ -198,6 +198,22 @@ function describeMessage(m: Message): string {
   return `${m.type} from S${m.from}`;
 }
 
+/** The optional members of RaftProcess: the ones a node may lack. */
+type OptionalMember = {
+  [K in keyof RaftProcess]-?: Record<string, never> extends Pick<RaftProcess, K> ? K : never;
+}[keyof RaftProcess];
+
+/**
+ * Every optional member of the contract, forwarded by GuardedProcess when the node has it. An
+ * optional member added to RaftProcess (membership change, snapshots) does not compile until it is
+ * named here: an implementation's node would otherwise seem to lack it.
+ */
+const OPTIONAL_MEMBERS = ['campaign', 'read'] as const satisfies readonly OptionalMember[];
+const everyOptionalForwarded: [Exclude<OptionalMember, (typeof OPTIONAL_MEMBERS)[number]>] extends [never]
+  ? true
+  : Exclude<OptionalMember, (typeof OPTIONAL_MEMBERS)[number]> = true;
+void everyOptionalForwarded;
+
 /**
  * An implementation's node with every call guarded: whatever its code throws becomes an
  * ImplementationError naming the node and the call, so a run reports it instead of calling it a
@@ -213,23 +229,32 @@ class GuardedProcess implements RaftProcess {
   constructor(p: RaftProcess) {
     this.p = p;
     this.id = p.id;
-    if (p.campaign !== undefined) {
-      this.campaign = (nowMs) => {
+    // The optional members the node has, forwarded and guarded; those it lacks stay undefined,
+    // which is how the engine knows (`p.campaign === undefined`).
+    const self = this as unknown as Record<string, unknown>;
+    const node = p as unknown as Record<string, unknown>;
+    for (const name of OPTIONAL_MEMBERS) {
+      const member = node[name];
+      if (member === undefined) continue;
+      if (typeof member !== 'function') {
+        Object.defineProperty(this, name, { get: () => this.guardedView(name) });
+        continue;
+      }
+      self[name] = (...args: unknown[]) => {
         try {
-          p.campaign!(nowMs);
+          return (node[name] as (...a: unknown[]) => unknown).apply(p, args);
         } catch (error) {
-          throw implError(this.id, 'campaign', error);
+          throw implError(this.id, name, error);
         }
       };
     }
-    if (p.read !== undefined) {
-      this.read = (nowMs, requestId) => {
-        try {
-          return p.read!(nowMs, requestId);
-        } catch (error) {
-          throw implError(this.id, 'read', error);
-        }
-      };
+  }
+
+  private guardedView(name: string): unknown {
+    try {
+      return (this.p as unknown as Record<string, unknown>)[name];
+    } catch (error) {
+      throw implError(this.id, name, error);
     }
   }
 
