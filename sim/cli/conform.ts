@@ -25,6 +25,7 @@ import { runForOutcome } from '../explore/replay.ts';
 import { configOf, type HeldRaftOptions, type SeedOutcome, type SweepSettings } from '../explore/seed-job.ts';
 import { DEFAULT_SHRINK_BUDGET, type ShrinkResult } from '../explore/shrink.ts';
 import { shrinkInWorker } from '../explore/shrink-thread.ts';
+import { catchInterrupts, exitCodeOfSignal, type StopSignal } from '../explore/signals.ts';
 import { runSweep } from '../explore/sweep.ts';
 import { type Schedule, validateSchedule } from '../model/schedule.ts';
 import {
@@ -36,7 +37,7 @@ import {
 import { num, seconds } from '../view/report.ts';
 import { EXIT_NOT_JUDGED } from './exit-codes.ts';
 import { applyImplLimits, implArgs, implSpecOf, shellWord } from './impl-options.ts';
-import { stderrSink, sweepProgress } from './progress.ts';
+import { RESTORE_TERMINAL, stderrSink, sweepProgress } from './progress.ts';
 import { checkFailuresDirectory, defaultFailureTarget, writeRunTrace } from './run-files.ts';
 import { EXIT_OK, EXIT_VIOLATION, parseIntInRange, UsageError } from './usage.ts';
 import { raftsimVersion } from './version.ts';
@@ -403,27 +404,57 @@ async function conform(argv: string[]): Promise<number> {
   const settings: SweepSettings = { mode: 'swarm', overrides: {}, bugs: [], impl: spec, held };
   const startMs = performance.now();
   let seeds: SeedOutcome[] = [];
-  if (size > 0) {
-    const progress = sweepProgress(size, stderrSink(quiet));
-    let done = 0;
-    let failures = 0;
-    const result = await runSweep({
-      lo: 1,
-      hi: size,
-      workers: Math.min(workers, size),
-      settings,
-      stopOnFailure: false,
-      onOutcome: (x) => {
-        done++;
-        if (!x.ok) failures++;
-        progress.update(done, failures);
-      },
-    });
-    progress.stop();
-    seeds = result.outcomes;
+  // Ctrl-C / SIGTERM during the sweep: the workers stop and the report covers the seeds run so far.
+  const interrupt = catchInterrupts();
+  try {
+    if (size > 0) {
+      const progress = sweepProgress(size, stderrSink(quiet));
+      const onAbort = (): void => {
+        progress.stop();
+        if (process.stderr.isTTY === true) process.stderr.write(RESTORE_TERMINAL);
+      };
+      interrupt.signal.addEventListener('abort', onAbort, { once: true });
+      let done = 0;
+      let failures = 0;
+      const result = await runSweep({
+        lo: 1,
+        hi: size,
+        workers: Math.min(workers, size),
+        settings,
+        stopOnFailure: false,
+        signal: interrupt.signal,
+        onOutcome: (x) => {
+          done++;
+          if (!x.ok) failures++;
+          progress.update(done, failures);
+        },
+      });
+      interrupt.signal.removeEventListener('abort', onAbort);
+      progress.stop();
+      seeds = result.outcomes;
+    }
+    const wallMs = performance.now() - startMs;
+    const stopped = interrupt.received();
+    const saved = o.shrink && stopped === null ? await shrinkFirstFailures(seeds, settings, impl, quiet) : [];
+    const code = report(o, c, impl, scenarios, { seeds, size, wallMs }, saved, stopped);
+    return stopped === null ? code : exitCodeOfSignal(stopped);
+  } finally {
+    interrupt.dispose();
   }
-  const wallMs = performance.now() - startMs;
-  const saved = o.shrink ? await shrinkFirstFailures(seeds, settings, impl, quiet) : [];
+}
+
+/** Prints the report (the table, or one JSON object) and returns the exit code it implies. */
+function report(
+  o: ConformOptions,
+  c: ChalkInstance,
+  impl: LoadedImpl,
+  scenarios: readonly ScenarioRow[],
+  sweep: { seeds: readonly SeedOutcome[]; size: number; wallMs: number },
+  saved: readonly SavedShrink[],
+  stopped: StopSignal | null,
+): number {
+  const { seeds, size, wallMs } = sweep;
+  const spec = impl.spec;
   const failedScenarios = scenarios.filter((s) => s.status === 'failed');
   const failedSeeds = seeds.filter((x) => !x.ok);
   if (o.json === true) {
@@ -442,10 +473,17 @@ async function conform(argv: string[]): Promise<number> {
         replay: r.firstSeed === null ? null : seedReplay(r.firstSeed, spec),
       })),
       shrunk: saved.map((s) => ({ property: s.property, seed: s.seed, file: s.file, after: s.result.after })),
+      ...(stopped === null ? {} : { interrupted: true, signal: stopped }),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } else {
-    process.stdout.write(`${formatReport(impl, scenarios, { seeds, size, wallMs }, saved, c).join('\n')}\n`);
+    const lines = formatReport(impl, scenarios, { seeds, size, wallMs }, saved, c);
+    if (stopped !== null)
+      lines.push(
+        `${c.cyan('stopped'.padEnd(11))}${c.yellow.bold(`interrupted by ${stopped}`)}: ` +
+          `${seeds.length} of ${size} seeds run, the results above are partial`,
+      );
+    process.stdout.write(`${lines.join('\n')}\n`);
   }
   const kinds = [...failedSeeds.map((x) => x.kind), ...failedScenarios.map((s) => s.kind!)];
   if (
