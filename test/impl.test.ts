@@ -263,7 +263,7 @@ describe('bad implementations are reported, not crashes', () => {
       [['--impl', 'package.json'], /the default export must be/],
       [['--impl', 'examples/reference.ts', '--impl-cmd', 'x'], /either --impl or --impl-cmd/],
       [['--impl', 'examples/student-raft/index.ts', '--prevote'], /--prevote: student-raft does not declare/],
-      [['--impl-cmd', 'exit 0'], /^raftsim: --impl-cmd 'exit 0': exited with code 0/],
+      [['--impl-cmd', 'exit 0'], /^raftsim: --impl-cmd "exit 0": exited with code 0/],
       [['conform'], /name the implementation/],
     ];
     for (const [args, line] of cases) {

@@ -139,7 +139,7 @@ export async function loadImpl(spec: ImplSpec): Promise<LoadedImpl> {
   if (known !== undefined) return known.impl;
   if (spec.kind === 'command') {
     const hello = helloProcess(spec);
-    const where = `--impl-cmd '${spec.command}'`;
+    const where = `--impl-cmd ${JSON.stringify(spec.command)}`;
     const impl: LoadedImpl = {
       spec,
       name: hello.name,

@@ -237,7 +237,7 @@ export function helloProcess(spec: ProcessSpec): Hello {
   const { command, timeoutMs } = spec;
   const b = theBridge();
   const handle = b.newHandle();
-  const where = `--impl-cmd '${command}'`;
+  const where = `--impl-cmd ${JSON.stringify(command)}`;
   try {
     const line = b.exchange(
       handle,
