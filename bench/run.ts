@@ -5,6 +5,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { type ImplSpec, loadImpl, moduleSpec } from '../sim/adapters/impl.ts';
+import { DEFAULT_IMPL_TIMEOUT_MS } from '../sim/adapters/process-node.ts';
 import { benchDetect, DEFAULT_DETECT, type DetectOptions } from './detect.ts';
 import { benchGrowth, DEFAULT_GROWTH, type GrowthOptions } from './growth.ts';
 import {
@@ -37,7 +39,10 @@ groups (default: all, in this order):
 
   --quick     smaller workloads (a smoke test of the suite; figures not comparable)
   --cap N     detect: seeds per range before a bug counts as not found (default ${DEFAULT_DETECT.cap})
-  --out FILE  where to write the JSON results (default bench/results.json)`;
+  --out FILE  where to write the JSON results (default bench/results.json)
+  --impl MODULE, --impl-cmd COMMAND
+              throughput: measure another implementation (docs/implementing.md) instead of
+              the reference node; bench/protocol.ts compares the two paths`;
 
 interface Settings {
   readonly throughput: ThroughputOptions;
@@ -82,6 +87,7 @@ function parseArgs(argv: readonly string[]): Args | null {
   let quick = false;
   let cap: number | null = null;
   let out = fileURLToPath(new URL('./results.json', import.meta.url));
+  let impl: ImplSpec | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return null;
@@ -95,6 +101,13 @@ function parseArgs(argv: readonly string[]): Args | null {
       const file = argv[++i];
       if (file === undefined) throw new UsageError('--out needs a file name');
       out = file;
+    } else if (arg === '--impl' || arg === '--impl-cmd') {
+      const value = argv[++i];
+      if (value === undefined) throw new UsageError(`${arg} needs a value`);
+      impl =
+        arg === '--impl'
+          ? moduleSpec(value)
+          : { kind: 'command', command: value, timeoutMs: DEFAULT_IMPL_TIMEOUT_MS, cwd: process.cwd() };
     } else if ((GROUP_NAMES as readonly string[]).includes(arg)) {
       if (!groups.includes(arg as GroupName)) groups.push(arg as GroupName);
     } else {
@@ -102,7 +115,8 @@ function parseArgs(argv: readonly string[]): Args | null {
     }
   }
   const base = quick ? QUICK : FULL;
-  const settings = cap === null ? base : { ...base, detect: { ...base.detect, cap } };
+  const capped = cap === null ? base : { ...base, detect: { ...base.detect, cap } };
+  const settings = impl === null ? capped : { ...capped, throughput: { ...capped.throughput, impl } };
   // Groups run in the suite's order, whatever order they were named in.
   const ordered = GROUP_NAMES.filter((g) => groups.length === 0 || groups.includes(g));
   return { groups: ordered, settings, out };
@@ -197,6 +211,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const impl = args.settings.throughput.impl;
+  if (impl !== undefined && impl !== null) await loadImpl(impl);
   const machine = machineInfo();
   console.log(
     `raftsim benchmarks: ${args.groups.join(', ')}\n` +

@@ -3,6 +3,7 @@
 
 import { createSafetyCheckers } from '../properties/index.ts';
 import type { Checker } from '../properties/types.ts';
+import type { ImplSpec } from '../sim/adapters/impl.ts';
 import { runSeed } from '../sim/explore/generate.ts';
 import { defaultConfig } from '../sim/model/config.ts';
 import { fmtInt, fmtPct, fmtSi, type GroupResult, median, round, timed } from './lib.ts';
@@ -12,7 +13,12 @@ export interface ThroughputOptions {
   readonly seeds: readonly number[];
   /** Rounds; the figures are medians over rounds. */
   readonly rounds: number;
+  /** Another implementation, loaded (loadImpl) before the group runs. */
+  readonly impl?: ImplSpec | null;
 }
+
+/** The implementation measured: the reference node unless one is named (`--impl`, `--impl-cmd`). */
+let measured: ImplSpec | null = null;
 
 export const DEFAULT_THROUGHPUT: ThroughputOptions = { seeds: [1, 2, 3, 4, 5], rounds: 5 };
 
@@ -37,7 +43,11 @@ function runRound(mode: Mode, seeds: readonly number[]): Round {
     let simulatedMs = 0;
     for (const seed of seeds) {
       const checkers: Checker[] = mode === 'checkers off' ? [] : createSafetyCheckers();
-      const r = runSeed(seed, config, { checkers, linearizability: mode === 'checkers on' });
+      const linearizability = mode === 'checkers on';
+      const r =
+        measured === null
+          ? runSeed(seed, config, { checkers, linearizability })
+          : runSeed(seed, config, { checkers, linearizability, impl: measured });
       events += r.events;
       simulatedMs += r.simulatedMs;
     }
@@ -47,6 +57,7 @@ function runRound(mode: Mode, seeds: readonly number[]): Round {
 }
 
 export function benchThroughput(opts: ThroughputOptions = DEFAULT_THROUGHPUT): GroupResult {
+  measured = opts.impl ?? null;
   const modes: Mode[] = ['checkers on', 'safety checkers only', 'checkers off'];
   // Warm-up: let the JIT settle on a seed that is not measured.
   for (const mode of modes) runRound(mode, [1000]);
@@ -81,7 +92,10 @@ export function benchThroughput(opts: ThroughputOptions = DEFAULT_THROUGHPUT): G
 
   return {
     group: 'throughput',
-    title: 'Throughput, one core',
+    title:
+      measured === null
+        ? 'Throughput, one core'
+        : `Throughput, one core: ${measured.kind === 'module' ? measured.shown : measured.command}, not the reference node`,
     workload:
       `defaultConfig(): 5 nodes, 5 clients, default network faults (drop 1%, dup 1%, long delays), ` +
       `2 partitions + 1 crash + 1 pause per virtual minute, 60 s of virtual time per seed; seeds ` +

@@ -86,6 +86,16 @@ const EXPECTED: Readonly<Record<string, Expect>> = {
   'npm run lincheck -- history.json': { code: 0, line: /linearizable/ },
   'npm run lincheck -- history.edn': { code: 0, line: /linearizable/ },
   'npx raftsim --version': { code: 0, line: /^\d+\.\d+\.\d+$/m },
+  'npm run sim -- conform --impl examples/student-raft/index.ts': {
+    code: 0,
+    line: /^verdict +✓ conforms in everything that applied$/m,
+    instead: 'npm run sim -- conform --impl examples/student-raft/index.ts --sweep 4 --workers 1',
+  },
+  'npm run sim -- conform --impl-cmd "python3 examples/py-raft/node.py"': {
+    code: 0,
+    line: /^verdict +✓ conforms in everything that applied$/m,
+    instead: 'npm run sim -- conform --impl-cmd "python3 examples/py-raft/node.py" --sweep 1 --workers 1',
+  },
   'npx raftsim lincheck history.edn': { code: 0, line: /^linearizable: history\.edn/m },
   'npx raftsim --seeds 1..10000 --shard 0/4 --results results': {
     code: 0,
@@ -142,7 +152,8 @@ async function runDocumented(command: string): Promise<Ran> {
   if (bin !== null) return cli(bin[1]!.split(/\s+/), join(ROOT, 'sim', 'cli', 'bin.ts'));
   const m = /^npm run (?:--silent )?(sim|lincheck) -- (.*)$/.exec(line);
   if (m === null) throw new Error(`not a command this test knows how to run: ${command}`);
-  const args = m[2]!.split(/\s+/);
+  // Quoted arguments stay one argument, as a shell reads them.
+  const args = m[2]!.match(/"[^"]*"|'[^']*'|\S+/g)!.map((a) => a.replace(/^(["'])(.*)\1$/, '$2'));
   const ran = m[1] === 'sim' ? await cli(args) : await cli(args, join(ROOT, 'sim', 'cli', 'lincheck.ts'));
   if (redirect !== null) {
     writeFileSync(join(work, redirect[2]!), ran.stdout);
@@ -156,6 +167,7 @@ const results = new Map<string, Ran>();
 
 beforeAll(async () => {
   symlinkSync(join(ROOT, 'scenarios'), join(work, 'scenarios'));
+  symlinkSync(join(ROOT, 'examples'), join(work, 'examples'));
   mkdirSync(join(work, 'failures'));
   writeFileSync(
     join(work, 'history.json'),

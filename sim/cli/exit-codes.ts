@@ -15,6 +15,7 @@ export function exitCodeOf(kind: RunKind): number {
       return EXIT_OK;
     case 'violation':
     case 'assertion':
+    case 'impl-error':
       return EXIT_FINDING;
     case 'harness-error':
     case 'resource-limit':

@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { neverFired } from '../../bugs/fires.ts';
 import { BUGS, findBug } from '../../bugs/index.ts';
 import { createSafetyCheckers } from '../../properties/index.ts';
+import { type ImplSpec, type LoadedImpl, loadImpl } from '../adapters/impl.ts';
 import { generateSchedule } from '../explore/generate.ts';
 import {
   type ClassifiedRun,
@@ -17,7 +18,6 @@ import {
 } from '../explore/outcome.ts';
 import {
   type ConfigOverrides,
-  configFor,
   describeProfile,
   PROFILE_MODES,
   type ProfileMode,
@@ -31,7 +31,7 @@ import {
   selectExpectation,
 } from '../explore/replay.ts';
 import { type RunInWorkerResult, runInWorker } from '../explore/run-thread.ts';
-import type { SeedOutcome, SweepSettings } from '../explore/seed-job.ts';
+import { configOf, nodeUnderTest, type SeedOutcome, type SweepSettings } from '../explore/seed-job.ts';
 import {
   DEFAULT_SHRINK_BUDGET,
   describeBudget,
@@ -54,6 +54,7 @@ import type { ViewWindow } from '../view/window.ts';
 import { applyBugRequirements, requiredFlags } from './bug-options.ts';
 import { exitCodeOf, exitCodeOfAll } from './exit-codes.ts';
 import { configOptions, flagsOf, overridesFrom } from './flags.ts';
+import { applyImplLimits, implArgs, implSpecOf, shellWord } from './impl-options.ts';
 import { lineProgress, RESTORE_TERMINAL, runProgress, stderrSink, sweepProgress } from './progress.ts';
 import {
   checkFailuresDirectory,
@@ -119,6 +120,9 @@ interface CliOptions {
   shard?: string;
   shards?: string;
   results?: string;
+  impl?: string;
+  implCmd?: string;
+  implTimeout?: string;
 }
 
 const DEFAULT_SEED = 42;
@@ -157,7 +161,13 @@ function program(): Command {
     .option(
       '--results <dir>',
       'with --seeds: write a results file (and shrunk failures) to dir, for raftsim merge',
-    );
+    )
+    .option(
+      '--impl <module>',
+      'test your own Raft: a module exporting a RaftImplementation (docs/implementing.md)',
+    )
+    .option('--impl-cmd <command>', 'test your own Raft: a command run once per node, speaking JSON lines')
+    .option('--impl-timeout <time>', `with --impl-cmd: real time a process may take to answer (default 10s)`);
   for (const option of configOptions()) cmd.addOption(option);
   return cmd
     .option('--trace <file>', 'write every event as JSON Lines to file (one run)')
@@ -211,6 +221,7 @@ export function replayCommand(seed: number, settings: SweepSettings): string {
   if (settings.mode !== 'fixed') parts.push('--profile', settings.mode);
   parts.push(...flagsOf(settings.overrides));
   for (const bug of settings.bugs) parts.push('--bug', bug);
+  parts.push(...implArgs(settings.impl).map(shellWord));
   return parts.join(' ');
 }
 
@@ -266,6 +277,8 @@ interface ShrinkSettings {
 
 interface SavedShrink {
   readonly file: string;
+  /** The command that replays the saved trace. */
+  readonly replay: string;
   readonly property: string;
   readonly seed: number;
   readonly result: ShrinkResult;
@@ -277,9 +290,7 @@ interface SavedShrink {
 
 /** The command line as typed, for a trace's metadata. */
 function commandLine(): string {
-  const quote = (arg: string): string =>
-    /^[\w./:=,@+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
-  return ['npm run sim --', ...process.argv.slice(2).map(quote)].join(' ');
+  return ['npm run sim --', ...process.argv.slice(2).map(shellWord)].join(' ');
 }
 
 /** A shrink's progress: a line rewritten in place on a terminal, a plain line now and then otherwise. */
@@ -306,6 +317,7 @@ function shrinkProgress(
 async function shrinkAndSave(
   schedule: Schedule,
   bugs: readonly string[],
+  impl: ImplSpec | null,
   seed: number,
   property: string,
   settings: ShrinkSettings,
@@ -319,6 +331,7 @@ async function shrinkAndSave(
   try {
     result = await shrinkInWorker(schedule, {
       bugs,
+      impl,
       budget: settings.budget,
       onProgress: progress.update,
       signal,
@@ -339,6 +352,7 @@ async function shrinkAndSave(
   });
   return {
     file: target.shown,
+    replay: replayFileCommand(target.shown, impl),
     property,
     seed,
     result,
@@ -362,20 +376,30 @@ function formatShrink(saved: SavedShrink, c: ChalkInstance): string[] {
   return [
     `${label('shrunk')}${sizeText(r.before)} → ${c.bold(sizeText(r.after))} ` +
       `(${r.after.nodes} nodes, ${r.after.clients} clients; ${r.runs} runs${budgetNote})`,
-    `${label('saved')}${saved.file}  (replay it: npm run sim -- --replay ${saved.file})`,
+    `${label('saved')}${saved.file}  (replay it: ${saved.replay})`,
   ];
 }
 
 /** Where --history and --save wrote, for the human summary. */
-function formatRunFiles(files: RunFiles, c: ChalkInstance, historyWritten = true): string[] {
+function formatRunFiles(
+  files: RunFiles,
+  c: ChalkInstance,
+  impl: ImplSpec | null,
+  historyWritten = true,
+): string[] {
   const label = (s: string): string => c.cyan(s.padEnd(9));
   const lines: string[] = [];
   if (files.history !== null && historyWritten) lines.push(`${label('history')}${files.history.shown}`);
   if (files.save !== null)
     lines.push(
-      `${label('saved')}${files.save.shown}  (replay it: npm run sim -- --replay ${files.save.shown})`,
+      `${label('saved')}${files.save.shown}  (replay it: ${replayFileCommand(files.save.shown, impl)})`,
     );
   return lines;
+}
+
+/** The command that replays a saved trace, naming the implementation under test again. */
+function replayFileCommand(file: string, impl: ImplSpec | null): string {
+  return ['npm run sim --', '--replay', file, ...implArgs(impl).map(shellWord)].join(' ');
 }
 
 /** `interrupted: true` and the signal, when Ctrl-C or SIGTERM cut a shrink short. */
@@ -400,8 +424,14 @@ function shrinkJson(saved: SavedShrink | null) {
 }
 
 /** Runs a schedule again with tracing on and renders it. */
-function viewOf(format: ViewFormat, schedule: Schedule, bugs: readonly string[], window: ViewWindow): string {
-  return renderView(format, replayForView(schedule, bugs, window));
+function viewOf(
+  format: ViewFormat,
+  schedule: Schedule,
+  bugs: readonly string[],
+  window: ViewWindow,
+  impl: ImplSpec | null,
+): string {
+  return renderView(format, replayForView(schedule, bugs, window, impl));
 }
 
 /** The window flags of a run's view, checked against its node count before it runs. */
@@ -454,7 +484,7 @@ async function runOne(
   shrink: ShrinkSettings,
   files: RunFiles,
 ): Promise<number> {
-  const config = configFor(seed, settings.mode, settings.overrides);
+  const config = configOf(seed, settings);
   const invalid = validateConfig(config);
   if (invalid !== null) throw new UsageError(invalid);
   const window = runWindow(o, config.nodes);
@@ -465,7 +495,7 @@ async function runOne(
   const startMs = performance.now();
   const live = runProgress(`seed ${seed}`, config.timeMs, stderrSink(o.quiet === true));
   const opts = {
-    bugs: settings.bugs,
+    ...nodeUnderTest(settings.bugs, settings.impl),
     checkers: createSafetyCheckers(),
     ...(live.onProgress === undefined ? {} : { onProgress: live.onProgress }),
   };
@@ -478,6 +508,7 @@ async function runOne(
     try {
       r = await runInWorker(schedule, {
         bugs: settings.bugs,
+        impl: settings.impl ?? null,
         onTrace,
         ...(live.onProgress === undefined ? {} : { onProgress: live.onProgress }),
         signal: interrupt.signal,
@@ -510,14 +541,22 @@ async function runOne(
   if (v !== null && shrink.enabled) {
     const target = shrink.out ?? defaultFailureTarget(v.property, seed);
     announceFinding(o, seed, v.property, replayCommand(seed, settings));
-    saved = await shrinkAndSave(schedule, settings.bugs, seed, v.property, shrink, target);
+    saved = await shrinkAndSave(
+      schedule,
+      settings.bugs,
+      settings.impl ?? null,
+      seed,
+      v.property,
+      shrink,
+      target,
+    );
   }
   let rendered: string | null = null;
   if (o.format !== undefined) {
     // The minimal story when there is one; otherwise the run itself.
     rendered =
       saved !== null
-        ? viewOf(o.format, saved.result.schedule, settings.bugs, window)
+        ? viewOf(o.format, saved.result.schedule, settings.bugs, window, settings.impl ?? null)
         : renderView(o.format, {
             schedule,
             bugs: settings.bugs,
@@ -580,7 +619,7 @@ async function runOne(
     if (settings.bugs.length > 0)
       lines.splice(1, 0, `${c.cyan('bugs'.padEnd(9))}${describeFires(result.bugFires, c)}`);
     if (v !== null) lines.push(`${c.cyan('replay'.padEnd(9))}${replayCommand(seed, settings)}`);
-    lines.push(...formatRunFiles(files, c));
+    lines.push(...formatRunFiles(files, c, settings.impl ?? null));
     if (saved !== null) lines.push(...formatShrink(saved, c));
     if (viewFile !== null) lines.push(`${c.cyan('view'.padEnd(9))}${viewFile}`);
     summaryStream(view).write(`${lines.join('\n')}\n`);
@@ -624,6 +663,7 @@ async function reportStoppedRun(
     saved = await shrinkAndSave(
       schedule,
       settings.bugs,
+      settings.impl ?? null,
       seed,
       run.kind,
       shrink,
@@ -680,6 +720,7 @@ function summaryStream(view: string | null): NodeJS.WriteStream {
 
 async function runReplay(
   file: string,
+  impl: ImplSpec | null,
   o: CliOptions,
   c: ChalkInstance,
   shrink: ShrinkSettings,
@@ -691,13 +732,19 @@ async function runReplay(
     limitFlag: '--max-input-mb',
     ...(maxMb === undefined ? {} : { maxMb }),
   });
-  const chosen = selectExpectation(trace, file, o.bug.length > 0 ? o.bug : undefined);
+  // Another implementation is held to what the reference node shows without bugs, and to every
+  // property on a trace recorded only with bugs on (as conform holds it).
+  const noBugs = trace.expectations.find((e) => e.bugs.length === 0);
+  const chosen =
+    impl === null
+      ? selectExpectation(trace, file, o.bug.length > 0 ? o.bug : undefined)
+      : (noBugs ?? { bugs: [], outcome: { status: 'ok' as const } });
   if (typeof chosen === 'string') throw new UsageError(chosen);
   const window = runWindow(o, trace.schedule.config.nodes);
   const { writer, viewLines, onTrace } = openTraceSinks(o, files);
   let report: ReturnType<typeof replayExpectation>;
   try {
-    report = replayExpectation(trace, file, chosen, onTrace === undefined ? {} : { onTrace });
+    report = replayExpectation(trace, file, chosen, onTrace === undefined ? { impl } : { onTrace, impl });
   } catch (error) {
     writer?.abandon();
     throw error;
@@ -722,11 +769,12 @@ async function runReplay(
   // A violation nobody expected is a new failure: shrink and save it like one from a seed.
   let saved: SavedShrink | null = null;
   if (!report.matched && actual.status === 'violation' && isShrinkable(run.kind) && shrink.enabled) {
-    announceFinding(o, trace.schedule.seed, actual.property, `npm run sim -- --replay ${file}`);
+    announceFinding(o, trace.schedule.seed, actual.property, replayFileCommand(file, impl));
     const out = shrink.out ?? defaultFailureTarget(actual.property, trace.schedule.seed);
     saved = await shrinkAndSave(
       trace.schedule,
       chosen.bugs,
+      impl,
       trace.schedule.seed,
       actual.property,
       shrink,
@@ -785,7 +833,7 @@ async function runReplay(
         ? `${label('verdict')}${c.green.bold('✓ matched the recorded outcome')}`
         : `${label('verdict')}${c.red.bold('✗ differs')}: ${report.difference}`,
     );
-    lines.push(...formatRunFiles(files, c, run.result !== null));
+    lines.push(...formatRunFiles(files, c, impl, run.result !== null));
     if (saved !== null) lines.push(...formatShrink(saved, c));
     if (viewFile !== null) lines.push(`${label('view')}${viewFile}`);
     summaryStream(view).write(`${lines.join('\n')}\n`);
@@ -854,10 +902,11 @@ async function runMany(
       }
       for (const [property, f] of firstByProperty) {
         if (interrupt.signal.aborted) break;
-        const schedule = generateSchedule(f.seed, configFor(f.seed, settings.mode, settings.overrides));
+        const schedule = generateSchedule(f.seed, configOf(f.seed, settings));
         const one = await shrinkAndSave(
           schedule,
           settings.bugs,
+          settings.impl ?? null,
           f.seed,
           property,
           shrink,
@@ -1036,6 +1085,8 @@ async function main(argv: string[]): Promise<number> {
   if (o.maxInputMb !== undefined && o.replay === undefined)
     throw new UsageError('--max-input-mb limits the file --replay reads: use it with --replay');
   checkBugs(o.bug);
+  const implSpec = implSpecOf(o);
+  const impl = implSpec === null ? null : await loadImpl(implSpec);
   const overrides = overridesFrom(cmd.opts());
   if (o.replay !== undefined) {
     if (o.seed !== undefined || o.seeds !== undefined)
@@ -1062,17 +1113,25 @@ async function main(argv: string[]): Promise<number> {
   const shrink = shrinkSettings(o, files);
   // With --results, failures go to DIR/failures/, checked with the results file (planSweep).
   if (shrink.enabled && shrink.out === null && o.results === undefined) checkFailuresDirectory();
-  if (o.replay !== undefined) return runReplay(o.replay, o, c, shrink, files);
+  if (o.replay !== undefined) return runReplay(o.replay, implSpec, o, c, shrink, files);
   if (o.seeds !== undefined) {
     if (o.format !== undefined)
       throw new UsageError('--format shows one run: use it with --seed or --replay');
     const range = parseRange('--seeds', o.seeds, MAX_SEED, MAX_SWEEP_SEEDS);
     const mode = (o.profile ?? 'swarm') as ProfileMode;
-    const settings = { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug };
-    return runMany(planSweep(range, o), settings, o, c, shrink);
+    const settings = { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug, impl: implSpec };
+    return runMany(planSweep(range, o), withImplLimits(o, impl, settings), o, c, shrink);
   }
   const { seed, settings } = seedRun(o, overrides);
-  return runOne(seed, settings, o, c, shrink, files);
+  return runOne(seed, withImplLimits(o, impl, settings), o, c, shrink, files);
+}
+
+/** The settings with what the implementation does not support held off, and a notice for each. */
+function withImplLimits(o: CliOptions, impl: LoadedImpl | null, settings: SweepSettings): SweepSettings {
+  if (impl === null) return settings;
+  const applied = applyImplLimits(impl, settings.overrides);
+  if (o.quiet !== true && applied.notice !== null) process.stderr.write(`raftsim: note: ${applied.notice}\n`);
+  return { ...settings, held: applied.held };
 }
 
 /** Where --format html writes: --view-out, or a name made from the seed or the replayed file. */
@@ -1087,7 +1146,9 @@ function htmlViewPath(o: CliOptions): string | undefined {
 function seedRun(o: CliOptions, overrides: ConfigOverrides): { seed: number; settings: SweepSettings } {
   const seed = o.seed === undefined ? DEFAULT_SEED : parseUint('--seed', o.seed, MAX_SEED);
   const mode = (o.profile ?? 'fixed') as ProfileMode;
-  return { seed, settings: { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug } };
+  const impl = implSpecOf(o);
+  const settings = { mode, overrides: withBugNeeds(o, overrides, mode), bugs: o.bug };
+  return { seed, settings: impl === null ? settings : { ...settings, impl } };
 }
 
 /**
@@ -1135,8 +1196,16 @@ function shrinkSettings(o: CliOptions, files: RunFiles): ShrinkSettings {
  * anything else is a bug in raftsim (an assertion included) and is thrown, stack and all.
  * Exported so that tests can run many command lines in one process.
  */
+const SWITCHES_BEFORE_COMMAND = ['--no-color', '--json', '--quiet'];
+
 export async function runCli(argv: string[]): Promise<number> {
   try {
+    // `raftsim conform ...`, after flags that take no value (`--no-color conform` too).
+    const at = argv.findIndex((arg) => !SWITCHES_BEFORE_COMMAND.includes(arg));
+    if (argv[at] === 'conform') {
+      const { conformMain } = await import('./conform.ts');
+      return await conformMain([...argv.slice(0, at), ...argv.slice(at + 1)]);
+    }
     return await main(argv);
   } catch (error) {
     removeTempFiles();

@@ -5,6 +5,7 @@
 
 import { basename } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import type { ImplSpec } from '../adapters/impl.ts';
 import { compareOutcome, runForOutcome, selectExpectation } from '../explore/replay.ts';
 import { DEFAULT_MAX_INPUT_MB, parseMaxInputMb } from '../model/input-file.ts';
 import { checkOutputPath, type OutputTarget, userPath, writeOutputFile } from '../model/output-file.ts';
@@ -55,9 +56,14 @@ export function writeViewFile(target: OutputTarget, view: string): string {
 }
 
 /** Runs a schedule again with tracing on (views never run the engine): what a view of it reads. */
-export function replayForView(schedule: Schedule, bugs: readonly string[], window: ViewWindow): ViewInput {
+export function replayForView(
+  schedule: Schedule,
+  bugs: readonly string[],
+  window: ViewWindow,
+  impl: ImplSpec | null = null,
+): ViewInput {
   const lines: string[] = [];
-  const run = runForOutcome(schedule, { bugs, onTrace: (line) => lines.push(line) });
+  const run = runForOutcome(schedule, { bugs, impl, onTrace: (line) => lines.push(line) });
   return {
     schedule,
     bugs,

@@ -18,12 +18,15 @@ import { type RunOptions, type RunResult, runSchedule } from './run.ts';
  *   reported for its seed and shrinkable like a violation, but never counted as a Raft finding.
  * - resource-limit: the run hit a bound of the simulator (the event-queue cap): it could not be
  *   judged, which says nothing about Raft.
+ * - impl-error: the implementation under test (--impl, --impl-cmd) threw, or its process exited,
+ *   wrote something that is not an answer, or did not answer in time: a finding about it, named by
+ *   node and call (sim/adapters/impl-error.ts).
  */
-export type RunKind = 'ok' | 'violation' | 'assertion' | 'harness-error' | 'resource-limit';
+export type RunKind = 'ok' | 'violation' | 'assertion' | 'harness-error' | 'resource-limit' | 'impl-error';
 
 /** A run that an exception stopped: what was thrown and where. */
 export interface StoppedRun {
-  readonly kind: 'assertion' | 'harness-error' | 'resource-limit';
+  readonly kind: 'assertion' | 'harness-error' | 'resource-limit' | 'impl-error';
   readonly message: string;
   readonly step: number;
   readonly timeMs: number;
@@ -46,6 +49,7 @@ function kindOfError(error: unknown): StoppedRun['kind'] {
   // An AssertionError from another copy of the module (a worker) still names itself.
   if (error instanceof Error && error.name === 'AssertionError') return 'assertion';
   if (error instanceof Error && error.name === 'ResourceLimitError') return 'resource-limit';
+  if (error instanceof Error && error.name === 'ImplementationError') return 'impl-error';
   return 'harness-error';
 }
 
@@ -97,6 +101,7 @@ export function expectedOutcomeOf(run: ClassifiedRun): ExpectedOutcome {
     case 'assertion':
     case 'harness-error':
     case 'resource-limit':
+    case 'impl-error':
       return {
         status: 'violation',
         property: run.kind,
@@ -113,6 +118,7 @@ export function kindOfFailure(f: FailureKind): Exclude<RunKind, 'ok'> {
     case 'assertion':
     case 'harness-error':
     case 'resource-limit':
+    case 'impl-error':
       return f;
     default:
       return 'violation';
@@ -137,5 +143,7 @@ export function describeKind(kind: RunKind, name: string): string {
       return 'raftsim itself threw (a harness error, not a Raft finding)';
     case 'resource-limit':
       return 'the run hit a simulator resource limit and was not judged';
+    case 'impl-error':
+      return 'the implementation under test failed (an implementation error)';
   }
 }

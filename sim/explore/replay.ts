@@ -2,6 +2,7 @@
 // and say whether the outcome is the one recorded — and if not, what differs.
 
 import { createSafetyCheckers } from '../../properties/index.ts';
+import type { ImplSpec } from '../adapters/impl.ts';
 import type { Schedule } from '../model/schedule.ts';
 import {
   type Expectation,
@@ -19,9 +20,12 @@ import {
   type StoppedRun,
 } from './outcome.ts';
 import type { RunResult } from './run.ts';
+import { nodeUnderTest } from './seed-job.ts';
 
 export interface OutcomeRunOptions {
   readonly bugs: readonly string[];
+  /** The implementation under test instead of the reference node (then `bugs` is empty). */
+  readonly impl?: ImplSpec | null;
   /** Every step as one JSON line (views, trace files); off for shrinking, where runs must be cheap. */
   readonly onTrace?: (line: string) => void;
   /** Events kept for a violation report; shrink candidates keep none. */
@@ -49,7 +53,7 @@ export interface OutcomeRun {
  */
 export function runForOutcome(schedule: Schedule, opts: OutcomeRunOptions): OutcomeRun {
   const run = runClassified(schedule, {
-    bugs: opts.bugs,
+    ...nodeUnderTest(opts.bugs, opts.impl),
     checkers: createSafetyCheckers(),
     ...(opts.onTrace === undefined ? {} : { onTrace: opts.onTrace }),
     ...(opts.recentEvents === undefined ? {} : { recentEvents: opts.recentEvents }),
@@ -83,6 +87,8 @@ export function failureText(property: FailureKind): string {
       return 'a harness error (raftsim threw)';
     case 'resource-limit':
       return 'a simulator resource limit was hit';
+    case 'impl-error':
+      return 'an implementation error';
     default:
       return `${property} violated`;
   }

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { ImplSpec } from '../adapters/impl.ts';
 import type { Schedule } from '../model/schedule.ts';
 import type { ClassifiedRun } from './outcome.ts';
 import type { FromRunWorker, RunJob } from './run-worker.ts';
@@ -7,6 +8,7 @@ import { workerBoot } from './worker-entry.ts';
 
 export interface RunInWorkerOptions {
   readonly bugs: readonly string[];
+  readonly impl?: ImplSpec | null;
   /** Every trace line, in order, as runSchedule's onTrace would see it. */
   readonly onTrace: (line: string) => void;
   readonly onProgress?: (nowMs: number, steps: number) => void;
@@ -24,7 +26,12 @@ export type RunInWorkerResult =
  * unfinished file. The same code on the same data gives the same run, byte for byte.
  */
 export function runInWorker(schedule: Schedule, opts: RunInWorkerOptions): Promise<RunInWorkerResult> {
-  const job: RunJob = { schedule, bugs: opts.bugs, progress: opts.onProgress !== undefined };
+  const job: RunJob = {
+    schedule,
+    bugs: opts.bugs,
+    impl: opts.impl ?? null,
+    progress: opts.onProgress !== undefined,
+  };
   const { boot, entry } = workerBoot('run-worker');
   const worker = new Worker(boot, { workerData: { entry, job } });
   return new Promise<RunInWorkerResult>((resolve, reject) => {

@@ -5,12 +5,15 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { createSafetyCheckers } from '../../properties/index.ts';
+import { type ImplSpec, loadImpl } from '../adapters/impl.ts';
 import type { Schedule } from '../model/schedule.ts';
 import { type ClassifiedRun, runClassified } from './outcome.ts';
+import { nodeUnderTest } from './seed-job.ts';
 
 export interface RunJob {
   readonly schedule: Schedule;
   readonly bugs: readonly string[];
+  readonly impl?: ImplSpec | null;
   /** Post progress (virtual time and steps) now and then. */
   readonly progress: boolean;
 }
@@ -25,6 +28,7 @@ const BATCH_LINES = 4096;
 
 const job = (workerData as { job: RunJob }).job;
 const port = parentPort!;
+if (job.impl !== undefined && job.impl !== null) await loadImpl(job.impl);
 let batch: string[] = [];
 const flush = (): void => {
   if (batch.length === 0) return;
@@ -32,7 +36,7 @@ const flush = (): void => {
   batch = [];
 };
 const run = runClassified(job.schedule, {
-  bugs: job.bugs,
+  ...nodeUnderTest(job.bugs, job.impl),
   checkers: createSafetyCheckers(),
   onTrace: (line) => {
     batch.push(line);

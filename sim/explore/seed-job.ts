@@ -1,4 +1,7 @@
 import { createSafetyCheckers } from '../../properties/index.ts';
+import type { RaftConfig } from '../../src/raft/types.ts';
+import type { ImplSpec } from '../adapters/impl.ts';
+import type { SimConfig } from '../model/config.ts';
 import type { FailureKind } from '../model/trace-file.ts';
 import { generateSchedule } from './generate.ts';
 import { isStopped, type RunKind, runClassified } from './outcome.ts';
@@ -9,6 +12,42 @@ export interface SweepSettings {
   readonly mode: ProfileMode;
   readonly overrides: ConfigOverrides;
   readonly bugs: readonly string[];
+  /** The implementation under test when not the reference node (--impl, --impl-cmd); bugs are then []. */
+  readonly impl?: ImplSpec | null;
+  /**
+   * Raft options held at these values in every seed: those the implementation under test does not
+   * support (sim/cli/impl-options.ts). Not config flags: naming the implementation again (a
+   * replay command does) holds them again.
+   */
+  readonly held?: HeldRaftOptions | null;
+}
+
+export type HeldRaftOptions = Partial<Pick<RaftConfig, 'preVote' | 'checkQuorum' | 'readMode'>> & {
+  /** No spares and no membership operations (an implementation without membership change). */
+  readonly noMembership?: true;
+};
+
+/** The config a seed of these settings runs with. */
+export function configOf(seed: number, settings: SweepSettings): SimConfig {
+  const config = configFor(seed, settings.mode, settings.overrides);
+  return withHeld(config, settings.held);
+}
+
+/** `config` with the options an implementation does not support held off. */
+export function withHeld(config: SimConfig, held: HeldRaftOptions | null | undefined): SimConfig {
+  if (held === null || held === undefined) return config;
+  const { noMembership, ...raft } = held;
+  const { membership: _dropped, ...withoutMembership } = config;
+  const base = noMembership === true ? withoutMembership : config;
+  return { ...base, raft: { ...config.raft, ...raft } };
+}
+
+/** The node under test, as runSchedule's options name it: an implementation, or the reference with bugs. */
+export function nodeUnderTest(
+  bugs: readonly string[],
+  impl: ImplSpec | null | undefined,
+): { readonly impl: ImplSpec } | { readonly bugs: readonly string[] } {
+  return impl === null || impl === undefined ? { bugs } : { impl };
 }
 
 /**
@@ -35,10 +74,10 @@ export interface SeedOutcome {
  * a sweep.
  */
 export function runSeedJob(seed: number, settings: SweepSettings): SeedOutcome {
-  const config = configFor(seed, settings.mode, settings.overrides);
+  const config = configOf(seed, settings);
   const profile = describeProfile(config);
   const run = runClassified(generateSchedule(seed, config), {
-    bugs: settings.bugs,
+    ...nodeUnderTest(settings.bugs, settings.impl),
     checkers: createSafetyCheckers(),
   });
   if (!isStopped(run)) {

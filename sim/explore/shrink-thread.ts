@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { ImplSpec } from '../adapters/impl.ts';
 import type { Schedule } from '../model/schedule.ts';
 import type { ShrinkBudget, ShrinkProgress, ShrinkResult } from './shrink.ts';
 import type { FromShrinkWorker, ShrinkJob } from './shrink-worker.ts';
@@ -6,6 +7,7 @@ import { workerBoot } from './worker-entry.ts';
 
 export interface ShrinkInWorkerOptions {
   readonly bugs: readonly string[];
+  readonly impl?: ImplSpec | null;
   readonly budget: ShrinkBudget;
   readonly onProgress?: (p: ShrinkProgress) => void;
   /** When aborted, the shrink stops after its current run and resolves with the best so far. */
@@ -20,7 +22,7 @@ export interface ShrinkInWorkerOptions {
 export function shrinkInWorker(schedule: Schedule, opts: ShrinkInWorkerOptions): Promise<ShrinkResult> {
   const stop = new SharedArrayBuffer(4);
   const flag = new Int32Array(stop);
-  const job: ShrinkJob = { schedule, bugs: opts.bugs, budget: opts.budget, stop };
+  const job: ShrinkJob = { schedule, bugs: opts.bugs, impl: opts.impl ?? null, budget: opts.budget, stop };
   const { boot, entry } = workerBoot('shrink-worker');
   const worker = new Worker(boot, { workerData: { entry, job } });
   const onAbort = (): void => {

@@ -4,12 +4,14 @@
 
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
+import { type ImplSpec, loadImpl } from '../adapters/impl.ts';
 import type { Schedule } from '../model/schedule.ts';
 import { type ShrinkBudget, type ShrinkProgress, type ShrinkResult, shrinkSchedule } from './shrink.ts';
 
 export interface ShrinkJob {
   readonly schedule: Schedule;
   readonly bugs: readonly string[];
+  readonly impl?: ImplSpec | null;
   readonly budget: ShrinkBudget;
   /** One Int32: 0 while the shrink may go on, 1 once it must stop. */
   readonly stop: SharedArrayBuffer;
@@ -22,9 +24,11 @@ export type FromShrinkWorker =
 const job = (workerData as { job: ShrinkJob }).job;
 const port = parentPort!;
 const stop = new Int32Array(job.stop);
+if (job.impl !== undefined && job.impl !== null) await loadImpl(job.impl);
 let lastMs = 0;
 const result = shrinkSchedule(job.schedule, {
   bugs: job.bugs,
+  impl: job.impl ?? null,
   budget: job.budget,
   clockMs: () => performance.now(),
   shouldStop: () => Atomics.load(stop, 0) !== 0,

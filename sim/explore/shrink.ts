@@ -16,6 +16,7 @@
 
 import { createHash } from 'node:crypto';
 import type { NodeId } from '../../src/raft/types.ts';
+import type { ImplSpec } from '../adapters/impl.ts';
 import { faultsEndMs, type SimConfig } from '../model/config.ts';
 import { renumberFault } from '../model/faults.ts';
 import { type Fault, type Schedule, type ScheduledOp, validateSchedule } from '../model/schedule.ts';
@@ -62,6 +63,8 @@ export interface ShrinkProgress {
 
 export interface ShrinkOptions {
   readonly bugs: readonly string[];
+  /** The implementation under test instead of the reference node (then `bugs` is empty). */
+  readonly impl?: ImplSpec | null;
   readonly budget?: ShrinkBudget;
   /** A wall clock in ms, needed only for a time budget (nothing in sim/ reads the clock itself). */
   readonly clockMs?: () => number;
@@ -247,6 +250,7 @@ const MIN_PASS_RUNS = 60;
 
 class Shrinker {
   readonly bugs: readonly string[];
+  readonly impl: ImplSpec | null;
   readonly budget: ShrinkBudget;
   readonly clockMs: (() => number) | undefined;
   readonly onProgress: ((p: ShrinkProgress) => void) | undefined;
@@ -278,6 +282,7 @@ class Shrinker {
     opts: ShrinkOptions,
   ) {
     this.bugs = opts.bugs;
+    this.impl = opts.impl ?? null;
     this.budget = opts.budget ?? DEFAULT_SHRINK_BUDGET;
     this.clockMs = opts.clockMs;
     this.onProgress = opts.onProgress;
@@ -312,6 +317,7 @@ class Shrinker {
     this.runs++;
     const run = runForOutcome(candidate, {
       bugs: this.bugs,
+      impl: this.impl,
       recentEvents: 0,
       maxSteps: this.maxSteps,
       // Checked only at the end of a run that broke nothing else, so it cannot change where
@@ -601,7 +607,7 @@ class Shrinker {
  * Deterministic for a run budget: the same schedule, bugs and budget give the same result.
  */
 export function shrinkSchedule(schedule: Schedule, opts: ShrinkOptions): ShrinkResult {
-  const first = runForOutcome(schedule, { bugs: opts.bugs, recentEvents: 0 });
+  const first = runForOutcome(schedule, { bugs: opts.bugs, impl: opts.impl ?? null, recentEvents: 0 });
   const o = first.outcome;
   if (o.status !== 'violation') throw new RangeError('nothing to shrink: every property held');
   const events = first.result?.events ?? o.step;

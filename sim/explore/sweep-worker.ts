@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { loadImpl } from '../adapters/impl.ts';
 import { runSeedJob, type SweepSettings } from './seed-job.ts';
 
 /** Messages from the pool: a batch of seeds to run, or the end. */
@@ -8,6 +9,8 @@ export type ToWorker =
 
 const settings = (workerData as { settings: SweepSettings }).settings;
 const port = parentPort!;
+// An implementation under test is loaded in every worker: modules cannot cross threads, names can.
+if (settings.impl !== undefined && settings.impl !== null) await loadImpl(settings.impl);
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'stop') {
     port.close();

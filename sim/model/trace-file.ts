@@ -22,14 +22,16 @@ export const TRACE_VERSION = 1;
 /**
  * What a failing run reports: a checked property; 'assertion' when a guard in the node or
  * simulator fired; 'harness-error' when raftsim itself threw; 'resource-limit' when the run hit
- * a bound of the simulator (sim/explore/outcome.ts tells them apart).
+ * a bound of the simulator; 'impl-error' when an implementation under test (--impl) threw or its
+ * process misbehaved (sim/explore/outcome.ts tells them apart).
  */
-export type FailureKind = PropertyId | 'assertion' | 'harness-error' | 'resource-limit';
+export type FailureKind = PropertyId | 'assertion' | 'harness-error' | 'resource-limit' | 'impl-error';
 export const FAILURE_KINDS: readonly FailureKind[] = [
   ...PROPERTY_IDS,
   'assertion',
   'harness-error',
   'resource-limit',
+  'impl-error',
 ];
 
 /** What a replay must show. `step` is the step count at the violation, the most exact witness we have. */
