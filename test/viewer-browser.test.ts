@@ -149,6 +149,11 @@ describe.skipIf(!HAVE_BROWSER)(`the HTML viewer in chromium${HAVE_BROWSER ? '' :
       const viewer = (await page.evaluateHandle('window.raftsimViewer')) as unknown as {
         evaluate<R, A>(fn: (v: ViewerApi, a: A) => R, a: A): Promise<R>;
       };
+      // Let layout settle (two frames) before reading positions: on a loaded machine the first
+      // frames can still move the plot.
+      await page.evaluate(
+        () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(null)))),
+      );
       const at = await viewer.evaluate((v, t) => ({ x: v.xOf(t), y: v.laneY(5)! }), target.t);
       const box = (await page.locator('#plot').boundingBox())!;
       expect(await page.locator('#steps').evaluate((el) => el.scrollTop)).toBe(0);
