@@ -172,7 +172,9 @@ describe.skipIf(!HAVE_BROWSER)(`the HTML viewer in chromium${HAVE_BROWSER ? '' :
       expect(await row.textContent()).toBe(`#${chosen.step}  ${chosen.t}ms  S5  ${describeStep(chosen)}`);
 
       // And back: a click on another row moves the selection (and the timeline's cursor) there.
-      const other = page.locator('.step-row').first();
+      // The row after the selected one: in view already, so the click does not scroll the virtual
+      // list (which would recycle the row under the pointer, and click another step).
+      const other = page.locator('.step-row.selected + .step-row');
       const otherStep = Number(await other.getAttribute('data-step'));
       await other.click();
       expect(await viewer.evaluate((v) => v.selectedStep(), null)).toBe(otherStep);
