@@ -21,7 +21,7 @@ import { type ShrinkResult, shrinkSchedule } from '../sim/explore/shrink.ts';
 import { makeTraceFile, serializeTraceFile, writeTraceFile } from '../sim/model/trace-file.ts';
 
 const SCRIPTED = new Set(['figure8', 'forget-vote', 'stale-round-ack']);
-const SEEDS = 300;
+const SEEDS = 500;
 const CANDIDATES = 4;
 const SHRINK_RUNS = 1000;
 /** A seed that floods the event queue is not a good start for a small trace; stop it early. */

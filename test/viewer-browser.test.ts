@@ -152,7 +152,7 @@ describe.skipIf(!HAVE_BROWSER)(`the HTML viewer in chromium${HAVE_BROWSER ? '' :
       // Let layout settle (two frames) before reading positions: on a loaded machine the first
       // frames can still move the plot.
       await page.evaluate(
-        () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(null)))),
+        'new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(null))))',
       );
       const at = await viewer.evaluate((v, t) => ({ x: v.xOf(t), y: v.laneY(5)! }), target.t);
       const box = (await page.locator('#plot').boundingBox())!;

@@ -40,8 +40,8 @@ class ClientState {
   target: NodeId = 0;
   /** Some attempt of the active op timed out: it may have taken effect. */
   uncertain = false;
-  /** The node whose NotLeader answer sent this client where it is now (0: none). */
-  redirectedBy: NodeId = 0;
+  /** The nodes whose NotLeader answers sent this client where it is now, since its last answer or timeout. */
+  readonly redirectedBy = new Set<NodeId>();
 
   constructor(id: number, rng: Random, nodes: number) {
     this.id = id;
@@ -245,7 +245,7 @@ export class ClientPool {
     if (result !== null) {
       // Any attempt's result is the op's result: every attempt carries the same (client, seq).
       c.leader = node;
-      c.redirectedBy = 0;
+      c.redirectedBy.clear();
       if (c.record !== null) {
         c.record.status = 'ok';
         c.record.returnMs = nowMs;
@@ -261,10 +261,10 @@ export class ClientPool {
     if (attempt !== c.attempt || !c.awaiting) return 'stale';
     this.stats.redirects++;
     c.awaiting = false;
-    // A hint back at the node that redirected the attempt before is stale on both sides (a removed
-    // server still names the leader that removed it, and that one knows no leader): go on in turn.
-    const follow = leaderHint !== 0 && leaderHint !== node && leaderHint !== c.redirectedBy;
-    c.redirectedBy = node;
+    // A hint back at a node that has already redirected this client is stale (removed servers name
+    // the leaders that removed them, in circles, and those know no leader): go on in turn instead.
+    const follow = leaderHint !== 0 && leaderHint !== node && !c.redirectedBy.has(leaderHint);
+    c.redirectedBy.add(node);
     c.leader = follow ? leaderHint : this.nextNode(node);
     c.attempt++;
     this.queue.push(nowMs + this.config.clientsCfg.retryBackoffMs, {
@@ -281,7 +281,7 @@ export class ClientPool {
     this.stats.timeouts++;
     c.uncertain = true;
     c.leader = this.nextNode(c.target);
-    c.redirectedBy = 0;
+    c.redirectedBy.clear();
     c.attempt++;
     this.send(c, nowMs);
   }
