@@ -6,6 +6,7 @@ import { KvStore } from '../../src/raft/kv.ts';
 import { bootstrapMembership } from '../../src/raft/membership.ts';
 import type { RaftProcess } from '../../src/raft/process.ts';
 import type {
+  ChangeResult,
   Command,
   DurableState,
   Membership,
@@ -937,21 +938,15 @@ class Simulation {
     const admin = this.admin;
     const op = admin.active;
     if (op === null) return;
-    const h = this.host(admin.target);
-    const p = h.process;
-    if (this.rec !== null) this.rec.node = h.id;
-    if (p === null || h.paused) {
+    const id = admin.target;
+    const result = this.askAbout(this.host(id), op.change);
+    if (result === null) {
       admin.unreachable();
       if (this.rec !== null) this.rec.admin = 'unreachable';
       this.scheduleAdminPoll(admin.pollMs);
       return;
     }
-    this.capture(h);
-    const result = this.askNode(p, h.localMs(this.nowMs), op.change);
-    if (result === null) throw new RangeError(`S${h.id}'s implementation has no membership change`);
-    const next = admin.onAnswer(h.id, result, this.nowMs);
-    if (this.rec !== null) this.rec.admin = result.status;
-    this.afterStep(h, p);
+    const next = admin.onAnswer(id, result, this.nowMs);
     if (next === 'poll') this.scheduleAdminPoll(admin.pollMs);
     else if (next === 'now') this.scheduleAdminPoll(0);
     else if (admin.active !== null) this.scheduleAdminPoll(0);
@@ -959,23 +954,24 @@ class Simulation {
 
   /** A scripted directive: node `id` is asked once; its answer is the step's outcome, nothing follows. */
   private askOnce(id: NodeId, change: AdminChange): void {
-    const h = this.host(id);
-    const p = h.process;
-    if (this.rec !== null) this.rec.node = id;
-    if (p === null || h.paused) {
-      this.outcome = Outcome.noEffect;
-      return;
-    }
-    this.capture(h);
-    const result = this.askNode(p, h.localMs(this.nowMs), change);
-    if (result === null) throw new RangeError(`S${id}'s implementation has no membership change`);
-    if (this.rec !== null) this.rec.admin = result.status;
-    this.afterStep(h, p);
+    if (this.askAbout(this.host(id), change) === null) this.outcome = Outcome.noEffect;
   }
 
-  private askNode(p: RaftProcess, localMs: number, change: AdminChange) {
-    if (change.type === 'transfer') return p.transferLeadership?.(localMs, change.node) ?? null;
-    return p.changeMembership?.(localMs, change) ?? null;
+  /** Node `h` is asked about `change`, as a step of its own; null when it is down or paused. */
+  private askAbout(h: Host, change: AdminChange): ChangeResult | null {
+    const p = h.process;
+    if (this.rec !== null) this.rec.node = h.id;
+    if (p === null || h.paused) return null;
+    this.capture(h);
+    const localMs = h.localMs(this.nowMs);
+    const result =
+      change.type === 'transfer'
+        ? p.transferLeadership?.(localMs, change.node)
+        : p.changeMembership?.(localMs, change);
+    if (result === undefined) throw new RangeError(`S${h.id}'s implementation has no membership change`);
+    if (this.rec !== null) this.rec.admin = result.status;
+    this.afterStep(h, p);
+    return result;
   }
 
   private scheduleAdminPoll(delayMs: number): void {
