@@ -277,3 +277,106 @@ describe('liveness of membership operations', () => {
     expect(stuck.membership.map((op) => op.status)).toEqual(['pending']);
   });
 });
+
+// ---- The checks no catalogue bug reaches, on hand-made steps. ----
+
+describe('membership-safety checks without a catalogue bug', () => {
+  interface Fake {
+    role: 'leader' | 'follower';
+    currentTerm: number;
+    commitIndex: number;
+    log: Entry[];
+  }
+  const stepOf = (
+    node: NodeId,
+    f: Fake,
+    before: Partial<{ role: 'leader' | 'follower'; term: number }>,
+    write: Entry[],
+    fromIndex: number,
+  ) => ({
+    node,
+    process: {
+      id: node,
+      role: f.role,
+      currentTerm: f.currentTerm,
+      votedFor: NONE,
+      leaderId: NONE,
+      commitIndex: f.commitIndex,
+      lastApplied: 0,
+      lastIndex: f.log.length,
+      termAt: (i: number) => (i === 0 ? 0 : f.log[i - 1]?.term),
+      entryAt: (i: number) => f.log[i - 1],
+      tick: () => {},
+      step: () => {},
+      propose: () => ({ ok: false as const, leaderHint: NONE }),
+      ready: () => ({ hardState: null, logWrite: null, messages: [], firstApplyIndex: 0, toApply: [] }),
+      nextWakeMs: () => Number.POSITIVE_INFINITY,
+    },
+    restarted: false,
+    roleBefore: before.role ?? f.role,
+    termBefore: before.term ?? f.currentTerm,
+    commitIndexBefore: f.commitIndex,
+    lastIndexBefore: fromIndex - 1,
+    lastAppliedBefore: 0,
+    ready: {
+      hardState: null,
+      logWrite: write.length === 0 ? null : { fromIndex, entries: write },
+      messages: [],
+      firstApplyIndex: 0,
+      toApply: [],
+    },
+  });
+  const fresh = () => {
+    const c = new MembershipSafety();
+    c.onStart([1, 2, 3]);
+    return c;
+  };
+
+  it('a server that is not a voter of its configuration wins an election', () => {
+    const c = fresh();
+    const log: Entry[] = [
+      { term: 1, command: noop },
+      { term: 1, command: config(m([1, 2, 3], [], [4])) },
+    ];
+    // S4 learns the log as a learner, then (under some bug) becomes leader of term 2.
+    expect(
+      c.onNodeStep(stepOf(4, { role: 'follower', currentTerm: 1, commitIndex: 2, log }, {}, log, 1)),
+    ).toBeNull();
+    const v = c.onNodeStep(
+      stepOf(
+        4,
+        { role: 'leader', currentTerm: 2, commitIndex: 2, log },
+        { role: 'follower', term: 1 },
+        [],
+        3,
+      ),
+    );
+    expect(v?.message).toContain('S4 won the election of term 2 while not a voter');
+  });
+
+  it('a leader stays leader after its removal committed', () => {
+    const c = fresh();
+    const log: Entry[] = [
+      { term: 1, command: noop },
+      { term: 1, command: config(m([2, 3])) },
+    ];
+    const v = c.onNodeStep(stepOf(1, { role: 'leader', currentTerm: 1, commitIndex: 2, log }, {}, log, 1));
+    expect(v?.message).toContain('S1 still leads term 1 after its removal committed');
+    // The same log with the removal not yet committed: S1 may still manage it.
+    const d = fresh();
+    expect(
+      d.onNodeStep(stepOf(1, { role: 'leader', currentTerm: 1, commitIndex: 1, log }, {}, log, 1)),
+    ).toBeNull();
+  });
+
+  it('a leader holds two uncommitted configuration entries', () => {
+    const c = fresh();
+    const log: Entry[] = [
+      { term: 1, command: noop },
+      { term: 1, command: config(m([1, 2, 3], [], [4])) },
+      { term: 1, command: config(m([1, 2, 3, 4])) },
+    ];
+    const v = c.onNodeStep(stepOf(1, { role: 'leader', currentTerm: 1, commitIndex: 1, log }, {}, log, 1));
+    expect(v?.message).toContain('holds two uncommitted configuration entries, at 2 and 3');
+  });
+});
