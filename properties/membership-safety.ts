@@ -72,9 +72,18 @@ export class MembershipSafety implements Checker {
       const v = this.onWrite(step, log, write.fromIndex, write.entries);
       if (v !== null) return v;
     }
-    if (log.indexes.length === 0 || step.restarted) return null;
-    if (p.role !== 'leader') return null;
+    if (p.role !== 'leader' || step.restarted) return null;
     const becameLeader = step.roleBefore !== 'leader' || step.termBefore !== p.currentTerm;
+    if (log.indexes.length === 0) {
+      // Under the bootstrap configuration only a spare can be the wrong leader.
+      if (!becameLeader || isVoterIn(this.bootstrap, node)) return null;
+      return this.violation(
+        `${nodeName(node)} won the election of term ${p.currentTerm} while not a voter of its configuration ${describeMembership(this.bootstrap)} (the bootstrap one)`,
+        [node],
+        [p.currentTerm],
+        [],
+      );
+    }
     const latestIndex = log.indexes[log.indexes.length - 1]!;
     const latest = log.configs[log.configs.length - 1]!;
     if (becameLeader && !isVoterIn(latest, node)) {

@@ -354,6 +354,34 @@ describe('membership-safety checks without a catalogue bug', () => {
     expect(v?.message).toContain('S4 won the election of term 2 while not a voter');
   });
 
+  it('a spare with no configuration entry wins an election', () => {
+    const c = fresh();
+    const log: Entry[] = [{ term: 1, command: noop }];
+    expect(
+      c.onNodeStep(
+        stepOf(
+          2,
+          { role: 'leader', currentTerm: 2, commitIndex: 1, log },
+          { role: 'follower', term: 1 },
+          [],
+          2,
+        ),
+      ),
+    ).toBeNull();
+    const v = c.onNodeStep(
+      stepOf(
+        5,
+        { role: 'leader', currentTerm: 2, commitIndex: 1, log },
+        { role: 'follower', term: 1 },
+        [],
+        2,
+      ),
+    );
+    expect(v?.message).toContain(
+      'S5 won the election of term 2 while not a voter of its configuration {S1,S2,S3} (the bootstrap one)',
+    );
+  });
+
   it('a leader stays leader after its removal committed', () => {
     const c = fresh();
     const log: Entry[] = [
