@@ -42,7 +42,8 @@ interface ConfigLog {
  */
 export class MembershipSafety implements Checker {
   readonly property = 'membership-safety' as const;
-  private bootstrap: Membership = bootstrapMembership([]);
+  /** The initial voters' configuration; null until onStart (a driver that never calls it): not judged then. */
+  private bootstrap: Membership | null = null;
   private readonly logs: ConfigLog[] = [];
   /** The latest incarnation of every node, to ask who stores an entry (check 4). */
   private readonly processByNode: (RaftProcess | undefined)[] = [];
@@ -76,7 +77,7 @@ export class MembershipSafety implements Checker {
     const becameLeader = step.roleBefore !== 'leader' || step.termBefore !== p.currentTerm;
     if (log.indexes.length === 0) {
       // Under the bootstrap configuration only a spare can be the wrong leader.
-      if (!becameLeader || isVoterIn(this.bootstrap, node)) return null;
+      if (!becameLeader || this.bootstrap === null || isVoterIn(this.bootstrap, node)) return null;
       return this.violation(
         `${nodeName(node)} won the election of term ${p.currentTerm} while not a voter of its configuration ${describeMembership(this.bootstrap)} (the bootstrap one)`,
         [node],
@@ -137,8 +138,8 @@ export class MembershipSafety implements Checker {
       const next = command.membership;
       log.indexes.push(index);
       log.configs.push(next);
-      const unsafe = unsafeSuccessor(prev, next);
-      if (unsafe !== null) {
+      const unsafe = prev === null ? null : unsafeSuccessor(prev, next);
+      if (unsafe !== null && prev !== null) {
         return this.violation(
           `${nodeName(step.node)}'s log has ${describeMembership(next)} at index ${index} right after ${describeMembership(prev)}: ${unsafe}`,
           [step.node],
