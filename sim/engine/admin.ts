@@ -1,6 +1,7 @@
 import { assert } from '../../src/assert.ts';
 import type { ChangeResult, NodeId } from '../../src/raft/types.ts';
 import type { AdminChange } from '../model/faults.ts';
+import { Redirects } from './redirects.ts';
 
 /** One membership operation as the admin client saw it: the membership part of the run's history. */
 export interface AdminRecord {
@@ -42,8 +43,8 @@ export class AdminClient {
   gen = 0;
   private next = 0;
   private leader: NodeId = 1;
-  /** The node that last answered NotLeader, to notice hints that point back at it. */
-  private redirectedBy: NodeId = 0;
+  /** The NotLeader answers since the last other answer, to notice stale hints (see Redirects). */
+  private readonly redirects = new Redirects();
   /** Where the next round-robin guess starts: advances past every server in turn. */
   private roundRobin: NodeId = 1;
   private readonly servers: number;
@@ -85,11 +86,7 @@ export class AdminClient {
     this.leader = this.nextGuess();
   }
 
-  /**
-   * A stale hint can send the admin around in a circle: a removed server still names the leader
-   * that removed it, and that one, having stepped down, knows no leader. So a hint that points
-   * back at the server that redirected us last is not followed; the next server in turn is asked.
-   */
+  /** The next server in turn, when there is no hint worth following. */
   private nextGuess(): NodeId {
     this.roundRobin = (this.roundRobin % this.servers) + 1;
     return this.roundRobin;
@@ -104,7 +101,7 @@ export class AdminClient {
     assert(rec !== null, 'an answer with no admin operation active');
     rec.attempts++;
     rec.catchingUp = result.status === 'busy' && result.catchingUp === true;
-    if (result.status !== 'not-leader') this.redirectedBy = 0;
+    if (result.status !== 'not-leader') this.redirects.clear();
     switch (result.status) {
       case 'started':
         rec.started = true;
@@ -118,17 +115,13 @@ export class AdminClient {
       case 'invalid':
         rec.why = result.why;
         return this.end(rec, rec.started ? 'info' : 'fail', nowMs);
-      case 'not-leader': {
-        const hint = result.leaderHint;
-        const previous = this.redirectedBy;
-        this.redirectedBy = from;
-        if (hint !== 0 && hint !== from && hint !== previous) {
-          this.leader = hint;
+      case 'not-leader':
+        if (this.redirects.follow(from, result.leaderHint)) {
+          this.leader = result.leaderHint;
           return 'now';
         }
         this.leader = this.nextGuess();
         return 'poll';
-      }
     }
   }
 

@@ -5,6 +5,7 @@ import { type SimConfig, serverCount } from '../model/config.ts';
 import type { ScheduledOp } from '../model/schedule.ts';
 import type { SimEvent } from './events.ts';
 import type { EventQueue } from './queue.ts';
+import { Redirects } from './redirects.ts';
 import { intBetween, type Random, stream } from './rng.ts';
 
 export type { HistoryOp } from '../../properties/history.ts';
@@ -40,8 +41,8 @@ class ClientState {
   target: NodeId = 0;
   /** Some attempt of the active op timed out: it may have taken effect. */
   uncertain = false;
-  /** The nodes whose NotLeader answers sent this client where it is now, since its last answer or timeout. */
-  readonly redirectedBy = new Set<NodeId>();
+  /** The NotLeader answers that sent this client where it is now, since its last answer or timeout. */
+  readonly redirects = new Redirects();
 
   constructor(id: number, rng: Random, nodes: number) {
     this.id = id;
@@ -245,7 +246,7 @@ export class ClientPool {
     if (result !== null) {
       // Any attempt's result is the op's result: every attempt carries the same (client, seq).
       c.leader = node;
-      c.redirectedBy.clear();
+      c.redirects.clear();
       if (c.record !== null) {
         c.record.status = 'ok';
         c.record.returnMs = nowMs;
@@ -261,11 +262,7 @@ export class ClientPool {
     if (attempt !== c.attempt || !c.awaiting) return 'stale';
     this.stats.redirects++;
     c.awaiting = false;
-    // A hint back at a node that has already redirected this client is stale (removed servers name
-    // the leaders that removed them, in circles, and those know no leader): go on in turn instead.
-    const follow = leaderHint !== 0 && leaderHint !== node && !c.redirectedBy.has(leaderHint);
-    c.redirectedBy.add(node);
-    c.leader = follow ? leaderHint : this.nextNode(node);
+    c.leader = c.redirects.follow(node, leaderHint) ? leaderHint : this.nextNode(node);
     c.attempt++;
     this.queue.push(nowMs + this.config.clientsCfg.retryBackoffMs, {
       kind: 'client-send',
@@ -281,7 +278,7 @@ export class ClientPool {
     this.stats.timeouts++;
     c.uncertain = true;
     c.leader = this.nextNode(c.target);
-    c.redirectedBy.clear();
+    c.redirects.clear();
     c.attempt++;
     this.send(c, nowMs);
   }
