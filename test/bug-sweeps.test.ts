@@ -40,11 +40,11 @@ const RANGES: Readonly<Record<string, readonly [lo: number, hi: number]>> = {
   'skip-prev-log-term-check': [2, 3],
   // Found through the swarm's membership layer (sim/explore/profile.ts, drawMembership): spares and
   // membership operations on a quarter of the seeds no hand-tuned layer has taken.
-  'change-before-term-commit': [75, 76],
+  'change-before-term-commit': [276, 277],
   'joint-skip': [13, 14],
   'config-on-commit': [152, 153],
   // A majority of the union differs from a majority of each half only in some joint changes.
-  'joint-union-majority': [1049, 1050],
+  'joint-union-majority': [226, 227],
   'learner-counted': [195, 196],
 };
 

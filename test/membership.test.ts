@@ -408,3 +408,41 @@ describe('membership-safety checks without a catalogue bug', () => {
     expect(v?.message).toContain('holds two uncommitted configuration entries, at 2 and 3');
   });
 });
+
+describe('leader stability and leadership transfer', () => {
+  // PreVote on, a loss-free network and no faults: leader stability is judged. The admin hands
+  // leadership to each voter in turn; every hand-over unseats a healthy leader, on purpose.
+  const schedule = (): Schedule => {
+    const base = defaultConfig();
+    return {
+      version: 1,
+      seed: 3,
+      config: {
+        ...base,
+        nodes: 3,
+        clients: 1,
+        timeMs: 6000,
+        quietMs: 0,
+        raft: { ...base.raft, preVote: true },
+        network: { ...base.network, dropRate: 0, dupRate: 0, longDelayRate: 0 },
+        faults: { ...base.faults, partitionsPerMin: 0, crashesPerMin: 0, pausesPerMin: 0 },
+        membership: { spares: 0, changesPerMin: 0 },
+      },
+      faults: [1, 2, 3].map((node, k) => ({
+        atMs: 2000 + 1000 * k,
+        type: 'membership' as const,
+        change: { type: 'transfer' as const, node },
+      })),
+      ops: [],
+    };
+  };
+
+  it('a transfer is not an attack on the leader: stability is judged and holds', () => {
+    const r = runSchedule(schedule(), { checkers: createSafetyCheckers() });
+    expect(r.leaderStability).toEqual({ status: 'judged' });
+    expect(r.violation).toBeNull();
+    // Two of the three went to another node (one asked the leader for itself), each a new term.
+    expect(r.membership.map((op) => op.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(r.leadersByTerm.length).toBeGreaterThanOrEqual(3);
+  });
+});

@@ -108,6 +108,8 @@ function launch(command, cwd) {
     if (c.waiting !== null) {
       const seq = c.waiting;
       c.waiting = null;
+      // This bridge runs in its own thread, outside any simulated run: the pause only lets a dying
+      // process's last stderr lines arrive, so that the error names what it said. No run sees it.
       setTimeout(() => answer(seq, { error: what, stderr: c.stderr.slice(-3) }), 20);
     }
   };
