@@ -88,6 +88,10 @@ export class LeaderCompleteness implements Checker {
   private checkHolds(leader: number, q: RaftProcess, commit: Commit): Violation | null {
     const held = q.entryAt(commit.index);
     if (held !== undefined && sameEntry(held, commit.entry)) return null;
+    // Compacted into the leader's snapshot: state-machine-safety checked that snapshot's last
+    // included term against the committed log when it was taken or installed, and log matching
+    // makes the prefix under it the committed one.
+    if (held === undefined && commit.index <= (q.snapshotIndex ?? 0)) return null;
     return {
       property: this.property,
       message:

@@ -6,7 +6,7 @@ import {
   unsafeSuccessor,
 } from '../src/raft/membership.ts';
 import type { RaftProcess } from '../src/raft/process.ts';
-import type { Entry, Membership, NodeId } from '../src/raft/types.ts';
+import type { Entry, Membership, NodeId, Snapshot } from '../src/raft/types.ts';
 import { nodeName } from './entries.ts';
 import type { Checker, NodeStep, Violation } from './types.ts';
 
@@ -68,6 +68,8 @@ export class MembershipSafety implements Checker {
       log = { indexes: [], configs: [] };
       this.logs[node] = log;
     }
+    const snap = step.ready.snapshot;
+    if (snap !== undefined && snap !== null) this.onSnapshot(log, snap.snapshot);
     const write = step.ready.logWrite;
     if (write !== null) {
       const v = this.onWrite(step, log, write.fromIndex, write.entries);
@@ -116,6 +118,17 @@ export class MembershipSafety implements Checker {
       return this.checkCommitQuorum(node, p, latest);
     }
     return null;
+  }
+
+  /**
+   * A snapshot replaces the configuration entries it covers with the configuration in force at
+   * its index (paper §7); what follows it stays until the step's log write says otherwise.
+   */
+  private onSnapshot(log: ConfigLog, s: Snapshot): void {
+    let covered = 0;
+    while (covered < log.indexes.length && log.indexes[covered]! <= s.index) covered++;
+    log.indexes.splice(0, covered, s.index);
+    log.configs.splice(0, covered, s.membership);
   }
 
   /** Follows the step's log write: configuration entries cut off, then the new ones, each checked. */
@@ -176,7 +189,8 @@ export class MembershipSafety implements Checker {
       const holders: NodeId[] = [];
       for (const id of half) {
         const q = this.processByNode[id];
-        if (q !== undefined && q.termAt(index) === term) holders.push(id);
+        // A snapshot through the index holds it: SMS checked the snapshot against the committed log.
+        if (q !== undefined && (q.termAt(index) === term || index <= (q.snapshotIndex ?? 0))) holders.push(id);
       }
       if (2 * holders.length > half.length) continue;
       return this.violation(

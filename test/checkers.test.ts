@@ -296,15 +296,21 @@ describe('state-machine-safety', () => {
     const v = c.onNodeStep(stepOf(a, { appendFrom: 2, entries: [e(2, 'y')] }));
     expect(v?.message).toContain('S1 had committed index 2');
   });
-  it('catches the applied index going back across a restart', () => {
+  it('checks again what a restarted node applies again from its snapshot (here: none)', () => {
     const c = new StateMachineSafety();
     const a = new FakeProcess(1);
     a.log = [e(1), e(1, 'x')];
     c.onNodeStep(stepOf(a, { commitIndex: 2, apply: 2 }));
+    // The state machine did not survive the crash: the new incarnation applies from index 1 again.
     const again = new FakeProcess(1);
     again.log = a.log;
-    const v = c.onNodeStep(stepOf(again, {}, true));
-    expect(v?.message).toContain('restarted with applied index 0, below the 2');
+    expect(c.onNodeStep(stepOf(again, {}, true))).toBeNull();
+    expect(c.onNodeStep(stepOf(again, { commitIndex: 2, apply: 2 }))).toBeNull();
+    const wrong = new FakeProcess(1);
+    wrong.log = [e(1), e(1, 'y')];
+    expect(c.onNodeStep(stepOf(wrong, {}, true))).toBeNull();
+    const v = c.onNodeStep(stepOf(wrong, { commitIndex: 2, apply: 2 }));
+    expect(v?.message).toBe('index 2 committed as [t1 c1#1 put k x] by S1 and as [t1 c1#1 put k y] by S1');
   });
 });
 

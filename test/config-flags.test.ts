@@ -55,6 +55,10 @@ const VALUES: { readonly [K in ConfigKey]-?: fc.Arbitrary<ConfigValues[K]> } = {
   checkQuorum: fc.constant(true),
   membershipPerMin: ratePerMin,
   spares: fc.integer({ min: 0, max: MAX_NODES - 1 }),
+  compaction: fc.option(
+    fc.record({ trigger: fc.constantFrom('size' as const, 'applied' as const), entries: fc.integer({ min: 1, max: 1_000_000 }) }),
+  ),
+  snapshotChunkBytes: fc.integer({ min: 1, max: 1 << 30 }),
 };
 
 /** Any overrides the table can express: each key present or not, --delay's ends both or neither. */

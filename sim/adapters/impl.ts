@@ -29,7 +29,7 @@ export interface Capabilities {
   readonly checkQuorum: boolean;
   /** Membership change: changeMembership and transferLeadership (config entries, learners, TimeoutNow). */
   readonly membership: boolean;
-  /** Snapshots and log compaction. The harness has no such runs yet. */
+  /** Log compaction: compact(), snapshotIndex, InstallSnapshot and Ready.snapshot (paper §7). */
   readonly snapshots: boolean;
 }
 
@@ -213,6 +213,8 @@ const OPTIONAL_MEMBERS = [
   'read',
   'changeMembership',
   'transferLeadership',
+  'compact',
+  'snapshotIndex',
 ] as const satisfies readonly OptionalMember[];
 const everyOptionalForwarded: [Exclude<OptionalMember, (typeof OPTIONAL_MEMBERS)[number]>] extends [never]
   ? true
@@ -232,6 +234,8 @@ class GuardedProcess implements RaftProcess {
   readonly read?: (nowMs: number, requestId: number) => ReadResult;
   readonly changeMembership?: RaftProcess['changeMembership'];
   readonly transferLeadership?: RaftProcess['transferLeadership'];
+  readonly compact?: RaftProcess['compact'];
+  readonly snapshotIndex?: number;
 
   constructor(p: RaftProcess) {
     this.p = p;

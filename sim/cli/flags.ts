@@ -10,9 +10,17 @@
 // Flags that are not config (--seed, --seeds, --json, --trace, ...) stay in program().
 
 import { Option } from 'commander';
-import type { ReadMode } from '../../src/raft/types.ts';
+import { DEFAULT_SNAPSHOT_CHUNK_BYTES, type ReadMode } from '../../src/raft/types.ts';
 import type { ConfigOverrides } from '../explore/profile.ts';
-import { MAX_CLIENTS, MAX_FAULTS_PER_MIN, MAX_NODES, MAX_TIME_MS, type SimConfig } from '../model/config.ts';
+import {
+  type CompactionConfig,
+  MAX_CLIENTS,
+  MAX_COMPACTION_ENTRIES,
+  MAX_FAULTS_PER_MIN,
+  MAX_NODES,
+  MAX_TIME_MS,
+  type SimConfig,
+} from '../model/config.ts';
 import {
   parseDurationMs,
   parseIntInRange,
@@ -257,7 +265,41 @@ const ROWS = [
     inConfig: (c) => ({ spares: c.membership?.spares ?? 0 }),
     swarm: 'the membership layer draws 1 to 3 on its seeds, 0 elsewhere',
   }),
+  row({
+    flag: '--compaction',
+    arg: '<size:n|applied:n|off>',
+    help:
+      'log compaction: snapshot once the log past the snapshot holds more than n entries (size:n), ' +
+      'or every n applied entries (applied:n); default off',
+    keys: ['compaction'],
+    parse: (f, t) => ({ compaction: parseCompaction(f, t) }),
+    show: (v) => [v.compaction === null ? 'off' : `${v.compaction.trigger}:${v.compaction.entries}`],
+    inConfig: (c) => ({ compaction: c.compaction ?? null }),
+    swarm: 'the compaction layer: on for two seeds in five, size:2 to size:64 or applied:n',
+  }),
+  row({
+    flag: '--snapshot-chunk',
+    arg: '<bytes>',
+    help: `most snapshot bytes one InstallSnapshot carries (default ${DEFAULT_SNAPSHOT_CHUNK_BYTES})`,
+    keys: ['snapshotChunkBytes'],
+    parse: (f, t) => ({ snapshotChunkBytes: parseIntInRange(f, t, 1, 1 << 30) }),
+    show: (v) => [String(v.snapshotChunkBytes)],
+    inConfig: (c) => ({ snapshotChunkBytes: c.raft.snapshotChunkBytes ?? DEFAULT_SNAPSHOT_CHUNK_BYTES }),
+    swarm: 'the compaction layer draws 16 to 4096 on its seeds',
+  }),
 ] as const;
+
+/** `size:n`, `applied:n` or `off`, as --compaction takes it. */
+function parseCompaction(flag: string, text: string): CompactionConfig | null {
+  if (text === 'off') return null;
+  const m = /^(size|applied):(\d+)$/.exec(text);
+  const entries = m === null ? Number.NaN : Number(m[2]);
+  if (m === null || !(entries >= 1 && entries <= MAX_COMPACTION_ENTRIES))
+    throw new UsageError(
+      `${flag}: '${text}' is not size:n or applied:n with n from 1 to ${MAX_COMPACTION_ENTRIES}, or 'off'`,
+    );
+  return { trigger: m[1] as CompactionConfig['trigger'], entries };
+}
 
 export const CONFIG_FLAGS: readonly AnyConfigFlag[] = ROWS;
 

@@ -2,7 +2,7 @@ import { AssertionError } from '../../src/assert.ts';
 import type { RaftProcess } from '../../src/raft/process.ts';
 import type { KvOp, KvResult, NodeId, ReadReady, ReadResult, Role } from '../../src/raft/types.ts';
 import type { SimEvent } from './events.ts';
-import type { StateMachine } from './storage.ts';
+import type { StateMachine, StateMachines } from './storage.ts';
 import { NodeStorage } from './storage.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -94,9 +94,9 @@ export class Host<SM extends StateMachine = StateMachine> {
   lastLastIndex = 0;
   lastLastApplied = 0;
 
-  constructor(id: NodeId, stateMachine: SM, driftPpm: number) {
+  constructor(id: NodeId, machines: StateMachines<SM>, driftPpm: number) {
     this.id = id;
-    this.storage = new NodeStorage(stateMachine);
+    this.storage = new NodeStorage(machines);
     this.driftPpm = driftPpm;
   }
 

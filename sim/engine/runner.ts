@@ -15,7 +15,7 @@ import type {
   Random,
   Ready,
 } from '../../src/raft/types.ts';
-import { membershipLivenessSkipReason, type SimConfig, serverCount } from '../model/config.ts';
+import { type CompactionConfig, membershipLivenessSkipReason, type SimConfig, serverCount } from '../model/config.ts';
 import { type AdminChange, describeAdminChange } from '../model/faults.ts';
 import { type Schedule, validateSchedule } from '../model/schedule.ts';
 import { AdminClient, type AdminRecord } from './admin.ts';
@@ -31,7 +31,7 @@ import { intBetween, stream } from './rng.ts';
 import { RunCounters } from './run-counters.ts';
 import { LeaderStability } from './stability.ts';
 import { StepRing } from './step-ring.ts';
-import type { StateMachine } from './storage.ts';
+import type { StateMachine, StateMachines } from './storage.ts';
 import { describeStep, faultFields, messageFields, Outcome, type TraceRecord, Tracer } from './trace.ts';
 
 /**
@@ -89,6 +89,8 @@ export interface EngineOptions {
   readonly linearizabilityBudgetSteps?: number;
   /** The replicated state machine (default: KvStore). */
   readonly createStateMachine?: () => StateMachine;
+  /** A state machine from a snapshot's data (default: KvStore.decode; none for another createStateMachine). */
+  readonly restoreStateMachine?: (data: string) => StateMachine;
 }
 
 /** A slice of one node's log around the indices a violation involves. */
@@ -201,6 +203,10 @@ const EMPTY_READY: Ready = Object.freeze({
 type MutableNodeStep = { -readonly [K in keyof NodeStep]: NodeStep[K] };
 
 const defaultStateMachineFactory = (): StateMachine => new KvStore();
+const defaultStateMachineRestore = (data: string): StateMachine => KvStore.decode(data);
+const cannotRestore = (): StateMachine => {
+  throw new AssertionError('this state machine has no restore: it cannot take snapshots');
+};
 
 /**
  * Runs one schedule to its end or to its first violation, with the nodes `opts.createNode` builds.
@@ -243,6 +249,9 @@ class Simulation {
   private readonly tracer: Tracer | null;
   private readonly createNode: NodeFactory;
   private readonly createStateMachine: () => StateMachine;
+  private readonly stateMachines: StateMachines;
+  /** When the service asks its node to compact; null: never. */
+  private readonly compaction: CompactionConfig | null;
   private readonly maxSteps: number;
   private readonly queuedEventsMax: number;
   private readonly onProgress: ((nowMs: number, steps: number) => void) | null;
@@ -300,6 +309,11 @@ class Simulation {
     this.onProgress = opts.onProgress ?? null;
     this.createNode = opts.createNode;
     this.createStateMachine = opts.createStateMachine ?? defaultStateMachineFactory;
+    const restore =
+      opts.restoreStateMachine ??
+      (opts.createStateMachine === undefined ? defaultStateMachineRestore : cannotRestore);
+    this.stateMachines = { create: this.createStateMachine, restore };
+    this.compaction = config.compaction ?? null;
 
     this.servers = serverCount(config);
     for (let id = 1; id <= config.nodes; id++) this.peers.push(id);
@@ -307,7 +321,7 @@ class Simulation {
     for (let id = 1; id <= this.servers; id++) {
       const max = config.clockDriftPpmMax;
       const driftPpm = max === 0 ? 0 : intBetween(stream(this.seed, 'clock', id), -max, max);
-      this.hosts.push(new Host(id, this.createStateMachine(), driftPpm));
+      this.hosts.push(new Host(id, this.stateMachines, driftPpm));
     }
     this.network = new Network(this.seed, this.servers, config.network);
     this.clients = new ClientPool(this.seed, config, schedule.ops, this.queue);
@@ -531,6 +545,28 @@ class Simulation {
     if (ready.messages.length > 0) this.send(h, ready.messages);
     this.armTimer(h, p);
     if (this.rec !== null) this.recordReady(this.rec, ready);
+    if (this.compaction !== null && h.storage.lastApplied > (p.snapshotIndex ?? 0)) this.maybeCompact(h, p);
+  }
+
+  /**
+   * The service's side of log compaction (paper §7): once the log past the snapshot holds more
+   * than `entries` entries ('size'), or `entries` more have been applied since it ('applied', as
+   * 6.5840's Lab 3D service does), hand the node the state machine's state at lastApplied. The
+   * node's compaction is a step of its own: checked, persisted, recorded.
+   */
+  private maybeCompact(h: Host, p: RaftProcess): void {
+    const c = this.compaction!;
+    const storage = h.storage;
+    const sm = storage.stateMachine;
+    if (p.compact === undefined || sm.encode === undefined) return;
+    const snapshotIndex = p.snapshotIndex ?? 0;
+    const applied = storage.lastApplied;
+    const due =
+      c.trigger === 'size' ? p.lastIndex - snapshotIndex > c.entries : applied - snapshotIndex >= c.entries;
+    if (!due) return;
+    if (!p.compact(h.localMs(this.nowMs), applied, sm.encode())) return;
+    this.capture(h);
+    this.afterStep(h, p);
   }
 
   /** New leaders and candidates: the summary, leader stability. False when the step broke a property. */
@@ -635,6 +671,9 @@ class Simulation {
     const toApply = ready.toApply;
     if (toApply.length > 0) rec.applied = [ready.firstApplyIndex, ready.firstApplyIndex + toApply.length - 1];
     if (ready.messages.length > 0) rec.sent = ready.messages.length;
+    const snap = ready.snapshot;
+    if (snap !== undefined && snap !== null)
+      rec.snapshot = [snap.snapshot.index, snap.snapshot.term, snap.installed ? 'installed' : 'taken'];
   }
 
   /**
@@ -703,6 +742,8 @@ class Simulation {
 
   private newProcess(h: Host): RaftProcess {
     h.incarnation++;
+    // The state machine did not survive: it starts over from the snapshot on disk.
+    h.storage.recover();
     return this.createNode({
       id: h.id,
       peers: this.peers,

@@ -7,27 +7,65 @@ import type {
   KvResult,
   Membership,
   Ready,
+  Snapshot,
 } from '../../src/raft/types.ts';
 
 /** The replicated application. The reference is KvStore (src/raft/kv.ts); anything with `apply` will do. */
 export interface StateMachine {
   /** Applies one committed command; returns the client's answer, or null for commands with none (noop). */
   apply(command: Command): KvResult | null;
+  /**
+   * Its whole state as a string, for a snapshot (paper §7); `StateMachines.restore` reads it back.
+   * A state machine without it is never compacted.
+   */
+  encode?(): string;
+}
+
+/** How a node's state machine is made: empty at first start, or from a snapshot's data. */
+export interface StateMachines<SM extends StateMachine = StateMachine> {
+  create(): SM;
+  restore(data: string): SM;
+}
+
+/** A rough size of an entry on disk, in bytes: a fixed header and the command's strings. */
+export function entryBytes(e: Entry): number {
+  const c = e.command;
+  switch (c.kind) {
+    case 'noop':
+      return 16;
+    case 'config':
+      return 24 + 4 * (c.membership.voters.length + c.membership.outgoing.length + c.membership.learners.length);
+    case 'kv': {
+      const op = c.op;
+      let n = 32 + op.key.length;
+      if (op.type !== 'get') n += op.value.length;
+      if (op.type === 'cas') n += op.expected.length;
+      return n;
+    }
+  }
 }
 
 /**
- * One node's disk. What is here survives a crash; everything else about the node does not.
+ * One node's disk: hard state, the latest snapshot (paper §7) and the log after it. What is here
+ * survives a crash; everything else about the node does not.
  *
- * The state machine is durable together with lastApplied: we model an application that
- * persists its applied state atomically with the applied index, so a restarted node resumes
- * applying at lastApplied + 1 and never applies an entry twice.
+ * The state machine is volatile, as in the paper: it lives here for the host's convenience, and a
+ * restart rebuilds it from the snapshot (lastApplied = the snapshot's index), after which the node
+ * hands out the log's committed entries again. A snapshot and the log write of the same step are
+ * made durable together, before any message of that step leaves: `persist` checks the whole write
+ * before it changes anything, so a step's writes land entirely or (a crash before the step ends)
+ * not at all, and the previous snapshot stays until the new one is complete.
  */
 export class NodeStorage<SM extends StateMachine = StateMachine> {
   hardState: HardState = { currentTerm: 0, votedFor: 0 };
-  /** log[i - 1] is the entry at index i. */
+  /** The latest snapshot, null before the first. */
+  snapshot: Snapshot | null = null;
+  /** log[k] is the entry at index snapshotIndex + 1 + k. */
   readonly log: Entry[] = [];
+  /** Volatile: the state machine and the index it has applied. */
   lastApplied = 0;
-  readonly stateMachine: SM;
+  stateMachine: SM;
+  private readonly machines: StateMachines<SM>;
 
   /**
    * The configuration entries of the durable log (indexes ascending, and their configurations), so
@@ -37,36 +75,57 @@ export class NodeStorage<SM extends StateMachine = StateMachine> {
   readonly configIndexes: number[] = [];
   readonly configs: Membership[] = [];
 
-  /** Counters for the run summary. */
+  /** Counters for the run summary and the benchmarks. */
   hardStateWrites = 0;
   entriesWritten = 0;
+  snapshotsWritten = 0;
+  /** Bytes on disk now: the log after the snapshot (entryBytes) and the snapshot's data. */
+  logBytes = 0;
+  snapshotBytes = 0;
 
-  constructor(stateMachine: SM) {
-    this.stateMachine = stateMachine;
+  constructor(machines: StateMachines<SM>) {
+    this.machines = machines;
+    this.stateMachine = machines.create();
+  }
+
+  get snapshotIndex(): number {
+    return this.snapshot === null ? 0 : this.snapshot.index;
   }
 
   /**
-   * Makes a step's writes durable: hard state, then the log write (truncate at fromIndex,
-   * append). Never copies the log.
+   * Makes a step's writes durable: hard state, the snapshot, then the log write (truncate at
+   * fromIndex, append). A snapshot drops the log through its index, keeping what follows when the
+   * log holds its last included entry (the node's own rule, paper §7), else everything; an
+   * installed one also resets the state machine. Never copies the log.
    */
   persist(ready: Ready): void {
+    const snap = ready.snapshot ?? null;
+    const write = ready.logWrite;
+    // Check before writing anything: a write that cannot land leaves the disk as it was.
+    const offsetAfter = snap === null ? this.snapshotIndex : snap.snapshot.index;
+    const keepsTail = snap !== null && this.holds(snap.snapshot.index, snap.snapshot.term);
+    const lastAfter = snap === null || keepsTail ? Math.max(this.lastIndex, offsetAfter) : offsetAfter;
+    if (write !== null && (write.fromIndex <= offsetAfter || write.fromIndex > lastAfter + 1)) {
+      throw new AssertionError(
+        `log write from index ${write.fromIndex} does not fit a log of ${offsetAfter + 1}..${lastAfter}`,
+      );
+    }
     if (ready.hardState !== null) {
       this.hardState = ready.hardState;
       this.hardStateWrites++;
     }
-    const write = ready.logWrite;
+    if (snap !== null) this.writeSnapshot(snap.snapshot, keepsTail, snap.installed);
     if (write === null) return;
     const log = this.log;
-    const keep = write.fromIndex - 1;
-    if (keep < 0 || keep > log.length) {
-      throw new AssertionError(
-        `log write from index ${write.fromIndex} leaves a gap after last index ${log.length}`,
-      );
-    }
+    const offset = this.snapshotIndex;
+    const keep = write.fromIndex - 1 - offset;
     // Most writes append: leave the length alone then (setting it is not free).
-    if (keep < log.length) log.length = keep;
+    if (keep < log.length) {
+      for (let k = keep; k < log.length; k++) this.logBytes -= entryBytes(log[k]!);
+      log.length = keep;
+    }
     const ci = this.configIndexes;
-    while (ci.length > 0 && ci[ci.length - 1]! > keep) {
+    while (ci.length > 0 && ci[ci.length - 1]! > keep + offset) {
       ci.pop();
       this.configs.pop();
     }
@@ -74,15 +133,41 @@ export class NodeStorage<SM extends StateMachine = StateMachine> {
     for (let k = 0; k < entries.length; k++) {
       const entry = entries[k]!;
       log.push(entry);
+      this.logBytes += entryBytes(entry);
       if (entry.command.kind === 'config') {
-        ci.push(log.length);
+        ci.push(offset + log.length);
         this.configs.push(entry.command.membership);
       }
     }
     this.entriesWritten += entries.length;
   }
 
-  /** Applies the entry at `index`, which must be the next one, to the durable state machine. */
+  /** True when the durable log holds an entry at `index` of `term` past the snapshot. */
+  private holds(index: number, term: number): boolean {
+    return index > this.snapshotIndex && index <= this.lastIndex && this.termAt(index) === term;
+  }
+
+  private writeSnapshot(snap: Snapshot, keepsTail: boolean, installed: boolean): void {
+    const log = this.log;
+    const drop = keepsTail ? snap.index - this.snapshotIndex : log.length;
+    for (let k = 0; k < drop; k++) this.logBytes -= entryBytes(log[k]!);
+    log.splice(0, drop);
+    let confs = 0;
+    const ci = this.configIndexes;
+    if (keepsTail) while (confs < ci.length && ci[confs]! <= snap.index) confs++;
+    else confs = ci.length;
+    ci.splice(0, confs);
+    this.configs.splice(0, confs);
+    this.snapshot = snap;
+    this.snapshotBytes = snap.data.length;
+    this.snapshotsWritten++;
+    if (installed) {
+      this.stateMachine = this.machines.restore(snap.data);
+      this.lastApplied = snap.index;
+    }
+  }
+
+  /** Applies the entry at `index`, which must be the next one, to the state machine. */
   apply(index: number, entry: Entry): KvResult | null {
     if (index !== this.lastApplied + 1) {
       throw new AssertionError(`applying index ${index} after ${this.lastApplied}`);
@@ -91,19 +176,28 @@ export class NodeStorage<SM extends StateMachine = StateMachine> {
     return this.stateMachine.apply(entry.command);
   }
 
-  /** The latest configuration in the durable log, or null when it holds none (the bootstrap one applies). */
+  /** A crash loses the state machine: the next incarnation starts from the snapshot's. */
+  recover(): void {
+    const snap = this.snapshot;
+    this.stateMachine = snap === null ? this.machines.create() : this.machines.restore(snap.data);
+    this.lastApplied = this.snapshotIndex;
+  }
+
+  /** The latest configuration on disk, or null when there is none (the bootstrap one applies). */
   latestConfig(): Membership | null {
     const n = this.configs.length;
-    return n === 0 ? null : this.configs[n - 1]!;
+    if (n > 0) return this.configs[n - 1]!;
+    return this.snapshot === null ? null : this.snapshot.membership;
   }
 
   get lastIndex(): number {
-    return this.log.length;
+    return this.snapshotIndex + this.log.length;
   }
 
   termAt(index: number): number | undefined {
-    if (index === 0) return 0;
-    return this.log[index - 1]?.term;
+    const offset = this.snapshotIndex;
+    if (index <= offset) return index === offset ? (this.snapshot?.term ?? 0) : undefined;
+    return this.log[index - offset - 1]?.term;
   }
 
   /**
@@ -112,6 +206,11 @@ export class NodeStorage<SM extends StateMachine = StateMachine> {
    * the copy is cheap over a run.
    */
   durableState(): DurableState {
-    return { hardState: this.hardState, log: this.log.slice(), lastApplied: this.lastApplied };
+    return {
+      hardState: this.hardState,
+      snapshot: this.snapshot,
+      log: this.log.slice(),
+      lastApplied: this.snapshotIndex,
+    };
   }
 }

@@ -79,6 +79,28 @@ export function messageFields(m: Message): TraceRecord {
         matchIndex: m.matchIndex,
         conflictIndex: m.conflictIndex,
       };
+    case 'InstallSnapshot':
+      return {
+        type: m.type,
+        from: m.from,
+        to: m.to,
+        term: m.term,
+        lastIncludedIndex: m.lastIncludedIndex,
+        lastIncludedTerm: m.lastIncludedTerm,
+        offset: m.offset,
+        bytes: m.data.length,
+        done: m.done,
+      };
+    case 'InstallSnapshotReply':
+      return {
+        type: m.type,
+        from: m.from,
+        to: m.to,
+        term: m.term,
+        lastIncludedIndex: m.lastIncludedIndex,
+        offset: m.offset,
+        installed: m.installed,
+      };
     case 'TimeoutNow':
       return { type: m.type, from: m.from, to: m.to, term: m.term };
   }
@@ -103,6 +125,12 @@ export function describeMessage(m: Message): string {
       return m.success
         ? `${head} ok match ${m.matchIndex}`
         : `${head} reject conflict ${m.conflictIndex}/t${m.conflictTerm}`;
+    case 'InstallSnapshot':
+      return `${head} snapshot ${m.lastIncludedIndex}/t${m.lastIncludedTerm} bytes ${m.offset}..${m.offset + m.data.length} of ${m.size}${m.done ? ' done' : ''}`;
+    case 'InstallSnapshotReply':
+      return m.installed
+        ? `${head} installed ${m.lastIncludedIndex}`
+        : `${head} snapshot ${m.lastIncludedIndex} wants offset ${m.offset}`;
     case 'TimeoutNow':
       return head;
   }

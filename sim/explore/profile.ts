@@ -5,6 +5,7 @@ import {
   DEFAULT_PARTITION_SHAPES,
   defaultConfig,
   defaultLivenessBoundMs,
+  type CompactionConfig,
   type SimConfig,
   SMALL_BATCH,
 } from '../model/config.ts';
@@ -31,6 +32,10 @@ export interface ConfigOverrides {
   membershipPerMin?: number;
   /** Spare servers beyond the initial voters. */
   spares?: number;
+  /** Log compaction (null: off). */
+  compaction?: CompactionConfig | null;
+  /** Most snapshot bytes one InstallSnapshot carries. */
+  snapshotChunkBytes?: number;
 }
 
 export type ProfileMode = 'swarm' | 'fixed';
@@ -85,7 +90,33 @@ function drawSwarm(seed: number, base: SimConfig): SimConfig {
   // The hand-tuned layers shape their seeds' runs closely (node counts, link shapes, read paths):
   // churn is added only where none of them is on, so each keeps finding what it was tuned for.
   const tuned = figure8 !== extreme || reads !== figure8 || sticky !== reads || leaseFailover !== sticky;
-  return withCatchUpTime(drawMembership(stream(seed, 'profile', 'membership'), leaseFailover, !tuned));
+  const churn = drawMembership(stream(seed, 'profile', 'membership'), leaseFailover, !tuned);
+  return withCatchUpTime(drawCompaction(stream(seed, 'profile', 'compaction'), churn, !tuned));
+}
+
+/**
+ * The compaction layer (paper §7): on two seeds in five that no hand-tuned layer has taken, nodes
+ * snapshot once their log passes 2 to 64 entries (or, as 6.5840's Lab 3D service does, every so
+ * many applied entries), InstallSnapshot is cut into chunks of 16 bytes to 4 KiB, and on half of
+ * them crashes and partitions last three times longer, so that followers fall behind a compacted
+ * log and need a snapshot. Its own stream, as the membership layer's.
+ */
+function drawCompaction(rng: Random, c: SimConfig, allowed: boolean): SimConfig {
+  const on = chance(rng, 0.4);
+  const trigger = chance(rng, 0.3) ? 'applied' : 'size';
+  const entries = pick(rng, [2, 3, 4, 8, 16, 64]);
+  const chunkBytes = pick(rng, [16, 64, 256, 4096]);
+  const lagging = chance(rng, 0.5);
+  if (!on || !allowed) return c;
+  const f = c.faults;
+  return {
+    ...c,
+    compaction: { trigger, entries },
+    raft: { ...c.raft, snapshotChunkBytes: chunkBytes },
+    faults: lagging
+      ? { ...f, downMsMax: 3 * f.downMsMax, partitionMsMax: 3 * f.partitionMsMax }
+      : f,
+  };
 }
 
 /**
@@ -387,6 +418,7 @@ function applyOverrides(c: SimConfig, o: ConfigOverrides): SimConfig {
   return {
     ...c,
     ...membershipOverride(c, o),
+    ...(o.compaction !== undefined ? { compaction: o.compaction ?? undefined } : {}),
     nodes: o.nodes ?? c.nodes,
     clients: o.clients ?? c.clients,
     timeMs: o.timeMs ?? c.timeMs,
@@ -396,6 +428,7 @@ function applyOverrides(c: SimConfig, o: ConfigOverrides): SimConfig {
       preVote: o.preVote ?? c.raft.preVote,
       checkQuorum: o.checkQuorum ?? c.raft.checkQuorum,
       readMode: o.readMode ?? c.raft.readMode,
+      ...(o.snapshotChunkBytes !== undefined ? { snapshotChunkBytes: o.snapshotChunkBytes } : {}),
     },
     network: {
       ...c.network,
@@ -429,10 +462,14 @@ export function configFor(seed: number, mode: ProfileMode, overrides: ConfigOver
   const base = defaultConfig();
   const drawn = mode === 'swarm' ? drawSwarm(seed, base) : base;
   const config = applyOverrides(drawn, overrides);
-  // `--membership off` with no spares: no membership field at all, as in every config before it existed.
-  if (config.membership !== undefined || !('membership' in config)) return config;
-  const { membership: _none, ...fixed } = config;
-  return fixed;
+  // `--membership off` with no spares, `--compaction off`: no field at all, as in every config
+  // before they existed.
+  const { membership, compaction, ...rest } = config;
+  return {
+    ...rest,
+    ...(membership !== undefined ? { membership } : {}),
+    ...(compaction !== undefined ? { compaction } : {}),
+  };
 }
 
 function rate(perMin: number): string {
@@ -475,5 +512,9 @@ export function describeProfile(c: SimConfig): string {
     line += ` op-gap=${k.opIntervalMsMean}ms`;
   if (k.keys !== DEFAULT_CLIENT_CONFIG.keys) line += ` keys=${k.keys}`;
   if (k.routing === 'random') line += ' routing=random';
+  if (c.compaction !== undefined) {
+    line += ` compaction=${c.compaction.trigger}:${c.compaction.entries}`;
+    if (r.snapshotChunkBytes !== undefined) line += ` chunk=${r.snapshotChunkBytes}B`;
+  }
   return line;
 }

@@ -82,6 +82,20 @@ export interface MembershipConfig {
   readonly changesPerMin: number;
 }
 
+/**
+ * Log compaction (paper §7): when each node's service snapshots its state machine and has its node
+ * discard the log through it. `trigger` 'size': once the log past the snapshot holds more than
+ * `entries` entries; 'applied': every `entries` applied entries (the service of 6.5840's Lab 3D).
+ * How InstallSnapshot is chunked is the node's business: raft.snapshotChunkBytes.
+ */
+export interface CompactionConfig {
+  readonly trigger: 'size' | 'applied';
+  readonly entries: number;
+}
+
+export const COMPACTION_TRIGGERS = ['size', 'applied'] as const;
+export const MAX_COMPACTION_ENTRIES = 1_000_000;
+
 /** Everything a run depends on besides the seed. Plain data: it is saved in every schedule. */
 export interface SimConfig {
   /** Number of Raft nodes, ids 1..nodes. */
@@ -105,6 +119,8 @@ export interface SimConfig {
   readonly clientsCfg: ClientConfig;
   /** Absent: a fixed voter set, no spares (every run before membership change existed). */
   readonly membership?: MembershipConfig;
+  /** Absent: logs grow forever (every run before log compaction existed). */
+  readonly compaction?: CompactionConfig;
 }
 
 /** Every server of a run: the initial voters 1..nodes and the spares after them. */
@@ -290,6 +306,12 @@ export function validateConfig(c: SimConfig): string | null {
       `${int} from 0 to 999999 (or absent)`,
       r.leaseDriftPpm,
     ],
+    [
+      'raft.snapshotChunkBytes',
+      r.snapshotChunkBytes === undefined || isInt(r.snapshotChunkBytes, 1, 1 << 30),
+      `${positiveInt} (or absent)`,
+      r.snapshotChunkBytes,
+    ],
     ['network.delayMsMin', isInt(n.delayMsMin, 0, MAX_TIME_MS), nonNegativeInt, n.delayMsMin],
     [
       'network.delayMsMax',
@@ -356,6 +378,14 @@ export function validateConfig(c: SimConfig): string | null {
       return `config.membership.spares must be an integer from 0 to ${MAX_NODES - c.nodes} (nodes + spares at most ${MAX_NODES}), got ${show(m.spares)}`;
     if (!isFaultRate(m.changesPerMin))
       return `config.membership.changesPerMin must be ${faultRate}, got ${show(m.changesPerMin)}`;
+  }
+  const cp = c.compaction;
+  if (cp !== undefined) {
+    if (typeof cp !== 'object' || cp === null) return 'config.compaction must be an object';
+    if (!(COMPACTION_TRIGGERS as readonly unknown[]).includes(cp.trigger))
+      return `config.compaction.trigger must be 'size' or 'applied', got ${show(cp.trigger)}`;
+    if (!isInt(cp.entries, 1, MAX_COMPACTION_ENTRIES))
+      return `config.compaction.entries must be an integer from 1 to ${MAX_COMPACTION_ENTRIES}, got ${show(cp.entries)}`;
   }
   const shapes = f.partitionShapes;
   if (shapes !== undefined) {

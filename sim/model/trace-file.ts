@@ -8,7 +8,13 @@ import { z } from 'zod';
 import { findBug } from '../../bugs/index.ts';
 import { kvOpSchema } from '../../properties/history.ts';
 import { PROPERTY_IDS, type PropertyId } from '../../properties/types.ts';
-import { MAX_SCHEDULE_FAULTS, MAX_SCHEDULE_OPS, PARTITION_SHAPES, type SimConfig } from './config.ts';
+import {
+  COMPACTION_TRIGGERS,
+  MAX_SCHEDULE_FAULTS,
+  MAX_SCHEDULE_OPS,
+  PARTITION_SHAPES,
+  type SimConfig,
+} from './config.ts';
 import { UsageError } from './errors.ts';
 import type { FaultOf, FaultType } from './faults.ts';
 import { isEventTrace, TRACE_FORMAT } from './file-kinds.ts';
@@ -112,6 +118,7 @@ const raftConfigSchema = z.strictObject({
   checkQuorum: z.boolean(),
   readMode: z.enum(['log', 'read-index', 'lease', 'unsafe-local']),
   leaseDriftPpm: int().optional(),
+  snapshotChunkBytes: int().optional(),
 });
 
 const simConfigSchema: z.ZodType<SimConfig> = z.strictObject({
@@ -156,6 +163,7 @@ const simConfigSchema: z.ZodType<SimConfig> = z.strictObject({
       changesPerMin: z.number().nonnegative(),
     })
     .optional(),
+  compaction: z.strictObject({ trigger: z.enum(COMPACTION_TRIGGERS), entries: int() }).optional(),
 });
 
 /** One schema per fault kind: a kind added to Fault does not compile until it has its row here. */

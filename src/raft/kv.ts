@@ -108,6 +108,25 @@ export class KvStore {
     return new Map(this.data);
   }
 
+  /**
+   * The whole state as a string, for a snapshot (paper §7): the data and the client table, both in
+   * insertion order, so equal histories give equal strings. The client table must be in it: without
+   * it a retried request whose first copy the snapshot covers would apply twice.
+   */
+  encode(): string {
+    const sessions: [number, number, KvResult][] = [];
+    for (const [clientId, s] of this.sessions) sessions.push([clientId, s.seq, s.result]);
+    return JSON.stringify({ data: [...this.data], sessions });
+  }
+
+  /** The store `encode` describes. */
+  static decode(text: string): KvStore {
+    const parsed = JSON.parse(text) as { data: [string, string][]; sessions: [number, number, KvResult][] };
+    const sessions = new Map<number, ClientSession>();
+    for (const [clientId, seq, result] of parsed.sessions) sessions.set(clientId, { seq, result });
+    return new KvStore(new Map(parsed.data), sessions);
+  }
+
   /** An independent copy, sessions included (e.g. to keep a durable image across a simulated crash). */
   clone(): KvStore {
     return new KvStore(this.data, this.sessions);

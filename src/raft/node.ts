@@ -22,7 +22,10 @@ import {
   DEFAULT_LEASE_DRIFT_PPM,
   type DurableState,
   type Entry,
+  DEFAULT_SNAPSHOT_CHUNK_BYTES,
   type HardState,
+  type InstallSnapshot,
+  type InstallSnapshotReply,
   type LogWrite,
   type Membership,
   type MembershipChange,
@@ -38,6 +41,7 @@ import {
   type RequestVote,
   type RequestVoteReply,
   type Role,
+  type Snapshot,
 } from './types.ts';
 
 export interface RaftNodeOptions {
@@ -78,6 +82,15 @@ export const EMPTY_READY: Ready = Object.freeze({
   toApply: EMPTY_ENTRIES,
   readsReady: EMPTY_READS,
 });
+
+/** A snapshot a follower is receiving in chunks (Figure 13: offset, done). */
+interface IncomingSnapshot {
+  readonly index: number;
+  readonly term: number;
+  readonly size: number;
+  readonly parts: string[];
+  received: number;
+}
 
 /** Messages a node handles by role, after the term comparison (RequestVote is answered by every role). */
 type RoleMessage = Exclude<Message, RequestVote>;
@@ -124,8 +137,19 @@ export class RaftNode implements RaftProcess {
   private leader: NodeId = NONE;
   private commit: number;
   private applied: number;
-  /** Log index i lives in slot i - 1. */
+  /** Log index i lives in slot i - snapIndex - 1: the entries after the snapshot. */
   private readonly log: Entry[];
+
+  // Log compaction (paper §7). The snapshot replaces the log through snapIndex; snapTerm is the term
+  // of that last included entry, baseConf the configuration in force there (index baseConfIndex).
+  private snapIndex = 0;
+  private snapTerm = 0;
+  private snapData = '';
+  /** The snapshot taken or installed since the last ready(), to be made durable with it. */
+  private snapshotOut: { readonly snapshot: Snapshot; readonly installed: boolean } | null = null;
+  /** Follower: the snapshot being received in chunks, null when none. */
+  private incoming: IncomingSnapshot | null = null;
+  private readonly chunkBytes: number;
   /**
    * Runs of equal terms along the log: run r covers indexes runStart[r] .. runStart[r + 1] - 1 and
    * has term runTerm[r]. Kept up to date on every append and truncation so that "first index of
@@ -138,6 +162,9 @@ export class RaftNode implements RaftProcess {
   // Membership (paper §6). The configuration in use is the latest in the log (committed or not),
   // else the bootstrap one; configuration entries are indexed here so truncation finds the one before.
   private readonly bootstrap: Membership;
+  /** The configuration in force at the start of the log: the bootstrap one, or the snapshot's. */
+  private baseConf: Membership;
+  private baseConfIndex = 0;
   /** Indexes of the configuration entries in the log, ascending, and their configurations. */
   private readonly confIndexes: number[] = [];
   private readonly confs: Membership[] = [];
@@ -198,12 +225,18 @@ export class RaftNode implements RaftProcess {
     assert(Number.isInteger(id) && id >= 1, () => `node id ${id} is not a positive integer`);
     this.bootstrap = bootstrapMembership(peers);
     this.membershipNow = this.bootstrap;
+    this.baseConf = this.bootstrap;
     this.tracker = new ProgressTracker(id, this.bootstrap);
     this.others = this.tracker.others;
     assert(config.electionTimeoutMsMin >= 1, 'election timeout must be at least 1 ms');
     assert(config.electionTimeoutMsMin <= config.electionTimeoutMsMax, 'election timeout min above max');
     assert(config.heartbeatMs >= 1, 'heartbeat interval must be at least 1 ms');
     assert(config.maxEntriesPerAppend >= 1, 'maxEntriesPerAppend must be at least 1');
+    this.chunkBytes = config.snapshotChunkBytes ?? DEFAULT_SNAPSHOT_CHUNK_BYTES;
+    assert(
+      Number.isSafeInteger(this.chunkBytes) && this.chunkBytes >= 1,
+      () => `snapshotChunkBytes ${this.chunkBytes} is not a positive integer`,
+    );
 
     this.readMode = config.readMode;
     const leaseDriftPpm = config.leaseDriftPpm ?? DEFAULT_LEASE_DRIFT_PPM;
@@ -234,16 +267,30 @@ export class RaftNode implements RaftProcess {
       this.grantedTerm = this.term;
       this.grantedTo = this.vote;
     }
-    // The state machine is durable together with lastApplied, so everything up to it was committed.
-    assert(durable.lastApplied >= 0, 'negative durable lastApplied');
+    // The caller rebuilt its state machine from the snapshot (paper §7): everything in it was
+    // committed, and the log after it is handed out again as it commits.
+    const snap = durable.snapshot ?? null;
+    if (snap !== null) {
+      assert(snap.index >= 0 && snap.term >= 0, () => `durable snapshot at ${snap.index}, term ${snap.term}`);
+      this.snapIndex = snap.index;
+      this.snapTerm = snap.term;
+      this.snapData = snap.data;
+      this.baseConf = snap.membership;
+      this.baseConfIndex = snap.index;
+    }
+    // A caller whose state machine survives crashes may say it is further on than the snapshot.
+    assert(
+      durable.lastApplied >= this.snapIndex && durable.lastApplied <= this.snapIndex + durable.log.length,
+      () => `durable lastApplied ${durable.lastApplied}, snapshot at ${this.snapIndex}, ${durable.log.length} entries after it`,
+    );
     this.commit = durable.lastApplied;
     this.applied = durable.lastApplied;
     // Our own copy: the caller's durable log must not change under it, nor it under us.
     this.log = [];
+    this.refreshMembership();
     for (let k = 0; k < durable.log.length; k++) this.pushEntry(durable.log[k]!);
     this.logDirtyFrom = LOG_CLEAN;
     if (this.safe) {
-      assert(durable.lastApplied <= this.log.length, 'durable lastApplied beyond the durable log');
       assert(this.lastTerm() <= this.term, 'durable log holds an entry of a term after currentTerm');
     }
 
@@ -274,17 +321,20 @@ export class RaftNode implements RaftProcess {
     return this.applied;
   }
   get lastIndex(): number {
-    return this.log.length;
+    return this.lastIdx();
+  }
+  get snapshotIndex(): number {
+    return this.snapIndex;
   }
 
   termAt(index: number): number | undefined {
-    if (index === 0) return 0;
-    return this.log[index - 1]?.term;
+    if (index <= this.snapIndex) return index === this.snapIndex ? this.snapTerm : undefined;
+    return this.log[index - this.snapIndex - 1]?.term;
   }
 
   entryAt(index: number): Entry | undefined {
-    if (index < 1) return undefined;
-    return this.log[index - 1];
+    if (index <= this.snapIndex) return undefined;
+    return this.log[index - this.snapIndex - 1];
   }
 
   nextWakeMs(): number {
@@ -324,7 +374,8 @@ export class RaftNode implements RaftProcess {
     if (m.term > this.term) {
       // PreVote traffic speaks of a term nobody has entered yet: it must not move ours.
       if (!this.isPreVoteTraffic(m)) {
-        this.becomeFollower(nowMs, m.term, m.type === 'AppendEntries' ? m.from : NONE);
+        const fromLeader = m.type === 'AppendEntries' || m.type === 'InstallSnapshot';
+        this.becomeFollower(nowMs, m.term, fromLeader ? m.from : NONE);
       }
     } else if (m.term < this.term) {
       if (!this.stepStale(m)) return;
@@ -356,11 +407,11 @@ export class RaftNode implements RaftProcess {
     // Thesis §3.10: new entries would keep the transferee behind; the client retries (at the new leader).
     if (this.transferee !== NONE && this.policy.refuseProposalsDuringTransfer)
       return { ok: false, leaderHint: this.transferee };
-    const at = this.policy.leaderAppendIndex(this.log.length, this.termNoopIndex, this.commit);
+    const at = this.policy.leaderAppendIndex(this.lastIdx(), this.termNoopIndex, this.commit);
     // Only a buggy policy places a command anywhere but at the end.
-    if (at <= this.log.length) this.overwriteAsLeader(at);
+    if (at <= this.lastIdx()) this.overwriteAsLeader(at);
     this.appendAsLeader({ term: this.term, command });
-    const index = this.log.length;
+    const index = this.lastIdx();
     for (let k = 0; k < this.others.length; k++) {
       const peer = this.others[k]!;
       if (this.tracker.nextIndex[peer]! <= index) this.sendAppend(peer);
@@ -441,9 +492,9 @@ export class RaftNode implements RaftProcess {
     if (this.transferee !== NONE) return { status: 'busy' };
     this.transferee = to;
     this.transferDeadlineMs = nowMs + this.electionTimeoutMs;
-    if (this.tracker.matchIndex[to] === this.log.length) this.sendTimeoutNow(to);
+    if (this.tracker.matchIndex[to] === this.lastIdx()) this.sendTimeoutNow(to);
     else this.sendAppend(to);
-    return { status: 'started', index: this.log.length, term: this.term };
+    return { status: 'started', index: this.lastIdx(), term: this.term };
   }
 
   ready(): Ready {
@@ -452,10 +503,13 @@ export class RaftNode implements RaftProcess {
       this.logDirtyFrom === LOG_CLEAN &&
       this.outbox.length === 0 &&
       !this.applyCheck &&
-      !this.reads.hasReady()
+      !this.reads.hasReady() &&
+      this.snapshotOut === null
     ) {
       return EMPTY_READY;
     }
+    const snapshot = this.snapshotOut;
+    this.snapshotOut = null;
     let hardState: HardState | null = null;
     if (this.hardStateDirty) {
       this.hardStateDirty = false;
@@ -470,9 +524,12 @@ export class RaftNode implements RaftProcess {
     if (this.logDirtyFrom !== LOG_CLEAN) {
       const fromIndex = this.logDirtyFrom;
       this.logDirtyFrom = LOG_CLEAN;
-      assert(fromIndex >= 1 && fromIndex <= this.log.length + 1, () => `log write from ${fromIndex}`);
+      assert(
+        fromIndex > this.snapIndex && fromIndex <= this.lastIdx() + 1,
+        () => `log write from ${fromIndex} (snapshot ${this.snapIndex}, last ${this.lastIdx()})`,
+      );
       // Changes only ever happen at the tail, so this is the minimal write.
-      const entries = fromIndex > this.log.length ? EMPTY_ENTRIES : this.log.slice(fromIndex - 1);
+      const entries = fromIndex > this.lastIdx() ? EMPTY_ENTRIES : this.log.slice(fromIndex - this.snapIndex - 1);
       logWrite = { fromIndex, entries };
     }
 
@@ -480,12 +537,12 @@ export class RaftNode implements RaftProcess {
     let toApply: readonly Entry[] = EMPTY_ENTRIES;
     if (this.applyCheck) {
       this.applyCheck = false;
-      let limit = this.policy.applyLimit(this.commit, this.log.length);
+      let limit = this.policy.applyLimit(this.commit, this.lastIdx());
       // Under a bug the commit index can pass the log's end; what does not exist cannot be applied.
-      if (limit > this.log.length) limit = this.log.length;
+      if (limit > this.lastIdx()) limit = this.lastIdx();
       if (limit > this.applied) {
         firstApplyIndex = this.applied + 1;
-        toApply = this.log.slice(this.applied, limit);
+        toApply = this.log.slice(this.applied - this.snapIndex, limit - this.snapIndex);
         this.applied = limit;
       }
       if (this.safe) {
@@ -504,11 +561,12 @@ export class RaftNode implements RaftProcess {
       logWrite === null &&
       messages.length === 0 &&
       toApply.length === 0 &&
-      readsReady.length === 0
+      readsReady.length === 0 &&
+      snapshot === null
     ) {
       return EMPTY_READY;
     }
-    return { hardState, logWrite, messages, firstApplyIndex, toApply, readsReady };
+    return { hardState, logWrite, messages, firstApplyIndex, toApply, readsReady, snapshot };
   }
 
   // ---- Reads (thesis §6.4). ----
@@ -586,11 +644,15 @@ export class RaftNode implements RaftProcess {
         // answer to its own rounds (see stepLeader).
         this.send(this.appendReply(m.from, false, 0, 0, 0, m.round, m.term));
         return false;
+      case 'InstallSnapshot':
+        this.send(this.snapshotReply(m.from, m.lastIncludedIndex, 0, false, m.round, m.term));
+        return false;
       case 'RequestVote':
         this.send(this.voteReply(m.from, this.term, false, m.preVote));
         return false;
       case 'RequestVoteReply':
       case 'AppendEntriesReply':
+      case 'InstallSnapshotReply':
       case 'TimeoutNow':
         return false;
       default:
@@ -618,6 +680,15 @@ export class RaftNode implements RaftProcess {
         if (m.requestTerm !== this.term && !this.policy.trustReplyToOlderTerm) return;
         if (this.readMode !== 'log') this.noteRoundAck(m.from, m.round);
         this.handleAppendReply(m);
+        return;
+      case 'InstallSnapshotReply':
+        if (m.requestTerm !== this.term && !this.policy.trustReplyToOlderTerm) return;
+        if (this.readMode !== 'log') this.noteRoundAck(m.from, m.round);
+        this.handleSnapshotReply(m);
+        return;
+      case 'InstallSnapshot':
+        // Another leader in our term, as for AppendEntries below.
+        assert(!this.safe, () => `S${this.id} (leader, term ${this.term}) got InstallSnapshot from S${m.from}`);
         return;
       case 'AppendEntries':
         if (m.term < this.term) {
@@ -649,10 +720,15 @@ export class RaftNode implements RaftProcess {
         this.becomeFollower(nowMs, this.term, m.from);
         this.handleAppendEntries(nowMs, m);
         return;
+      case 'InstallSnapshot':
+        this.becomeFollower(nowMs, this.term, m.from);
+        this.handleInstallSnapshot(nowMs, m);
+        return;
       case 'RequestVoteReply':
         this.handleVoteReply(nowMs, m);
         return;
       case 'AppendEntriesReply':
+      case 'InstallSnapshotReply':
         // From a leadership of ours in an earlier term that reached this term's number; ignore.
         return;
       case 'TimeoutNow':
@@ -668,8 +744,12 @@ export class RaftNode implements RaftProcess {
       case 'AppendEntries':
         this.handleAppendEntries(nowMs, m);
         return;
+      case 'InstallSnapshot':
+        this.handleInstallSnapshot(nowMs, m);
+        return;
       case 'RequestVoteReply':
       case 'AppendEntriesReply':
+      case 'InstallSnapshotReply':
         // Replies to a candidacy or leadership we have left.
         return;
       case 'TimeoutNow':
@@ -745,7 +825,7 @@ export class RaftNode implements RaftProcess {
     assert(this.vote === this.id, 'a leader has voted for itself');
     this.roleNow = 'leader';
     this.leader = this.id;
-    this.tracker.resetForLeader(this.log.length + 1, this.log.length);
+    this.tracker.resetForLeader(this.lastIdx() + 1, this.lastIdx());
     this.reads.resetForTerm();
     // A leader only waits on elections to check its quorum.
     this.electionDeadlineMs = this.config.checkQuorum ? nowMs + this.config.electionTimeoutMsMin : NEVER;
@@ -753,7 +833,7 @@ export class RaftNode implements RaftProcess {
     this.termNoopIndex = 0;
     if (this.policy.appendNoopOnElection) {
       this.appendAsLeader({ term: this.term, command: NOOP });
-      this.termNoopIndex = this.log.length;
+      this.termNoopIndex = this.lastIdx();
     }
     this.broadcastHeartbeat(nowMs);
     this.maybeCommit();
@@ -786,7 +866,7 @@ export class RaftNode implements RaftProcess {
   }
 
   private requestVotes(term: number, preVote: boolean, transfer = false): void {
-    const lastLogIndex = this.log.length;
+    const lastLogIndex = this.lastIdx();
     const lastLogTerm = this.lastTerm();
     const voters = this.tracker.voters;
     for (let k = 0; k < this.others.length; k++) {
@@ -818,14 +898,14 @@ export class RaftNode implements RaftProcess {
       const grant =
         m.term > this.term &&
         (!this.policy.preVoteHonoursLeader || !this.inLeaderLease(nowMs)) &&
-        this.policy.logUpToDate(m.lastLogTerm, m.lastLogIndex, this.lastTerm(), this.log.length);
+        this.policy.logUpToDate(m.lastLogTerm, m.lastLogIndex, this.lastTerm(), this.lastIdx());
       this.send(this.voteReply(m.from, grant ? m.term : this.term, grant, true));
       return;
     }
     assert(m.term === this.term, 'vote request not brought to our term');
     const canVote = this.vote === NONE || this.vote === m.from;
     const grant =
-      canVote && this.policy.logUpToDate(m.lastLogTerm, m.lastLogIndex, this.lastTerm(), this.log.length);
+      canVote && this.policy.logUpToDate(m.lastLogTerm, m.lastLogIndex, this.lastTerm(), this.lastIdx());
     if (grant) {
       if (this.safe) {
         assert(
@@ -901,47 +981,58 @@ export class RaftNode implements RaftProcess {
   /** Figure 2, AppendEntries receiver. */
   private handleAppendEntries(nowMs: number, m: AppendEntries): void {
     assert(this.roleNow === 'follower', () => `S${this.id} handles AppendEntries as ${this.roleNow}`);
-    this.learnLeader(m.from);
-    this.leaderContactMs = nowMs;
-    this.electionDeadlineMs = nowMs + this.electionTimeoutMs;
+    this.heardFromLeader(nowMs, m.from);
 
-    const prev = m.prevLogIndex;
+    let prev = m.prevLogIndex;
+    let prevTerm = m.prevLogTerm;
+    let entries = m.entries;
     assert(Number.isSafeInteger(prev) && prev >= 0, () => `prevLogIndex ${prev}`);
-    if (prev > this.log.length) {
+    const requestEnd = prev + entries.length;
+    if (prev > this.lastIdx()) {
       // Too short: the leader should resume right after our last entry.
-      this.send(this.appendReply(m.from, false, 0, 0, this.log.length + 1, m.round, m.term));
+      this.send(this.appendReply(m.from, false, 0, 0, this.lastIdx() + 1, m.round, m.term));
       return;
     }
+    if (prev < this.snapIndex) {
+      // Our snapshot holds what the request starts with: committed, so the same in the leader's log.
+      const skip = this.snapIndex - prev;
+      if (skip >= entries.length) {
+        this.send(this.appendReply(m.from, true, requestEnd, 0, 0, m.round, m.term));
+        return;
+      }
+      prevTerm = entries[skip - 1]!.term;
+      entries = entries.slice(skip);
+      prev = this.snapIndex;
+    }
     const ownPrevTerm = this.termAt(prev)!;
-    if (!this.policy.prevLogMatches(ownPrevTerm, m.prevLogTerm)) {
+    if (!this.policy.prevLogMatches(ownPrevTerm, prevTerm)) {
       assert(prev >= 1, 'index 0 has term 0 in every log');
       // Fast backtracking: name the conflicting term and where it starts here, so the leader can
-      // skip the whole term in one round trip.
-      const conflictIndex = this.runStart[this.runAt(prev)]!;
+      // skip the whole term in one round trip. (At the snapshot's boundary, only a buggy snapshot
+      // term conflicts: point the leader at the snapshot.)
+      const conflictIndex = prev === this.snapIndex ? prev : this.runStart[this.runAt(prev)]!;
       this.send(this.appendReply(m.from, false, 0, ownPrevTerm, conflictIndex, m.round, m.term));
       return;
     }
 
-    const entries = m.entries;
-    const requestEnd = prev + entries.length;
     let firstConflict = 0;
-    const overlap = Math.min(entries.length, this.log.length - prev);
+    const overlap = Math.min(entries.length, this.lastIdx() - prev);
     for (let k = 0; k < overlap; k++) {
-      if (this.log[prev + k]!.term !== entries[k]!.term) {
+      if (this.log[prev - this.snapIndex + k]!.term !== entries[k]!.term) {
         firstConflict = prev + k + 1;
         break;
       }
     }
     // A stale or duplicated request whose entries all match has firstConflict 0: nothing is removed.
-    const truncateFrom = this.policy.truncateFrom(firstConflict, requestEnd, this.log.length);
+    const truncateFrom = this.policy.truncateFrom(firstConflict, requestEnd, this.lastIdx());
     if (truncateFrom !== 0) {
       assert(
         truncateFrom > prev,
         () => `truncation from ${truncateFrom} would drop the matched prefix ${prev}`,
       );
-      if (truncateFrom <= this.log.length) this.truncateLog(truncateFrom);
+      if (truncateFrom <= this.lastIdx()) this.truncateLog(truncateFrom);
     }
-    for (let index = this.log.length + 1; index <= requestEnd; index++) {
+    for (let index = this.lastIdx() + 1; index <= requestEnd; index++) {
       this.pushEntry(entries[index - prev - 1]!);
     }
 
@@ -953,9 +1044,16 @@ export class RaftNode implements RaftProcess {
       this.onCommitAdvanced();
     }
     if (this.safe) {
-      assert(this.commit <= this.log.length, () => `S${this.id} commitIndex ${this.commit} past its log`);
+      assert(this.commit <= this.lastIdx(), () => `S${this.id} commitIndex ${this.commit} past its log`);
     }
     this.send(this.appendReply(m.from, true, requestEnd, 0, 0, m.round, m.term));
+  }
+
+  /** What any message of the current leader does: we follow it, and its election timer starts over. */
+  private heardFromLeader(nowMs: number, leader: NodeId): void {
+    this.learnLeader(leader);
+    this.leaderContactMs = nowMs;
+    this.electionDeadlineMs = nowMs + this.electionTimeoutMs;
   }
 
   private learnLeader(leader: NodeId): void {
@@ -980,11 +1078,17 @@ export class RaftNode implements RaftProcess {
    */
   private sendAppend(peer: NodeId): void {
     const prevLogIndex = this.tracker.nextIndex[peer]! - 1;
+    // What the peer needs next is compacted away: it gets the snapshot instead (paper §7).
+    if (prevLogIndex < this.snapIndex) {
+      this.sendSnapshotChunk(peer);
+      return;
+    }
     const prevLogTerm = this.termAt(prevLogIndex);
     assert(prevLogTerm !== undefined, () => `nextIndex ${prevLogIndex + 1} for S${peer} past the log`);
-    const last = this.log.length;
+    const last = this.lastIdx();
     const end = Math.min(last, prevLogIndex + this.config.maxEntriesPerAppend);
-    const entries = end > prevLogIndex ? this.log.slice(prevLogIndex, end) : EMPTY_ENTRIES;
+    const entries =
+      end > prevLogIndex ? this.log.slice(prevLogIndex - this.snapIndex, end - this.snapIndex) : EMPTY_ENTRIES;
     this.tracker.nextIndex[peer] = end + 1;
     this.send({
       type: 'AppendEntries',
@@ -1002,7 +1106,7 @@ export class RaftNode implements RaftProcess {
   private handleAppendReply(m: AppendEntriesReply): void {
     const peer = m.from;
     const { nextIndex, matchIndex, probeFrom } = this.tracker;
-    const last = this.log.length;
+    const last = this.lastIdx();
     if (m.success) {
       const matchBefore = matchIndex[peer]!;
       let match = this.policy.matchIndexOnSuccess(m.matchIndex, last, matchBefore);
@@ -1021,7 +1125,7 @@ export class RaftNode implements RaftProcess {
       if (match > this.commit) this.maybeCommit();
       // maybeCommit may have stepped us down (our committed configuration no longer has us).
       if (this.roleNow !== 'leader') return;
-      if (peer === this.transferee && match === this.log.length) {
+      if (peer === this.transferee && match === this.lastIdx()) {
         this.sendTimeoutNow(peer);
         return;
       }
@@ -1029,7 +1133,7 @@ export class RaftNode implements RaftProcess {
       // that moved the match forward only. A duplicated or late reply sending more as well would
       // make the stream branch at every duplication, and catching up a lagging follower over a
       // network that duplicates would flood it.
-      if (match > matchBefore && nextIndex[peer]! <= this.log.length) this.sendAppend(peer);
+      if (match > matchBefore && nextIndex[peer]! <= this.lastIdx()) this.sendAppend(peer);
       return;
     }
     let next = m.conflictIndex;
@@ -1077,16 +1181,16 @@ export class RaftNode implements RaftProcess {
     return isVoterIn(this.membershipNow, this.id);
   }
 
-  /** Index of the last configuration entry in the log, 0 when there is none. */
+  /** Index of the last configuration entry in the log; baseConfIndex when there is none. */
   private latestConfigIndex(): number {
     const n = this.confIndexes.length;
-    return n === 0 ? 0 : this.confIndexes[n - 1]!;
+    return n === 0 ? this.baseConfIndex : this.confIndexes[n - 1]!;
   }
 
-  /** The configuration of the entry at `index` (a configuration entry's index, or 0 for the bootstrap one). */
+  /** The configuration of the entry at `index` (a configuration entry's index, or baseConfIndex). */
   private configAt(index: number): Membership {
-    if (index === 0) return this.bootstrap;
-    const entry = this.log[index - 1];
+    if (index === this.baseConfIndex) return this.baseConf;
+    const entry = this.entryAt(index);
     assert(
       entry !== undefined && entry.command.kind === 'config',
       () => `no configuration entry at ${index}`,
@@ -1107,7 +1211,7 @@ export class RaftNode implements RaftProcess {
       );
     }
     this.appendAsLeader({ term: this.term, command: { kind: 'config', membership } });
-    const index = this.log.length;
+    const index = this.lastIdx();
     for (let k = 0; k < this.others.length; k++) {
       const peer = this.others[k]!;
       if (this.tracker.nextIndex[peer]! <= index) this.sendAppend(peer);
@@ -1125,8 +1229,8 @@ export class RaftNode implements RaftProcess {
   private refreshMembership(): void {
     let k = this.confIndexes.length - 1;
     if (!this.policy.adoptConfigOnAppend) while (k >= 0 && this.confIndexes[k]! > this.commit) k--;
-    const index = k < 0 ? 0 : this.confIndexes[k]!;
-    const membership = k < 0 ? this.bootstrap : this.confs[k]!;
+    const index = k < 0 ? this.baseConfIndex : this.confIndexes[k]!;
+    const membership = k < 0 ? this.baseConf : this.confs[k]!;
     if (index === this.membershipIndex && membership === this.membershipNow) return;
     this.membershipIndex = index;
     this.membershipNow = membership;
@@ -1134,7 +1238,7 @@ export class RaftNode implements RaftProcess {
     this.tracker.setMembership(
       membership,
       this.policy.countedVoters(membership),
-      Math.max(1, this.log.length),
+      Math.max(1, this.lastIdx()),
     );
     this.others = this.tracker.others;
     if (this.transferee !== NONE && !isVoterIn(membership, this.transferee)) this.endTransfer();
@@ -1168,17 +1272,210 @@ export class RaftNode implements RaftProcess {
     this.transferDeadlineMs = NEVER;
   }
 
+  // ---- Log compaction (paper §7). ----
+
+  /**
+   * The caller's state machine is at `index` with state `data`: keep that as the snapshot and
+   * discard the log through it. Only what is applied can be compacted (a buggy policy goes further).
+   */
+  compact(nowMs: number, index: number, data: string): boolean {
+    this.advanceClock(nowMs);
+    if (index <= this.snapIndex || index > this.applied) return false;
+    const through = this.policy.compactThrough(index, this.lastIdx());
+    assert(
+      through > this.snapIndex && through <= this.lastIdx(),
+      () => `S${this.id} would compact through ${through} (snapshot ${this.snapIndex}, last ${this.lastIdx()})`,
+    );
+    if (this.safe) assert(through <= this.applied, () => `S${this.id} compacts unapplied index ${through}`);
+    const term = this.termAt(through)!;
+    const membership = this.configInForceAt(through);
+    this.dropPrefix(through);
+    this.setSnapshot(through, this.policy.snapshotKeepsTerm ? term : 0, membership, data, false);
+    if (through > this.applied) this.applied = through;
+    return true;
+  }
+
+  /**
+   * Figure 13, InstallSnapshot receiver, chunk by chunk. A snapshot the node's committed state
+   * already covers is acknowledged as installed; chunks out of order are answered with the offset
+   * wanted next; the last chunk installs it: if our log holds its last included entry, the entries
+   * after it stay (rule 6), else the whole log goes and the state machine is reset from it (7, 8).
+   */
+  private handleInstallSnapshot(nowMs: number, m: InstallSnapshot): void {
+    assert(this.roleNow === 'follower', () => `S${this.id} handles InstallSnapshot as ${this.roleNow}`);
+    this.heardFromLeader(nowMs, m.from);
+    const index = m.lastIncludedIndex;
+    assert(Number.isSafeInteger(index) && index >= 1, () => `snapshot through ${index}`);
+    if (!this.policy.installSnapshot(index, this.commit, this.snapIndex)) {
+      this.send(this.snapshotReply(m.from, index, m.size, true, m.round, m.term));
+      return;
+    }
+    let buf = this.incoming;
+    if (buf !== null && (buf.index !== index || buf.term !== m.lastIncludedTerm || buf.size !== m.size)) {
+      buf = null;
+    }
+    if (buf === null) {
+      if (m.offset !== 0) {
+        this.send(this.snapshotReply(m.from, index, 0, false, m.round, m.term));
+        return;
+      }
+      buf = { index, term: m.lastIncludedTerm, size: m.size, parts: [], received: 0 };
+      this.incoming = buf;
+    }
+    // A duplicated, stale or early chunk: say where we are.
+    if (m.offset !== buf.received || buf.received + m.data.length > buf.size) {
+      this.send(this.snapshotReply(m.from, index, buf.received, false, m.round, m.term));
+      return;
+    }
+    buf.parts.push(m.data);
+    buf.received += m.data.length;
+    if (!m.done) {
+      this.send(this.snapshotReply(m.from, index, buf.received, false, m.round, m.term));
+      return;
+    }
+    assert(buf.received === buf.size, () => `snapshot ${index} done at ${buf.received} of ${buf.size} bytes`);
+    this.incoming = null;
+    const term = m.lastIncludedTerm;
+    const keepTail =
+      this.policy.installKeepsTail &&
+      index > this.snapIndex &&
+      index <= this.lastIdx() &&
+      this.termAt(index) === term;
+    if (keepTail) {
+      this.dropPrefix(index);
+    } else {
+      this.discardLog();
+    }
+    this.setSnapshot(index, term, m.membership, buf.parts.join(''), true);
+    if (!keepTail) this.logDirtyFrom = index + 1;
+    // Only under a buggy policy is an older snapshot installed, and commit and applied go back.
+    this.commit = index;
+    this.applied = index;
+    this.applyCheck = true;
+    this.refreshMembership();
+    this.send(this.snapshotReply(m.from, index, m.size, true, m.round, m.term));
+  }
+
+  /** Leader: the next chunk of our snapshot for `peer`, starting over when the snapshot changed. */
+  private sendSnapshotChunk(peer: NodeId): void {
+    const { snapshotSent, snapshotOffset } = this.tracker;
+    if (snapshotSent[peer] !== this.snapIndex) {
+      snapshotSent[peer] = this.snapIndex;
+      snapshotOffset[peer] = 0;
+    }
+    const offset = snapshotOffset[peer]!;
+    const size = this.snapData.length;
+    const end = Math.min(size, offset + this.chunkBytes);
+    this.send({
+      type: 'InstallSnapshot',
+      from: this.id,
+      to: peer,
+      term: this.term,
+      lastIncludedIndex: this.snapIndex,
+      lastIncludedTerm: this.snapTerm,
+      membership: this.baseConf,
+      offset,
+      data: this.snapData.slice(offset, end),
+      size,
+      done: end === size,
+      round: this.reads.round,
+    });
+  }
+
+  /**
+   * Leader: a follower holds state through the snapshot (match moves there, replication resumes
+   * after it), or wants the chunk at `offset`. A duplicated reply asks for what was just sent and
+   * is left to the heartbeat, as a duplicated AppendEntries rejection is.
+   */
+  private handleSnapshotReply(m: InstallSnapshotReply): void {
+    const peer = m.from;
+    const { nextIndex, matchIndex, probeFrom, snapshotSent, snapshotOffset } = this.tracker;
+    if (m.installed) {
+      const matchBefore = matchIndex[peer]!;
+      let match = Math.max(matchBefore, m.lastIncludedIndex);
+      if (match > this.lastIdx()) match = this.lastIdx();
+      matchIndex[peer] = match;
+      probeFrom[peer] = 0;
+      if (snapshotSent[peer] !== 0 && snapshotSent[peer]! <= match) snapshotSent[peer] = 0;
+      if (this.policy.advanceNextAfterSnapshot && nextIndex[peer]! <= match) nextIndex[peer] = match + 1;
+      if (match > this.commit) this.maybeCommit();
+      if (this.roleNow !== 'leader') return;
+      if (peer === this.transferee && match === this.lastIdx()) {
+        this.sendTimeoutNow(peer);
+        return;
+      }
+      if (match > matchBefore && nextIndex[peer]! <= this.lastIdx()) this.sendAppend(peer);
+      return;
+    }
+    if (m.lastIncludedIndex !== snapshotSent[peer] || m.lastIncludedIndex !== this.snapIndex) return;
+    if (m.offset === snapshotOffset[peer] || m.offset > this.snapData.length) return;
+    snapshotOffset[peer] = m.offset;
+    this.sendSnapshotChunk(peer);
+  }
+
+  /** The configuration in force at `index` (the latest configuration entry at or before it). */
+  private configInForceAt(index: number): Membership {
+    let k = this.confIndexes.length - 1;
+    while (k >= 0 && this.confIndexes[k]! > index) k--;
+    return k < 0 ? this.baseConf : this.confs[k]!;
+  }
+
+  /** Makes (index, term) the snapshot, to be made durable by the next ready(). */
+  private setSnapshot(index: number, term: number, membership: Membership, data: string, installed: boolean): void {
+    this.snapIndex = index;
+    this.snapTerm = term;
+    this.snapData = data;
+    this.baseConf = membership;
+    this.baseConfIndex = index;
+    this.snapshotOut = { snapshot: { index, term, membership, data }, installed };
+    // Writes pending in the compacted prefix are the snapshot's now.
+    if (this.logDirtyFrom !== LOG_CLEAN && this.logDirtyFrom <= index) this.logDirtyFrom = index + 1;
+  }
+
+  /** Discards log[..through] (through > snapIndex, within the log): runs and configurations follow. */
+  private dropPrefix(through: number): void {
+    const oldLast = this.lastIdx();
+    this.log.splice(0, through - this.snapIndex);
+    const runStart = this.runStart;
+    let drop = 0;
+    while (drop < runStart.length) {
+      const end = drop + 1 < runStart.length ? runStart[drop + 1]! - 1 : oldLast;
+      if (end > through) break;
+      drop++;
+    }
+    if (drop > 0) {
+      runStart.splice(0, drop);
+      this.runTerm.splice(0, drop);
+    }
+    if (runStart.length > 0 && runStart[0]! <= through) runStart[0] = through + 1;
+    let confs = 0;
+    while (confs < this.confIndexes.length && this.confIndexes[confs]! <= through) confs++;
+    if (confs > 0) {
+      this.confIndexes.splice(0, confs);
+      this.confs.splice(0, confs);
+    }
+  }
+
+  /** Discards the whole log (a snapshot that does not match it replaces it). */
+  private discardLog(): void {
+    this.log.length = 0;
+    this.runStart.length = 0;
+    this.runTerm.length = 0;
+    this.confIndexes.length = 0;
+    this.confs.length = 0;
+  }
+
   // ---- Log. ----
 
   private appendAsLeader(entry: Entry): void {
     assert(this.roleNow === 'leader', 'only a leader appends on its own');
     assert(entry.term === this.term, 'a leader appends entries of its own term only');
     this.pushEntry(entry);
-    this.tracker.matchIndex[this.id] = this.log.length;
+    this.tracker.matchIndex[this.id] = this.lastIdx();
   }
 
   private pushEntry(entry: Entry): void {
-    const index = this.log.length + 1;
+    const index = this.lastIdx() + 1;
     this.log.push(entry);
     const runs = this.runTerm.length;
     if (runs === 0 || this.runTerm[runs - 1] !== entry.term) {
@@ -1207,7 +1504,7 @@ export class RaftNode implements RaftProcess {
       if (nextIndex[peer]! > fromIndex) nextIndex[peer] = fromIndex;
       if (matchIndex[peer]! >= fromIndex) matchIndex[peer] = fromIndex - 1;
     }
-    matchIndex[this.id] = this.log.length;
+    matchIndex[this.id] = this.lastIdx();
   }
 
   /** Remove log[fromIndex..]. Only a follower does this; a leader's log is append-only. */
@@ -1216,11 +1513,11 @@ export class RaftNode implements RaftProcess {
       this.roleNow !== 'leader' || !this.safe,
       () => `leader S${this.id} would truncate its own log at ${fromIndex}`,
     );
-    assert(fromIndex >= 1 && fromIndex <= this.log.length, () => `truncation at ${fromIndex}`);
+    assert(fromIndex > this.snapIndex && fromIndex <= this.lastIdx(), () => `truncation at ${fromIndex}`);
     if (this.safe) {
       assert(fromIndex > this.commit, () => `S${this.id} would truncate committed index ${fromIndex}`);
     }
-    this.log.length = fromIndex - 1;
+    this.log.length = fromIndex - this.snapIndex - 1;
     while (this.runStart.length > 0 && this.runStart[this.runStart.length - 1]! >= fromIndex) {
       this.runStart.pop();
       this.runTerm.pop();
@@ -1236,9 +1533,13 @@ export class RaftNode implements RaftProcess {
     if (this.confIndexes.length !== confsBefore) this.refreshMembership();
   }
 
+  private lastIdx(): number {
+    return this.snapIndex + this.log.length;
+  }
+
   private lastTerm(): number {
     const runs = this.runTerm.length;
-    return runs === 0 ? 0 : this.runTerm[runs - 1]!;
+    return runs === 0 ? this.snapTerm : this.runTerm[runs - 1]!;
   }
 
   /** The run holding `index` (1 <= index <= lastIndex), by binary search over run starts. */
@@ -1257,11 +1558,12 @@ export class RaftNode implements RaftProcess {
   private lastIndexOfTerm(term: number): number {
     for (let r = this.runTerm.length - 1; r >= 0; r--) {
       const t = this.runTerm[r]!;
-      if (t === term) return r + 1 < this.runStart.length ? this.runStart[r + 1]! - 1 : this.log.length;
+      if (t === term) return r + 1 < this.runStart.length ? this.runStart[r + 1]! - 1 : this.lastIdx();
       // Terms only grow along a log, so nothing earlier can hold `term`.
       if (t < term) return 0;
     }
-    return 0;
+    // The snapshot's last included entry is the one entry of the compacted prefix still known.
+    return this.snapTerm === term ? this.snapIndex : 0;
   }
 
   // ---- Small helpers. ----
@@ -1294,6 +1596,27 @@ export class RaftNode implements RaftProcess {
   private send(m: Message): void {
     assert(m.to !== this.id, () => `S${this.id} would send ${m.type} to itself`);
     this.outbox.push(m);
+  }
+
+  private snapshotReply(
+    to: NodeId,
+    lastIncludedIndex: number,
+    offset: number,
+    installed: boolean,
+    round: number,
+    requestTerm: number,
+  ): InstallSnapshotReply {
+    return {
+      type: 'InstallSnapshotReply',
+      from: this.id,
+      to,
+      term: this.term,
+      lastIncludedIndex,
+      offset,
+      installed,
+      round,
+      requestTerm,
+    };
   }
 
   private voteReply(to: NodeId, term: number, voteGranted: boolean, preVote: boolean): RequestVoteReply {

@@ -115,6 +115,29 @@ export interface Policy {
   ignoreRemovedServers: boolean;
   /** Thesis §3.10: does a leader refuse client proposals while it transfers leadership? */
   refuseProposalsDuringTransfer: boolean;
+
+  // ---- Log compaction (paper §7). ----
+
+  /**
+   * Asked to compact through `requested` (the applied index the state machine's snapshot is at):
+   * the index the log is compacted through. Correct: `requested`. Anything later puts entries in
+   * the snapshot that the state machine never applied, and that may never commit.
+   */
+  compactThrough(requested: number, lastIndex: number): number;
+  /** Does a snapshot keep its last included entry's term? Without it the consistency check and elections at the boundary go wrong. */
+  snapshotKeepsTerm: boolean;
+  /**
+   * Figure 13, rule 6: when the follower's log holds the snapshot's last included entry, does it
+   * keep the entries that follow? It acknowledged them; dropping them loses what may be committed.
+   */
+  installKeepsTail: boolean;
+  /**
+   * Does a follower install a snapshot through `snapshotIndex`? Correct: only when it is past the
+   * follower's commit index; an older one would roll the state machine back.
+   */
+  installSnapshot(snapshotIndex: number, commitIndex: number, ownSnapshotIndex: number): boolean;
+  /** Does a leader move nextIndex past a snapshot the follower installed? */
+  advanceNextAfterSnapshot: boolean;
 }
 
 export const correctPolicy: Policy = {
@@ -146,4 +169,9 @@ export const correctPolicy: Policy = {
   countedVoters: (m) => ({ incoming: m.voters, outgoing: m.outgoing }),
   ignoreRemovedServers: true,
   refuseProposalsDuringTransfer: true,
+  compactThrough: (requested) => requested,
+  snapshotKeepsTerm: true,
+  installKeepsTail: true,
+  installSnapshot: (snapshotIndex, commitIndex) => snapshotIndex > commitIndex,
+  advanceNextAfterSnapshot: true,
 };

@@ -57,6 +57,13 @@ export interface RaftProcess {
    */
   transferLeadership?(nowMs: number, to: NodeId): ChangeResult;
 
+  /**
+   * Optional: log compaction (paper §7). The caller's state machine is at `index` (its lastApplied)
+   * and `data` is its state there; the node keeps it as its snapshot and discards the log through
+   * `index`. Returns false when it does not compact (nothing to discard, or `index` not applied).
+   */
+  compact?(nowMs: number, index: number, data: string): boolean;
+
   // Read-only views for the harness's checkers. Must be O(1).
   readonly role: Role;
   readonly currentTerm: number;
@@ -65,7 +72,12 @@ export interface RaftProcess {
   readonly commitIndex: number;
   readonly lastApplied: number;
   readonly lastIndex: number;
-  /** Term of the entry at `index`; 0 for index 0; undefined past the end. */
+  /**
+   * Optional: the index the log was compacted through (paper §7); absent means 0. Entries at and
+   * below it are gone (`entryAt` is undefined there); `termAt(snapshotIndex)` is the snapshot's term.
+   */
+  readonly snapshotIndex?: number;
+  /** Term of the entry at `index`; 0 for index 0; undefined past the end and below the snapshot. */
   termAt(index: number): number | undefined;
   entryAt(index: number): Entry | undefined;
 }

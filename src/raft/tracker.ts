@@ -28,6 +28,9 @@ export class ProgressTracker {
   readonly recentActive: Uint8Array;
   /** Leader: highest heartbeat round each peer acknowledged in this term (`self`: the current round). */
   readonly ackedRound: number[];
+  /** Leader: the index of the snapshot being sent to each peer (0: none), and the offset of the chunk last sent. */
+  readonly snapshotSent: number[];
+  readonly snapshotOffset: number[];
   /** Candidate: each voter's answer, VOTE_NONE / VOTE_YES / VOTE_NO. */
   readonly votes: Uint8Array;
   private readonly member: Uint8Array;
@@ -49,6 +52,8 @@ export class ProgressTracker {
     this.recentActive = new Uint8Array(size);
     this.recentActive[self] = 1;
     this.ackedRound = new Array<number>(size).fill(0);
+    this.snapshotSent = new Array<number>(size).fill(0);
+    this.snapshotOffset = new Array<number>(size).fill(0);
     this.votes = new Uint8Array(size);
     this.setMembership(membership, { incoming: membership.voters, outgoing: membership.outgoing }, 1);
   }
@@ -73,6 +78,7 @@ export class ProgressTracker {
       this.probeFrom[id] = 0;
       this.recentActive[id] = 0;
       this.ackedRound[id] = 0;
+      this.snapshotSent[id] = 0;
       this.votes[id] = VOTE_NONE;
     }
     this.member.fill(0);
@@ -100,6 +106,7 @@ export class ProgressTracker {
       this.probeFrom[peer] = 0;
       this.recentActive[peer] = 0;
       this.ackedRound[peer] = 0;
+      this.snapshotSent[peer] = 0;
     }
     this.matchIndex[this.self] = lastIndex;
   }

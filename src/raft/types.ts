@@ -69,6 +69,24 @@ export type ChangeResult =
   | { readonly status: 'not-leader'; readonly leaderHint: NodeId }
   | { readonly status: 'invalid'; readonly why: string };
 
+/**
+ * Paper §7: the state machine's state through `index`, with what Raft must remember of the log
+ * prefix it replaces: the last included entry's term (for the consistency check at the boundary and
+ * for elections) and the configuration in force there.
+ */
+export interface Snapshot {
+  readonly index: number;
+  readonly term: number;
+  readonly membership: Membership;
+  /** The application's state (key-value data and client table), opaque to Raft. */
+  readonly data: string;
+}
+
+/** The snapshot of nothing: index 0, term 0, the bootstrap configuration. */
+export function emptySnapshot(membership: Membership): Snapshot {
+  return { index: 0, term: 0, membership, data: '' };
+}
+
 /** A log entry. Its index is its position: log index i is array slot i - 1. */
 export interface Entry {
   readonly term: number;
@@ -130,12 +148,53 @@ export interface AppendEntriesReply extends MessageBase {
   readonly requestTerm: number;
 }
 
+/**
+ * Paper §7 (Figure 13), chunked: part of the leader's snapshot for a follower that needs entries
+ * the leader has compacted away. Chunks are sent in order; `offset` is where `data` starts in the
+ * snapshot's data, `size` the data's whole length, `done` marks the last chunk.
+ */
+export interface InstallSnapshot extends MessageBase {
+  readonly type: 'InstallSnapshot';
+  readonly lastIncludedIndex: number;
+  readonly lastIncludedTerm: number;
+  /** The configuration in force at lastIncludedIndex. */
+  readonly membership: Membership;
+  readonly offset: number;
+  readonly data: string;
+  readonly size: number;
+  readonly done: boolean;
+  /** Leader's heartbeat round number, echoed in the reply (as AppendEntries). */
+  readonly round: number;
+}
+
+/**
+ * A follower's answer to InstallSnapshot: how much of the snapshot at lastIncludedIndex it holds
+ * (`offset`, the next byte it wants), or `installed`: it now holds state through lastIncludedIndex
+ * (installed from this snapshot, or already had it).
+ */
+export interface InstallSnapshotReply extends MessageBase {
+  readonly type: 'InstallSnapshotReply';
+  readonly lastIncludedIndex: number;
+  readonly offset: number;
+  readonly installed: boolean;
+  readonly round: number;
+  /** As AppendEntriesReply.requestTerm: the term of the request this answers. */
+  readonly requestTerm: number;
+}
+
 /** Leadership transfer (thesis §3.10): the leader tells an up-to-date voter to campaign now. */
 export interface TimeoutNow extends MessageBase {
   readonly type: 'TimeoutNow';
 }
 
-export type Message = RequestVote | RequestVoteReply | AppendEntries | AppendEntriesReply | TimeoutNow;
+export type Message =
+  | RequestVote
+  | RequestVoteReply
+  | AppendEntries
+  | AppendEntriesReply
+  | InstallSnapshot
+  | InstallSnapshotReply
+  | TimeoutNow;
 export type MessageType = Message['type'];
 
 export type Role = 'follower' | 'precandidate' | 'candidate' | 'leader';
@@ -172,6 +231,13 @@ export interface Ready {
    * (a shared empty frozen array when there is nothing).
    */
   readonly readsReady?: readonly ReadReady[];
+  /**
+   * Paper §7: a snapshot to make durable, together with `logWrite` and before any message leaves.
+   * The log prefix through its index is gone. `installed`: it came from the leader, and the caller
+   * must reset its state machine from `data` (lastApplied becomes its index); otherwise the node
+   * compacted on the caller's request (see `RaftProcess.compact`). Optional, as `readsReady`.
+   */
+  readonly snapshot?: { readonly snapshot: Snapshot; readonly installed: boolean } | null;
 }
 
 /** A read the node has cleared: answer it from the state machine once lastApplied >= `index`. */
@@ -201,7 +267,12 @@ export interface RaftConfig {
    * DEFAULT_LEASE_DRIFT_PPM.
    */
   readonly leaseDriftPpm?: number;
+  /** Log compaction: the most snapshot data one InstallSnapshot carries. Absent means DEFAULT_SNAPSHOT_CHUNK_BYTES. */
+  readonly snapshotChunkBytes?: number;
 }
+
+/** What `snapshotChunkBytes` is when a config does not say. */
+export const DEFAULT_SNAPSHOT_CHUNK_BYTES = 1024;
 
 /** 1%: what `leaseDriftPpm` is when a config does not say. */
 export const DEFAULT_LEASE_DRIFT_PPM = 10_000;
@@ -221,11 +292,21 @@ export type ProposeResult =
   | { readonly ok: true; readonly index: number; readonly term: number }
   | { readonly ok: false; readonly leaderHint: NodeId };
 
-/** Durable state a node is (re)started from. */
+/**
+ * Durable state a node is (re)started from: hard state, the latest snapshot (paper §7) and the log
+ * after it. The state machine is not durable: the caller rebuilds it from the snapshot, and the
+ * node hands out the log's committed entries again from the snapshot's index on.
+ */
 export interface DurableState {
   readonly hardState: HardState;
+  /** Absent or null: none (the log starts at index 1). */
+  readonly snapshot?: Snapshot | null;
+  /** The entries after the snapshot: log[k] is the entry at index snapshot.index + 1 + k. */
   readonly log: readonly Entry[];
-  /** Index of the last entry applied to the (durable) state machine. */
+  /**
+   * Index the state machine the caller rebuilt is at: the snapshot's index (0 without one), or
+   * further when the caller's state machine survives crashes (everything up to it was committed).
+   */
   readonly lastApplied: number;
 }
 
