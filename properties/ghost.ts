@@ -7,15 +7,26 @@ import type { Command, Entry } from '../src/raft/types.ts';
  * last RECENT entries are kept whole as well, for exact comparisons and for reports.
  */
 
-/** A column of 32-bit integers indexed from 0, growing by doubling. */
+/** Indexes past this go to a map: a log never grows that long in a run, but a test may name one. */
+const DENSE_MAX = 1 << 26;
+
+/** A column of 32-bit integers indexed from 0 (0 where never set), growing by doubling. */
 export class IntColumn {
   private data = new Int32Array(1024);
+  private sparse: Map<number, number> | null = null;
 
   get(i: number): number {
-    return i < this.data.length ? this.data[i]! : 0;
+    if (i < this.data.length) return this.data[i]!;
+    if (i < DENSE_MAX || this.sparse === null) return 0;
+    return this.sparse.get(i) ?? 0;
   }
 
   set(i: number, value: number): void {
+    if (i >= DENSE_MAX) {
+      if (this.sparse === null) this.sparse = new Map();
+      this.sparse.set(i, value | 0);
+      return;
+    }
     if (i >= this.data.length) {
       let size = this.data.length * 2;
       while (size <= i) size *= 2;
