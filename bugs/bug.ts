@@ -12,6 +12,8 @@ export interface BugRequirements {
   readonly checkQuorumOff?: true;
   /** The bug is in membership change: it fires only in runs with membership operations. */
   readonly membership?: true;
+  /** The bug is in log compaction: it fires only in runs that compact (config.compaction). */
+  readonly compaction?: true;
 }
 
 /**

@@ -10,6 +10,7 @@ import { figure8 } from './figure8.ts';
 import { fixedElectionTimeout } from './fixed-election-timeout.ts';
 import { forgetTerm } from './forget-term.ts';
 import { forgetVote } from './forget-vote.ts';
+import { installOlderSnapshot } from './install-older-snapshot.ts';
 import { jointSkip } from './joint-skip.ts';
 import { jointUnionMajority } from './joint-union-majority.ts';
 import { learnerCounted } from './learner-counted.ts';
@@ -21,6 +22,9 @@ import { preVoteWithoutStickiness } from './prevote-without-stickiness.ts';
 import { readIndexBeforeNoopCommit } from './read-index-before-noop-commit.ts';
 import { revoteSameTerm } from './revote-same-term.ts';
 import { skipPrevLogTermCheck } from './skip-prev-log-term-check.ts';
+import { snapshotBeyondCommit } from './snapshot-beyond-commit.ts';
+import { snapshotDiscardsTail } from './snapshot-discards-tail.ts';
+import { snapshotForgetsTerm } from './snapshot-forgets-term.ts';
 import { staleRoundAck } from './stale-round-ack.ts';
 import { truncateOnStaleAppend } from './truncate-on-stale-append.ts';
 import { voteNoLogCheck } from './vote-no-log-check.ts';
@@ -53,6 +57,10 @@ export const BUGS: readonly Bug[] = Object.freeze([
   configOnCommit,
   jointUnionMajority,
   learnerCounted,
+  snapshotDiscardsTail,
+  installOlderSnapshot,
+  snapshotForgetsTerm,
+  snapshotBeyondCommit,
 ]);
 
 export function findBug(name: string): Bug | undefined {

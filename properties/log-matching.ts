@@ -74,7 +74,8 @@ export class LogMatching implements Checker {
       if (!samePrev || !sameCmd) {
         const seen: Seen = {
           entry: first ?? entry,
-          described: first === undefined ? `t${firstTerm} #${(this.firstHash.get(index) >>> 0).toString(16)}` : null,
+          described:
+            first === undefined ? `t${firstTerm} #${(this.firstHash.get(index) >>> 0).toString(16)}` : null,
           prevTerm: this.firstPrevTerm.get(index),
           node: this.firstNode.get(index),
         };

@@ -3,6 +3,7 @@ import {
   describeMembership,
   isJoint,
   isVoterIn,
+  sameMembership,
   unsafeSuccessor,
 } from '../src/raft/membership.ts';
 import type { RaftProcess } from '../src/raft/process.ts';
@@ -127,6 +128,8 @@ export class MembershipSafety implements Checker {
   private onSnapshot(log: ConfigLog, s: Snapshot): void {
     let covered = 0;
     while (covered < log.indexes.length && log.indexes[covered]! <= s.index) covered++;
+    // Still the bootstrap configuration: nothing changed, and nothing to stand for.
+    if (covered === 0 && this.bootstrap !== null && sameMembership(s.membership, this.bootstrap)) return;
     log.indexes.splice(0, covered, s.index);
     log.configs.splice(0, covered, s.membership);
   }
@@ -190,7 +193,8 @@ export class MembershipSafety implements Checker {
       for (const id of half) {
         const q = this.processByNode[id];
         // A snapshot through the index holds it: SMS checked the snapshot against the committed log.
-        if (q !== undefined && (q.termAt(index) === term || index <= (q.snapshotIndex ?? 0))) holders.push(id);
+        if (q !== undefined && (q.termAt(index) === term || index <= (q.snapshotIndex ?? 0)))
+          holders.push(id);
       }
       if (2 * holders.length > half.length) continue;
       return this.violation(

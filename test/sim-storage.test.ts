@@ -5,7 +5,11 @@ import type { Entry, Ready, Snapshot } from '../src/raft/types.ts';
 
 const kv: StateMachines<KvStore> = { create: () => new KvStore(), restore: (d) => KvStore.decode(d) };
 const members = { voters: [1, 2, 3], outgoing: [], learners: [] };
-const snapshotReady = (snapshot: Snapshot, installed: boolean, logWrite: Ready['logWrite'] = null): Ready => ({
+const snapshotReady = (
+  snapshot: Snapshot,
+  installed: boolean,
+  logWrite: Ready['logWrite'] = null,
+): Ready => ({
   hardState: null,
   logWrite,
   messages: [],

@@ -1,4 +1,4 @@
-// A bug that needs an option (--prevote, a --read-mode, CheckQuorum off, --membership) never does nothing
+// A bug that needs an option (--prevote, a --read-mode, CheckQuorum off, --membership, --compaction) never does nothing
 // silently: with --profile fixed the option is switched on with a notice (and is then part of the
 // replay command); an option given that rules the bug out is refused with exit 2, naming the flag.
 // The swarm draws these options per seed itself, so there only a contradiction is refused.
@@ -16,6 +16,7 @@ export function requiredFlags(r: BugRequirements | undefined): string[] {
   if (r.readModes !== undefined) flags.push(`--read-mode ${r.readModes.join('|')}`);
   if (r.checkQuorumOff === true) flags.push('no --check-quorum');
   if (r.membership === true) flags.push('--membership <rate>');
+  if (r.compaction === true) flags.push('--compaction <size:n|applied:n>');
   return flags;
 }
 
@@ -43,8 +44,14 @@ export function applyBugRequirements(
     }
     if (r.membership === true && out.membershipPerMin === 0)
       throw new UsageError(`--bug ${name} never fires with --membership off (it is in membership change)`);
-    // The swarm draws PreVote, read modes and membership per seed (its stickiness, read and membership layers).
+    if (r.compaction === true && out.compaction === null)
+      throw new UsageError(`--bug ${name} never fires with --compaction off (it is in log compaction)`);
+    // The swarm draws PreVote, read modes, membership and compaction per seed (its layers).
     if (mode === 'swarm') continue;
+    if (r.compaction === true && out.compaction === undefined) {
+      out.compaction = { trigger: 'size', entries: 4 };
+      notices.push(`--bug ${name} needs log compaction: using --compaction size:4`);
+    }
     if (r.membership === true && out.membershipPerMin === undefined) {
       out.membershipPerMin = 6;
       notices.push(`--bug ${name} needs membership changes: using --membership 6`);

@@ -15,7 +15,12 @@ import type {
   Random,
   Ready,
 } from '../../src/raft/types.ts';
-import { type CompactionConfig, membershipLivenessSkipReason, type SimConfig, serverCount } from '../model/config.ts';
+import {
+  type CompactionConfig,
+  membershipLivenessSkipReason,
+  type SimConfig,
+  serverCount,
+} from '../model/config.ts';
 import { type AdminChange, describeAdminChange } from '../model/faults.ts';
 import { type Schedule, validateSchedule } from '../model/schedule.ts';
 import { AdminClient, type AdminRecord } from './admin.ts';

@@ -34,7 +34,9 @@ export function entryBytes(e: Entry): number {
     case 'noop':
       return 16;
     case 'config':
-      return 24 + 4 * (c.membership.voters.length + c.membership.outgoing.length + c.membership.learners.length);
+      return (
+        24 + 4 * (c.membership.voters.length + c.membership.outgoing.length + c.membership.learners.length)
+      );
     case 'kv': {
       const op = c.op;
       let n = 32 + op.key.length;

@@ -1,11 +1,11 @@
 import { DEFAULT_LEASE_DRIFT_PPM, DEFAULT_RAFT_CONFIG, type ReadMode } from '../../src/raft/types.ts';
 import { chance, intBetween, pick, type Random, stream } from '../engine/rng.ts';
 import {
+  type CompactionConfig,
   DEFAULT_CLIENT_CONFIG,
   DEFAULT_PARTITION_SHAPES,
   defaultConfig,
   defaultLivenessBoundMs,
-  type CompactionConfig,
   type SimConfig,
   SMALL_BATCH,
 } from '../model/config.ts';
@@ -113,9 +113,7 @@ function drawCompaction(rng: Random, c: SimConfig, allowed: boolean): SimConfig 
     ...c,
     compaction: { trigger, entries },
     raft: { ...c.raft, snapshotChunkBytes: chunkBytes },
-    faults: lagging
-      ? { ...f, downMsMax: 3 * f.downMsMax, partitionMsMax: 3 * f.partitionMsMax }
-      : f,
+    faults: lagging ? { ...f, downMsMax: 3 * f.downMsMax, partitionMsMax: 3 * f.partitionMsMax } : f,
   };
 }
 

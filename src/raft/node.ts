@@ -20,9 +20,9 @@ import {
   type ChangeResult,
   type Command,
   DEFAULT_LEASE_DRIFT_PPM,
+  DEFAULT_SNAPSHOT_CHUNK_BYTES,
   type DurableState,
   type Entry,
-  DEFAULT_SNAPSHOT_CHUNK_BYTES,
   type HardState,
   type InstallSnapshot,
   type InstallSnapshotReply,
@@ -281,7 +281,8 @@ export class RaftNode implements RaftProcess {
     // A caller whose state machine survives crashes may say it is further on than the snapshot.
     assert(
       durable.lastApplied >= this.snapIndex && durable.lastApplied <= this.snapIndex + durable.log.length,
-      () => `durable lastApplied ${durable.lastApplied}, snapshot at ${this.snapIndex}, ${durable.log.length} entries after it`,
+      () =>
+        `durable lastApplied ${durable.lastApplied}, snapshot at ${this.snapIndex}, ${durable.log.length} entries after it`,
     );
     this.commit = durable.lastApplied;
     this.applied = durable.lastApplied;
@@ -529,7 +530,8 @@ export class RaftNode implements RaftProcess {
         () => `log write from ${fromIndex} (snapshot ${this.snapIndex}, last ${this.lastIdx()})`,
       );
       // Changes only ever happen at the tail, so this is the minimal write.
-      const entries = fromIndex > this.lastIdx() ? EMPTY_ENTRIES : this.log.slice(fromIndex - this.snapIndex - 1);
+      const entries =
+        fromIndex > this.lastIdx() ? EMPTY_ENTRIES : this.log.slice(fromIndex - this.snapIndex - 1);
       logWrite = { fromIndex, entries };
     }
 
@@ -688,7 +690,10 @@ export class RaftNode implements RaftProcess {
         return;
       case 'InstallSnapshot':
         // Another leader in our term, as for AppendEntries below.
-        assert(!this.safe, () => `S${this.id} (leader, term ${this.term}) got InstallSnapshot from S${m.from}`);
+        assert(
+          !this.safe,
+          () => `S${this.id} (leader, term ${this.term}) got InstallSnapshot from S${m.from}`,
+        );
         return;
       case 'AppendEntries':
         if (m.term < this.term) {
@@ -1088,7 +1093,9 @@ export class RaftNode implements RaftProcess {
     const last = this.lastIdx();
     const end = Math.min(last, prevLogIndex + this.config.maxEntriesPerAppend);
     const entries =
-      end > prevLogIndex ? this.log.slice(prevLogIndex - this.snapIndex, end - this.snapIndex) : EMPTY_ENTRIES;
+      end > prevLogIndex
+        ? this.log.slice(prevLogIndex - this.snapIndex, end - this.snapIndex)
+        : EMPTY_ENTRIES;
     this.tracker.nextIndex[peer] = end + 1;
     this.send({
       type: 'AppendEntries',
@@ -1284,7 +1291,8 @@ export class RaftNode implements RaftProcess {
     const through = this.policy.compactThrough(index, this.lastIdx());
     assert(
       through > this.snapIndex && through <= this.lastIdx(),
-      () => `S${this.id} would compact through ${through} (snapshot ${this.snapIndex}, last ${this.lastIdx()})`,
+      () =>
+        `S${this.id} would compact through ${through} (snapshot ${this.snapIndex}, last ${this.lastIdx()})`,
     );
     if (this.safe) assert(through <= this.applied, () => `S${this.id} compacts unapplied index ${through}`);
     const term = this.termAt(through)!;
@@ -1421,7 +1429,13 @@ export class RaftNode implements RaftProcess {
   }
 
   /** Makes (index, term) the snapshot, to be made durable by the next ready(). */
-  private setSnapshot(index: number, term: number, membership: Membership, data: string, installed: boolean): void {
+  private setSnapshot(
+    index: number,
+    term: number,
+    membership: Membership,
+    data: string,
+    installed: boolean,
+  ): void {
     this.snapIndex = index;
     this.snapTerm = term;
     this.snapData = data;
