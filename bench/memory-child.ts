@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createSafetyCheckers } from '../properties/index.ts';
+import { StateMachineSafety } from '../properties/state-machine-safety.ts';
 import type { Checker, NodeStep, Violation } from '../properties/types.ts';
 import { runSeed } from '../sim/explore/generate.ts';
 import { runSweep } from '../sim/explore/sweep.ts';
@@ -167,6 +168,60 @@ async function sweep(seeds: number, timeMs: number, workers: number): Promise<vo
   });
 }
 
+/** Samples the live heap against the commit index, and the most entries any log holds. */
+class CompactionProbe implements Checker {
+  readonly property = 'log-matching' as const;
+  readonly samples: { commit: number; heapMb: number }[] = [];
+  maxEntriesHeld = 0;
+  private steps = 0;
+  private commit = 0;
+  private readonly gc: () => void;
+  constructor() {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc === undefined) throw new Error('memory-child compaction: run node with --expose-gc');
+    this.gc = gc;
+  }
+  onNodeStep(step: NodeStep): Violation | null {
+    const p = step.process;
+    const held = p.lastIndex - (p.snapshotIndex ?? 0);
+    if (held > this.maxEntriesHeld) this.maxEntriesHeld = held;
+    if (p.commitIndex > this.commit) this.commit = p.commitIndex;
+    if ((++this.steps & 262143) === 0) {
+      this.gc();
+      this.samples.push({ commit: this.commit, heapMb: mb(process.memoryUsage().heapUsed) });
+    }
+    return null;
+  }
+}
+
+function compaction(events: number): void {
+  const config = {
+    ...defaultConfig(),
+    timeMs: Math.ceil(events / 1000) * 1000,
+    compaction: { trigger: 'size' as const, entries: 64 },
+  };
+  const probe = new CompactionProbe();
+  const checkers = createSafetyCheckers();
+  const r = runSeed(1, config, {
+    checkers: [...checkers, probe],
+    maxSteps: events,
+    fence: false,
+    linearizability: false,
+  });
+  const sms = checkers.find((c) => c instanceof StateMachineSafety);
+  report({
+    mode: 'compaction',
+    events: r.events,
+    maxCommitIndex: r.maxCommitIndex,
+    maxEntriesHeld: probe.maxEntriesHeld,
+    historyOps: r.history.length,
+    // Both ghost-keeping checkers: state-machine safety's 12 bytes and log matching's 16 per index.
+    ghostBytesPerEntry:
+      sms === undefined || r.maxCommitIndex === 0 ? 0 : (sms.ghostBytes * 28) / 12 / r.maxCommitIndex,
+    samples: probe.samples,
+  });
+}
+
 const [mode, a, b, c] = process.argv.slice(2);
 switch (mode) {
   case 'baseline':
@@ -180,6 +235,9 @@ switch (mode) {
     break;
   case 'sweep':
     await sweep(Number(a), Number(b), Number(c));
+    break;
+  case 'compaction':
+    compaction(Number(a));
     break;
   default:
     throw new Error(`memory-child: unknown mode '${mode}'`);

@@ -7,6 +7,12 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { type ImplSpec, loadImpl, moduleSpec } from '../sim/adapters/impl.ts';
 import { DEFAULT_IMPL_TIMEOUT_MS } from '../sim/adapters/process-node.ts';
+import {
+  benchCompaction,
+  type CompactionBenchOptions,
+  DEFAULT_COMPACTION,
+  QUICK_COMPACTION,
+} from './compaction.ts';
 import { benchDetect, DEFAULT_DETECT, type DetectOptions } from './detect.ts';
 import { benchGrowth, DEFAULT_GROWTH, type GrowthOptions } from './growth.ts';
 import {
@@ -36,6 +42,7 @@ groups (default: all, in this order):
   memory      peak RSS of a 1M-event run and of a 10k-seed sweep
   viewer      the HTML viewer on a 100k-event run: file size, first render in chromium
   membership  the standard workload with and without membership churn
+  compaction  log compaction: throughput on/off, per-step cost toward 1M entries, memory of a long run
 
   --quick     smaller workloads (a smoke test of the suite; figures not comparable)
   --cap N     detect: seeds per range before a bug counts as not found (default ${DEFAULT_DETECT.cap})
@@ -52,6 +59,7 @@ interface Settings {
   readonly memory: MemoryOptions;
   readonly viewer: ViewerBenchOptions;
   readonly membership: MembershipBenchOptions;
+  readonly compaction: CompactionBenchOptions;
 }
 
 const QUICK: Settings = {
@@ -62,6 +70,7 @@ const QUICK: Settings = {
   memory: { ...DEFAULT_MEMORY, runEvents: 200_000, sweepSeeds: 200 },
   viewer: { ...DEFAULT_VIEWER, timeMs: 10_000, rounds: 1 },
   membership: { ...DEFAULT_MEMBERSHIP, seeds: [1], rounds: 1 },
+  compaction: QUICK_COMPACTION,
 };
 
 const FULL: Settings = {
@@ -72,6 +81,7 @@ const FULL: Settings = {
   memory: DEFAULT_MEMORY,
   viewer: DEFAULT_VIEWER,
   membership: DEFAULT_MEMBERSHIP,
+  compaction: DEFAULT_COMPACTION,
 };
 
 interface Args {
@@ -168,6 +178,8 @@ async function runGroup(name: GroupName, s: Settings): Promise<GroupResult> {
       return benchViewer(s.viewer);
     case 'membership':
       return benchMembership(s.membership);
+    case 'compaction':
+      return benchCompaction(s.compaction);
   }
 }
 

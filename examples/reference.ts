@@ -7,7 +7,14 @@ import { referenceNode } from '../sim/adapters/reference.ts';
 
 const implementation: RaftImplementation = {
   name: 'reference',
-  capabilities: { campaign: true, reads: true, preVote: true, checkQuorum: true, membership: true },
+  capabilities: {
+    campaign: true,
+    reads: true,
+    preVote: true,
+    checkQuorum: true,
+    membership: true,
+    snapshots: true,
+  },
   createNode: referenceNode(),
 };
 

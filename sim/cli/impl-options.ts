@@ -87,6 +87,12 @@ const LIMITS: readonly {
     asked: (o) => (o.membershipPerMin ?? 0) > 0 || (o.spares ?? 0) > 0,
     held: { noMembership: true },
   },
+  {
+    capability: 'snapshots',
+    flag: '--compaction',
+    asked: (o) => o.compaction !== undefined && o.compaction !== null,
+    held: { noCompaction: true },
+  },
 ];
 
 /**

@@ -25,6 +25,8 @@ export interface SweepSettings {
 export type HeldRaftOptions = Partial<Pick<RaftConfig, 'preVote' | 'checkQuorum' | 'readMode'>> & {
   /** No spares and no membership operations (an implementation without membership change). */
   readonly noMembership?: true;
+  /** No log compaction (an implementation without snapshots). */
+  readonly noCompaction?: true;
 };
 
 /** The config a seed of these settings runs with. */
@@ -36,10 +38,14 @@ export function configOf(seed: number, settings: SweepSettings): SimConfig {
 /** `config` with the options an implementation does not support held off. */
 export function withHeld(config: SimConfig, held: HeldRaftOptions | null | undefined): SimConfig {
   if (held === null || held === undefined) return config;
-  const { noMembership, ...raft } = held;
-  const { membership: _dropped, ...withoutMembership } = config;
-  const base = noMembership === true ? withoutMembership : config;
-  return { ...base, raft: { ...config.raft, ...raft } };
+  const { noMembership, noCompaction, ...raft } = held;
+  const { membership, compaction, ...rest } = config;
+  return {
+    ...rest,
+    ...(membership !== undefined && noMembership !== true ? { membership } : {}),
+    ...(compaction !== undefined && noCompaction !== true ? { compaction } : {}),
+    raft: { ...config.raft, ...raft },
+  };
 }
 
 /** The node under test, as runSchedule's options name it: an implementation, or the reference with bugs. */
