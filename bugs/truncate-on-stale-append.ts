@@ -9,10 +9,11 @@ import type { Bug } from './bug.ts';
  */
 export const truncateOnStaleAppend: Bug = {
   name: 'truncate-on-stale-append',
-  property: 'state-machine-safety',
+  property: 'durability',
   description:
     'A follower drops every entry past the end of an AppendEntries even when none conflicts, so a ' +
-    'delayed or duplicated shorter request removes entries it already acknowledged and committed.',
+    'delayed or duplicated shorter request removes entries it already acknowledged (durability ' +
+    'reports the loss at once; state machine safety once a committed one goes).',
   policy: (base) => ({
     ...base,
     truncateFrom: (firstConflict, requestEnd, lastIndex) => {

@@ -296,6 +296,40 @@ describe('state-machine-safety', () => {
     const v = c.onNodeStep(stepOf(a, { appendFrom: 2, entries: [e(2, 'y')] }));
     expect(v?.message).toContain('S1 had committed index 2');
   });
+  const snap = (index: number, term: number) => ({
+    index,
+    term,
+    membership: { voters: [1, 2, 3], outgoing: [], learners: [] },
+    data: '',
+  });
+  it('judges snapshots against the committed log: past commit, wrong term, going back', () => {
+    const c = new StateMachineSafety();
+    const a = new FakeProcess(1);
+    a.log = [e(1), e(1, 'x'), e(2, 'y')];
+    expect(c.onNodeStep(stepOf(a, { commitIndex: 2, apply: 2 }))).toBeNull();
+    // Taken through the commit index: fine; past it (snapshot-beyond-commit): not.
+    expect(c.onNodeStep(stepOf(a, { snapshot: { snapshot: snap(2, 1), installed: false } }))).toBeNull();
+    const beyond = c.onNodeStep(stepOf(a, { snapshot: { snapshot: snap(3, 2), installed: false } }));
+    expect(beyond?.message).toBe('S1 took a snapshot through index 3, past its commit index 2');
+    // The last included term forgotten (snapshot-forgets-term).
+    const b = new FakeProcess(2);
+    const term0 = c.onNodeStep(stepOf(b, { snapshot: { snapshot: snap(2, 0), installed: true } }));
+    expect(term0?.message).toBe(
+      "S2's snapshot through index 2 says its last entry has term 0; index 2 was committed as [t1 c1#1 put k x] by S1",
+    );
+    // Installing counts as applying; installing an older one over it takes the state back.
+    const d = new FakeProcess(3);
+    d.log = [...a.log];
+    expect(c.onNodeStep(stepOf(d, { snapshot: { snapshot: snap(2, 1), installed: true } }))).toBeNull();
+    const older = c.onNodeStep(stepOf(d, { snapshot: { snapshot: snap(1, 1), installed: true } }));
+    expect(older?.message).toBe(
+      'S3 installed a snapshot through index 1 over a state machine that had applied 2: its state went back',
+    );
+    // And what nobody committed cannot be in a snapshot.
+    const f = new FakeProcess(4);
+    const early = c.onNodeStep(stepOf(f, { snapshot: { snapshot: snap(3, 2), installed: true } }));
+    expect(early?.message).toContain('which no node was seen to commit');
+  });
   it('checks again what a restarted node applies again from its snapshot (here: none)', () => {
     const c = new StateMachineSafety();
     const a = new FakeProcess(1);
@@ -336,5 +370,40 @@ describe('durability', () => {
     c.onNodeStep(stepOf(a, { currentTerm: 2, messages: [grant(1, 2, 2)] }));
     const v = c.onNodeStep(stepOf(a, { messages: [grant(1, 3, 2)] }));
     expect(v?.message).toBe('S1 voted for S2 and then S3 in term 2');
+  });
+  const ack = (from: number, term: number, matchIndex: number, requestTerm = term): Message => ({
+    type: 'AppendEntriesReply',
+    from,
+    to: 1,
+    term,
+    success: true,
+    matchIndex,
+    conflictTerm: 0,
+    conflictIndex: 0,
+    round: 0,
+    requestTerm,
+  });
+  it('catches a follower losing entries it acknowledged in its term, not in a later one', () => {
+    const c = new Durability();
+    const a = new FakeProcess(2);
+    a.log = [e(1), e(1, 'x'), e(1, 'y')];
+    expect(c.onNodeStep(stepOf(a, { currentTerm: 1, messages: [ack(2, 1, 3)] }))).toBeNull();
+    // Same term, shorter log: what it promised is gone.
+    a.log = [e(1)];
+    const v = c.onNodeStep(stepOf(a, {}));
+    expect(v?.property).toBe('durability');
+    expect(v?.message).toBe('S2 acknowledged index 3 in term 1 and then lost it (its log now ends at 1)');
+    // A later term's leader may replace it.
+    const b = new FakeProcess(3);
+    b.log = [e(1), e(1, 'x'), e(1, 'y')];
+    c.onNodeStep(stepOf(b, { currentTerm: 1, messages: [ack(3, 1, 3)] }));
+    b.log = [e(1)];
+    expect(c.onNodeStep(stepOf(b, { currentTerm: 2 }))).toBeNull();
+    // A reply of a later term to an older request promises nothing about that term.
+    const d = new FakeProcess(4);
+    d.log = [e(1), e(1, 'x')];
+    c.onNodeStep(stepOf(d, { currentTerm: 2, messages: [ack(4, 2, 2, 1)] }));
+    d.log = [];
+    expect(c.onNodeStep(stepOf(d, {}))).toBeNull();
   });
 });

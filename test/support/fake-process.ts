@@ -1,6 +1,6 @@
 import type { NodeStep } from '../../properties/types.ts';
 import type { RaftProcess } from '../../src/raft/process.ts';
-import type { Command, Entry, Message, NodeId, Ready, Role } from '../../src/raft/types.ts';
+import type { Command, Entry, Message, NodeId, Ready, Role, Snapshot } from '../../src/raft/types.ts';
 
 /** A hand-driven stand-in for a node, so that checkers can be tested on states built by hand. */
 export class FakeProcess implements RaftProcess {
@@ -60,6 +60,8 @@ export function stepOf(
     truncateTo?: number;
     messages?: Message[];
     apply?: number;
+    /** A snapshot taken or installed in this step (an installed one moves applied and commit to it). */
+    snapshot?: { snapshot: Snapshot; installed: boolean };
   },
   restarted = false,
 ): NodeStep {
@@ -89,11 +91,16 @@ export function stepOf(
     toApply = p.log.slice(p.lastApplied, out.apply);
     p.lastApplied = out.apply;
   }
+  const snapshot = out.snapshot ?? null;
+  if (snapshot?.installed === true) {
+    p.lastApplied = snapshot.snapshot.index;
+    p.commitIndex = snapshot.snapshot.index;
+  }
   return {
     node: p.id,
     process: p,
     restarted,
     ...before,
-    ready: { hardState: null, logWrite, messages: out.messages ?? [], firstApplyIndex, toApply },
+    ready: { hardState: null, logWrite, messages: out.messages ?? [], firstApplyIndex, toApply, snapshot },
   };
 }
