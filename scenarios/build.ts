@@ -14,6 +14,14 @@ import { defaultConfig, type SimConfig } from '../sim/model/config.ts';
 import type { Fault, Schedule, ScheduledOp } from '../sim/model/schedule.ts';
 import { type Expectation, makeTraceFile, type TraceFile, writeTraceFile } from '../sim/model/trace-file.ts';
 import {
+  ALL_RESTART_COMMENT,
+  allRestartSchedule,
+  CATCH_UP_COMMENT,
+  CATCH_UP_UNRELIABLE_COMMENT,
+  catchUpSchedule,
+  catchUpUnreliableSchedule,
+} from './compaction.ts';
+import {
   JOINT_COMMENT,
   membershipJointSchedule,
   type ScriptedSize,
@@ -319,6 +327,14 @@ export function buildScenarios(raftsimVersion: string): Map<string, TraceFile> {
       meta,
     }),
   );
+  // Log compaction, in the spirit of 6.5840's Lab 3D (scenarios/compaction.ts).
+  for (const [path, comment, schedule] of [
+    ['scenarios/snapshot-catch-up.json', CATCH_UP_COMMENT, catchUpSchedule()],
+    ['scenarios/snapshot-catch-up-unreliable.json', CATCH_UP_UNRELIABLE_COMMENT, catchUpUnreliableSchedule()],
+    ['scenarios/snapshot-all-restart.json', ALL_RESTART_COMMENT, allRestartSchedule()],
+  ] as const) {
+    files.set(path, makeTraceFile({ comment, schedule, expectations: [expectationFor(schedule, [])], meta }));
+  }
   // The read half of the stale-leader story and the read bugs' traces (scenarios/stale-leader-reads.ts).
   for (const [path, trace] of buildReadScenarios(raftsimVersion, BUILD_COMMAND)) files.set(path, trace);
   return files;
