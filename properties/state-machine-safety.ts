@@ -109,7 +109,7 @@ export class StateMachineSafety implements Checker {
       return this.violation(
         `${nodeName(node)}'s snapshot through index ${s.index} says its last entry has term ${s.term}; ` +
           `index ${s.index} was committed as [${this.committed.describe(s.index)}] by ${nodeName(this.committed.committedBy(s.index))}`,
-        [node, this.committed.committedBy(s.index)],
+        node === this.committed.committedBy(s.index) ? [node] : [node, this.committed.committedBy(s.index)],
         [s.index],
       );
     }

@@ -328,12 +328,18 @@ export function buildScenarios(raftsimVersion: string): Map<string, TraceFile> {
     }),
   );
   // Log compaction, in the spirit of 6.5840's Lab 3D (scenarios/compaction.ts).
-  for (const [path, comment, schedule] of [
-    ['scenarios/snapshot-catch-up.json', CATCH_UP_COMMENT, catchUpSchedule()],
-    ['scenarios/snapshot-catch-up-unreliable.json', CATCH_UP_UNRELIABLE_COMMENT, catchUpUnreliableSchedule()],
-    ['scenarios/snapshot-all-restart.json', ALL_RESTART_COMMENT, allRestartSchedule()],
+  for (const [path, comment, schedule, bugs] of [
+    ['scenarios/snapshot-catch-up.json', CATCH_UP_COMMENT, catchUpSchedule(), ['snapshot-forgets-term']],
+    [
+      'scenarios/snapshot-catch-up-unreliable.json',
+      CATCH_UP_UNRELIABLE_COMMENT,
+      catchUpUnreliableSchedule(),
+      [],
+    ],
+    ['scenarios/snapshot-all-restart.json', ALL_RESTART_COMMENT, allRestartSchedule(), []],
   ] as const) {
-    files.set(path, makeTraceFile({ comment, schedule, expectations: [expectationFor(schedule, [])], meta }));
+    const expectations = [expectationFor(schedule, []), ...bugs.map((b) => expectationFor(schedule, [b]))];
+    files.set(path, makeTraceFile({ comment, schedule, expectations, meta }));
   }
   // The read half of the stale-leader story and the read bugs' traces (scenarios/stale-leader-reads.ts).
   for (const [path, trace] of buildReadScenarios(raftsimVersion, BUILD_COMMAND)) files.set(path, trace);

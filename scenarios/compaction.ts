@@ -38,7 +38,8 @@ export const CATCH_UP_COMMENT =
   'Lab 3D, InstallSnapshot: three nodes compact every 4 entries. S3 is cut off for three seconds ' +
   'while the other two commit and compact well past its log; when the partition heals, the leader ' +
   'has compacted what S3 lacks and brings it up to date with a chunked InstallSnapshot (48-byte ' +
-  'chunks), then AppendEntries from there. Every property holds, and S3 applies the writes it missed.';
+  'chunks), then AppendEntries from there. Every property holds, and S3 applies the writes it missed. ' +
+  'With --bug snapshot-forgets-term the first snapshot records term 0 and state-machine-safety reports it.';
 
 /** A follower cut off while the leader compacts, then caught up by InstallSnapshot. */
 export function catchUpSchedule(): Schedule {
