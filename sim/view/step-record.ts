@@ -25,6 +25,8 @@ export interface StepRecord {
   sent?: number;
   logWrite?: [number, number];
   applied?: [number, number];
+  /** A snapshot made durable in the step: [last included index, its term, 'taken' | 'installed']. */
+  snapshot?: [number, number, string];
   violation?: string;
   /** Where the step's messages went: `[to, type]` dropped at send, else `[to, type, arrivalMs, …]` per copy. */
   net?: [number, string, ...number[]][];

@@ -100,6 +100,10 @@ export function describeChanges(r: StepRecord): string[] {
     const [from, count] = r.logWrite;
     out.push(count === 0 ? `log cut from ${from}` : `log ${from}..${from + count - 1} written`);
   }
+  if (r.snapshot !== undefined) {
+    const [index, term, how] = r.snapshot;
+    out.push(how === 'installed' ? `snapshot ${index}/t${term} installed` : `compacted through ${index}/t${term}`);
+  }
   if (r.applied !== undefined) out.push(`applied ${r.applied[0]}..${r.applied[1]}`);
   if (r.sent !== undefined) out.push(`sent ${r.sent}`);
   if (r.violation !== undefined) out.push(`VIOLATION ${r.violation}`);
