@@ -37,6 +37,7 @@ describe('bugs that need an option', () => {
     expect(needy.sort()).toEqual([
       'change-before-term-commit',
       'config-on-commit',
+      'install-older-snapshot',
       'joint-skip',
       'joint-union-majority',
       'learner-counted',
@@ -44,6 +45,9 @@ describe('bugs that need an option', () => {
       'no-noop-on-election',
       'prevote-without-stickiness',
       'read-index-before-noop-commit',
+      'snapshot-beyond-commit',
+      'snapshot-discards-tail',
+      'snapshot-forgets-term',
     ]);
     // prevote-without-stickiness on a fixed seed: without PreVote its decision is never reached.
     const fires = (preVote: boolean) =>
@@ -62,5 +66,16 @@ describe('bugs that need an option', () => {
       }).bugFires!['change-before-term-commit'];
     expect(jointFires(0)).toBe(0);
     expect(jointFires(30)).toBeGreaterThan(0);
+    // A compaction bug: nothing to decide while logs are never compacted.
+    expect(requiredFlags(findBug('snapshot-forgets-term')!.requires)).toEqual([
+      '--compaction <size:n|applied:n>',
+    ]);
+    const snapshotFires = (compaction: { trigger: 'size'; entries: number } | null) =>
+      runSeed(3, configFor(3, 'fixed', { compaction, timeMs: 5_000 }), {
+        bugs: ['snapshot-forgets-term'],
+        linearizability: false,
+      }).bugFires!['snapshot-forgets-term'];
+    expect(snapshotFires(null)).toBe(0);
+    expect(snapshotFires({ trigger: 'size', entries: 4 })).toBeGreaterThan(0);
   });
 });

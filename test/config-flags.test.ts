@@ -56,10 +56,12 @@ const VALUES: { readonly [K in ConfigKey]-?: fc.Arbitrary<ConfigValues[K]> } = {
   membershipPerMin: ratePerMin,
   spares: fc.integer({ min: 0, max: MAX_NODES - 1 }),
   compaction: fc.option(
-    fc.record({
-      trigger: fc.constantFrom('size' as const, 'applied' as const),
-      entries: fc.integer({ min: 1, max: 1_000_000 }),
-    }),
+    fc
+      .record({
+        trigger: fc.constantFrom('size' as const, 'applied' as const),
+        entries: fc.integer({ min: 1, max: 1_000_000 }),
+      })
+      .map((c) => ({ ...c })),
   ),
   snapshotChunkBytes: fc.integer({ min: 1, max: 1 << 30 }),
 };

@@ -96,16 +96,15 @@ export class NodeStorage<SM extends StateMachine = StateMachine> {
 
   /**
    * Makes a step's writes durable: hard state, the snapshot, then the log write (truncate at
-   * fromIndex, append). A snapshot drops the log through its index, keeping what follows when the
-   * log holds its last included entry (the node's own rule, paper §7), else everything; an
-   * installed one also resets the state machine. Never copies the log.
+   * fromIndex, append). A snapshot drops the log through its index (all of it when the log does not
+   * reach that far); an installed one also resets the state machine. Never copies the log.
    */
   persist(ready: Ready): void {
     const snap = ready.snapshot ?? null;
     const write = ready.logWrite;
     // Check before writing anything: a write that cannot land leaves the disk as it was.
     const offsetAfter = snap === null ? this.snapshotIndex : snap.snapshot.index;
-    const keepsTail = snap !== null && this.holds(snap.snapshot.index, snap.snapshot.term);
+    const keepsTail = snap !== null && this.reaches(snap.snapshot.index);
     const lastAfter = snap === null || keepsTail ? Math.max(this.lastIndex, offsetAfter) : offsetAfter;
     if (write !== null && (write.fromIndex <= offsetAfter || write.fromIndex > lastAfter + 1)) {
       throw new AssertionError(
@@ -144,9 +143,13 @@ export class NodeStorage<SM extends StateMachine = StateMachine> {
     this.entriesWritten += entries.length;
   }
 
-  /** True when the durable log holds an entry at `index` of `term` past the snapshot. */
-  private holds(index: number, term: number): boolean {
-    return index > this.snapshotIndex && index <= this.lastIndex && this.termAt(index) === term;
+  /**
+   * True when the durable log reaches `index` past the snapshot: a new snapshot then replaces the
+   * entries through it and what follows stays, until the step's log write says otherwise (a node
+   * that discards its log for an installed snapshot writes an empty tail after it).
+   */
+  private reaches(index: number): boolean {
+    return index > this.snapshotIndex && index <= this.lastIndex;
   }
 
   private writeSnapshot(snap: Snapshot, keepsTail: boolean, installed: boolean): void {
