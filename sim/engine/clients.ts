@@ -338,6 +338,12 @@ export class ClientPool {
     }
   }
 
+  /** True when the client has no op under way and none waiting to start. */
+  isIdle(id: number): boolean {
+    const c = this.client(id);
+    return !c.active && c.nextOp >= c.ops.length;
+  }
+
   /** The seq and op of a client's active op, for reports. */
   activeOp(id: number): { seq: number; op: KvOp } | null {
     const c = this.client(id);

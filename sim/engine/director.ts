@@ -18,6 +18,8 @@ export interface DirectorControl {
   lastApplied(id: NodeId): number;
   /** The entry at `index` of the node's durable log (also while crashed). */
   durableEntry(id: NodeId, index: number): Entry | undefined;
+  /** Whether the workload client has no operation under way and none waiting to start. */
+  clientIdle(client: number): boolean;
   /** Messages handed to the network so far (dropped ones included), every kind. */
   readonly messagesSent: number;
   /** Applies a fault now, as one step. For a `propose`, returns the index it landed at (0: refused). */

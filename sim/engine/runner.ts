@@ -478,6 +478,7 @@ class Simulation {
       paused: (id) => sim.host(id).paused,
       lastApplied: (id) => sim.host(id).storage.lastApplied,
       durableEntry: (id, index) => sim.host(id).storage.log[index - 1],
+      clientIdle: (client) => sim.clients.isIdle(client),
       get messagesSent() {
         return sim.network.sent;
       },

@@ -55,13 +55,20 @@ export type Condition =
   | { readonly kind: 'leads'; readonly target: Target }
   /** The value is applied (at one index, agreed) on enough nodes: 6.5840 nCommitted. */
   | { readonly kind: 'committed'; readonly value: ValueExpr; readonly where: Quorum }
+  /** Every node of the target has the value in its durable log (committed or not). */
+  | { readonly kind: 'holds'; readonly target: Target; readonly value: ValueExpr }
+  /** Every running node of the set has the same last index and last term. */
+  | { readonly kind: 'logs-agree'; readonly among: Target | null }
+  /** The client has no operation under way. */
+  | { readonly kind: 'client-idle'; readonly client: number }
   /** No node applied the value. */
   | { readonly kind: 'not-committed'; readonly value: ValueExpr }
   /** Messages sent since a mark (every kind, requests and replies; dropped ones too). */
   | { readonly kind: 'messages'; readonly mark: string; readonly cmp: Compare; readonly count: number }
   | { readonly kind: 'size'; readonly target: Target; readonly cmp: Compare; readonly count: number }
   | { readonly kind: 'chance'; readonly p: number }
-  | { readonly kind: 'not'; readonly cond: Condition };
+  | { readonly kind: 'not'; readonly cond: Condition }
+  | { readonly kind: 'and'; readonly left: Condition; readonly right: Condition };
 
 export type NetworkChange =
   | { readonly kind: 'preset'; readonly preset: 'reliable' | 'unreliable' | 'long-reordering' }
@@ -105,7 +112,13 @@ export type Statement = { readonly line: number; readonly text: string } & (
     }
   | { readonly kind: 'client'; readonly client: number; readonly op: KvOp; readonly at: Target | null }
   | { readonly kind: 'wait'; readonly minMs: number; readonly maxMs: number }
-  | { readonly kind: 'wait-until'; readonly cond: Condition; readonly withinMs: number }
+  /** `orContinue`: a timeout is no failure, the script goes on (`wait until C within T or continue`). */
+  | {
+      readonly kind: 'wait-until';
+      readonly cond: Condition;
+      readonly withinMs: number;
+      readonly orContinue: boolean;
+    }
   | {
       readonly kind: 'expect';
       readonly cond: Condition;

@@ -288,7 +288,9 @@ export class ScenarioDriver implements Director {
           kind: 'until',
           cond: s.cond,
           deadlineMs: ctl.nowMs + s.withinMs,
-          failure: `waited ${s.withinMs} ms for ${describeCondition(s.cond)}: it did not happen`,
+          failure: s.orContinue
+            ? null
+            : `waited ${s.withinMs} ms for ${describeCondition(s.cond)}: it did not happen`,
           at: s,
         };
         return;
@@ -590,6 +592,28 @@ export class ScenarioDriver implements Director {
       }
       case 'not-committed':
         return this.committedCount(this.valueOf(c.value)).count === 0;
+      case 'holds': {
+        const value = this.valueOf(c.value);
+        const indices = this.landed.get(value) ?? [];
+        return this.resolve(c.target, { line: 0, text: c.target.text }).every((id) =>
+          indices.some((index) => isValueAt(ctl, id, index, value)),
+        );
+      }
+      case 'logs-agree': {
+        let last = -1;
+        let lastTerm = -1;
+        for (const id of this.amongIds(c.among)) {
+          const p = ctl.process(id);
+          if (p === null) continue;
+          if (last === -1) {
+            last = p.lastIndex;
+            lastTerm = p.termAt(last) ?? -1;
+          } else if (p.lastIndex !== last || p.termAt(last) !== lastTerm) return false;
+        }
+        return true;
+      }
+      case 'client-idle':
+        return ctl.clientIdle(c.client);
       case 'messages':
         return compare(ctl.messagesSent - (this.marks.get(c.mark) ?? 0), c.cmp, c.count);
       case 'size':
@@ -598,6 +622,8 @@ export class ScenarioDriver implements Director {
         return this.rng() < c.p;
       case 'not':
         return !this.holds(c.cond);
+      case 'and':
+        return this.holds(c.left) && this.holds(c.right);
     }
   }
 
@@ -637,6 +663,18 @@ export class ScenarioDriver implements Director {
       })
       .join(', ');
   }
+}
+
+/** Whether the node's durable log holds the submitted value at this index. */
+function isValueAt(ctl: DirectorControl, id: number, index: number, value: string): boolean {
+  const cmd = ctl.durableEntry(id, index)?.command;
+  return (
+    cmd !== undefined &&
+    cmd.kind === 'kv' &&
+    cmd.clientId === SCRIPT_CLIENT_ID &&
+    cmd.op.type === 'put' &&
+    cmd.op.value === value
+  );
 }
 
 function compare(a: number, cmp: Compare, b: number): boolean {
@@ -687,6 +725,12 @@ export function describeCondition(c: Condition): string {
       return `${valueText(c.value)} committed on ${quorumText(c.where)}`;
     case 'not-committed':
       return `${valueText(c.value)} not committed`;
+    case 'holds':
+      return `${c.target.text} holds ${valueText(c.value)}`;
+    case 'logs-agree':
+      return `logs agree${c.among === null ? '' : ` among ${c.among.text}`}`;
+    case 'client-idle':
+      return `client ${c.client} idle`;
     case 'messages':
       return `messages since ${c.mark} ${c.cmp} ${c.count}`;
     case 'size':
@@ -695,6 +739,8 @@ export function describeCondition(c: Condition): string {
       return `chance ${c.p}`;
     case 'not':
       return `not (${describeCondition(c.cond)})`;
+    case 'and':
+      return `${describeCondition(c.left)} and ${describeCondition(c.right)}`;
   }
 }
 

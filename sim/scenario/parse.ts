@@ -311,7 +311,14 @@ class Parser {
           c.next('until');
           const cond = c.condition(['within']);
           c.expectWord('within');
-          s = { ...base, kind: 'wait-until', cond, withinMs: parseDuration(c.next('a duration'), l.no) };
+          const withinMs = parseDuration(c.next('a duration'), l.no);
+          let orContinue = false;
+          if (c.peek() === 'or') {
+            c.next('or');
+            c.expectWord('continue');
+            orContinue = true;
+          }
+          s = { ...base, kind: 'wait-until', cond, withinMs, orContinue };
         } else if (c.peek() === 'random') {
           c.next('random');
           const range = c.next('a range such as 0..500ms');
@@ -557,7 +564,7 @@ class Cursor {
     }
   }
 
-  quorum(): Quorum {
+  quorum(stops: readonly string[] = []): Quorum {
     const w = this.peek();
     if (w === 'all') {
       this.i++;
@@ -567,10 +574,18 @@ class Cursor {
       this.i++;
       return { kind: 'count', count: Number(w) };
     }
-    return { kind: 'target', target: this.target(['retry', 'within', 'for']) };
+    return { kind: 'target', target: this.target(['retry', 'within', 'for', 'and', ...stops]) };
   }
 
+  /** A condition, or several joined by `and` (`not` binds tighter). */
   condition(stops: readonly string[]): Condition {
+    const left = this.primary([...stops, 'and']);
+    if (this.peek() !== 'and') return left;
+    this.next('and');
+    return { kind: 'and', left, right: this.condition(stops) };
+  }
+
+  private primary(stops: readonly string[]): Condition {
     const w = this.next('a condition');
     switch (w) {
       case 'not': {
@@ -578,7 +593,7 @@ class Cursor {
           this.next('committed');
           return { kind: 'not-committed', value: this.value() };
         }
-        return { kind: 'not', cond: this.condition(stops) };
+        return { kind: 'not', cond: this.primary(stops) };
       }
       case 'one':
       case 'no': {
@@ -594,6 +609,20 @@ class Cursor {
         this.expectWord('exists');
         return { kind: 'leader-exists' };
       }
+      case 'logs': {
+        this.expectWord('agree');
+        let among: Target | null = null;
+        if (this.peek() === 'among') {
+          this.next('among');
+          among = this.target(stops);
+        }
+        return { kind: 'logs-agree', among };
+      }
+      case 'client': {
+        const client = parseIntWord(this.next('a client id'), this.lineNo, 'a client id', 1);
+        this.expectWord('idle');
+        return { kind: 'client-idle', client };
+      }
       case 'terms': {
         this.expectWord('agree');
         let among: Target | null = null;
@@ -608,7 +637,7 @@ class Cursor {
         let where: Quorum = { kind: 'count', count: 1 };
         if (this.peek() === 'on') {
           this.next('on');
-          where = this.quorum();
+          where = this.quorum(stops);
         }
         return { kind: 'committed', value, where };
       }
@@ -643,14 +672,18 @@ class Cursor {
       default: {
         // `TARGET leads`
         this.i--;
-        const target = this.target(['leads']);
+        const target = this.target(['leads', 'holds']);
         if (this.peek() === 'leads') {
           this.next('leads');
           return { kind: 'leads', target };
         }
+        if (this.peek() === 'holds') {
+          this.next('holds');
+          return { kind: 'holds', target, value: this.value() };
+        }
         throw new ScenarioSyntaxError(
           this.lineNo,
-          `unknown condition '${w}' (one leader, no leader, leader exists, terms agree, committed V, not committed V, TARGET leads, messages since M, size T, chance P, not C)`,
+          `unknown condition '${w}' (one leader, no leader, leader exists, terms agree, logs agree, committed V, not committed V, TARGET leads, TARGET holds V, client N idle, messages since M, size T, chance P, not C)`,
         );
       }
     }
