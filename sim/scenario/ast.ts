@@ -22,7 +22,9 @@ export type TargetTerm =
   | { readonly kind: 'isolated' }
   | { readonly kind: 'longest-log' }
   | { readonly kind: 'node'; readonly id: number }
-  | { readonly kind: 'var'; readonly name: string };
+  | { readonly kind: 'var'; readonly name: string }
+  /** `count` nodes of a set, drawn from the scenario's random stream (`1 of $rest`). */
+  | { readonly kind: 'pick'; readonly count: number; readonly from: TargetTerm };
 
 /** Terms joined by + (union) and - (difference), left to right. */
 export interface Target {
@@ -67,6 +69,13 @@ export type Condition =
   | { readonly kind: 'messages'; readonly mark: string; readonly cmp: Compare; readonly count: number }
   | { readonly kind: 'size'; readonly target: Target; readonly cmp: Compare; readonly count: number }
   | { readonly kind: 'chance'; readonly p: number }
+  /** The index a value last landed at, against a number or another value's index plus an offset. */
+  | {
+      readonly kind: 'index';
+      readonly value: ValueExpr;
+      readonly cmp: Compare;
+      readonly ref: { readonly value: ValueExpr | null; readonly offset: number };
+    }
   | { readonly kind: 'not'; readonly cond: Condition }
   | { readonly kind: 'and'; readonly left: Condition; readonly right: Condition };
 
@@ -94,11 +103,15 @@ export type Statement = { readonly line: number; readonly text: string } & (
       readonly both: boolean;
     }
   | { readonly kind: 'network'; readonly changes: readonly NetworkChange[] }
-  /** 6.5840 Start(): offered to each node of the target in turn until one accepts; binds `as` to its index. */
+  /**
+   * 6.5840 Start(): offered to each node of the target in turn until one accepts (`every`: to all of
+   * them); binds `as` to the nodes that accepted.
+   */
   | {
       readonly kind: 'submit';
       readonly value: ValueExpr;
       readonly target: Target;
+      readonly every: boolean;
       readonly as: string | null;
       readonly mustAccept: boolean;
     }

@@ -255,14 +255,17 @@ export class ScenarioDriver implements Director {
         return;
       case 'submit': {
         const value = this.valueOf(s.value);
+        const accepted: number[] = [];
         for (const node of this.resolve(s.target, s)) {
-          const index = this.propose(node, value);
-          if (index > 0) {
-            if (s.as !== null) this.vars.set(s.as, [index]);
-            return;
+          if (ctl.process(node) === null) continue;
+          if (this.propose(node, value) > 0) {
+            accepted.push(node);
+            if (!s.every) break;
           }
         }
-        if (s.mustAccept) throw new Failed(s, `no node of ${s.target.text} accepted ${value}`);
+        if (s.as !== null) this.vars.set(s.as, accepted);
+        if (accepted.length === 0 && s.mustAccept)
+          throw new Failed(s, `no node of ${s.target.text} accepted ${value}`);
         return;
       }
       case 'one':
@@ -517,8 +520,13 @@ export class ScenarioDriver implements Director {
         return [t.id];
       case 'var': {
         const v = this.vars.get(t.name);
-        if (v === undefined) throw new Failed(at, `$${t.name} is used before its let ran`);
+        if (v === undefined) throw new Failed(at, `$${t.name} is used before it was set`);
         return v;
+      }
+      case 'pick': {
+        const pool = this.term(t.from, at);
+        if (pool.length < t.count) throw new Failed(at, `cannot pick ${t.count} of ${pool.length} nodes`);
+        return this.draw(pool, t.count);
       }
     }
   }
@@ -620,11 +628,24 @@ export class ScenarioDriver implements Director {
         return compare(this.resolve(c.target, { line: 0, text: c.target.text }).length, c.cmp, c.count);
       case 'chance':
         return this.rng() < c.p;
+      case 'index': {
+        const index = this.indexOf(c.value);
+        if (index === 0) return false;
+        const ref = c.ref.value === null ? 0 : this.indexOf(c.ref.value);
+        if (c.ref.value !== null && ref === 0) return false;
+        return compare(index, c.cmp, ref + c.ref.offset);
+      }
       case 'not':
         return !this.holds(c.cond);
       case 'and':
         return this.holds(c.left) && this.holds(c.right);
     }
+  }
+
+  /** The index a value last landed at; 0 when no node accepted it yet. */
+  private indexOf(v: ValueExpr): number {
+    const list = this.landed.get(this.valueOf(v)) ?? [];
+    return list[list.length - 1] ?? 0;
   }
 
   /** The index the value landed at that the most nodes applied, with those nodes (6.5840's nCommitted). */
@@ -737,6 +758,8 @@ export function describeCondition(c: Condition): string {
       return `size ${c.target.text} ${c.cmp} ${c.count}`;
     case 'chance':
       return `chance ${c.p}`;
+    case 'index':
+      return `index ${valueText(c.value)} ${c.cmp} ${c.ref.value === null ? '' : `index ${valueText(c.ref.value)} + `}${c.ref.offset}`;
     case 'not':
       return `not (${describeCondition(c.cond)})`;
     case 'and':

@@ -258,6 +258,8 @@ class Parser {
       case 'submit': {
         const value = c.value();
         c.expectWord('to');
+        const every = c.peek() === 'every';
+        if (every) c.next('every');
         const target = c.target(['as', 'or']);
         let as: string | null = null;
         let mustAccept = true;
@@ -269,7 +271,7 @@ class Parser {
             mustAccept = false;
           } else throw new ScenarioSyntaxError(l.no, `unexpected '${w}'`);
         }
-        s = { ...base, kind: 'submit', value, target, as, mustAccept };
+        s = { ...base, kind: 'submit', value, target, every, as, mustAccept };
         break;
       }
       case 'one': {
@@ -551,6 +553,11 @@ class Cursor {
       default: {
         if (/^\d+$/.test(w)) {
           const count = Number(w);
+          if (this.peek() === 'of') {
+            this.next('of');
+            if (count < 1) throw new ScenarioSyntaxError(this.lineNo, 'pick at least 1 node');
+            return { kind: 'pick', count, from: this.term() };
+          }
           const what = this.next('follower(s)');
           if ((what === 'follower' && count === 1) || (what === 'followers' && count >= 1))
             return { kind: 'some-followers', count };
@@ -663,6 +670,24 @@ class Cursor {
           count: parseIntWord(this.next('a count'), this.lineNo, 'a count'),
         };
       }
+      case 'index': {
+        const value = this.value();
+        const cmp = this.compare();
+        let ref: { value: ValueExpr | null; offset: number };
+        if (this.peek() === 'index') {
+          this.next('index');
+          const other = this.value();
+          let offset = 0;
+          const sign = this.peek();
+          if (sign === '+' || sign === '-') {
+            this.next(sign);
+            const k = parseIntWord(this.next('an offset'), this.lineNo, 'an offset');
+            offset = sign === '+' ? k : -k;
+          }
+          ref = { value: other, offset };
+        } else ref = { value: null, offset: parseIntWord(this.next('an index'), this.lineNo, 'an index') };
+        return { kind: 'index', value, cmp, ref };
+      }
       case 'chance': {
         const p = this.next('a probability');
         if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(p))
@@ -683,7 +708,7 @@ class Cursor {
         }
         throw new ScenarioSyntaxError(
           this.lineNo,
-          `unknown condition '${w}' (one leader, no leader, leader exists, terms agree, logs agree, committed V, not committed V, TARGET leads, TARGET holds V, client N idle, messages since M, size T, chance P, not C)`,
+          `unknown condition '${w}' (one leader, no leader, leader exists, terms agree, logs agree, committed V, not committed V, TARGET leads, TARGET holds V, client N idle, index V CMP index W + K, messages since M, size T, chance P, not C)`,
         );
       }
     }
