@@ -26,6 +26,7 @@ interface ScenarioFlags {
   set: string[];
   seed?: string;
   json?: boolean;
+  quiet?: boolean;
   save?: string;
   impl?: string;
   implCmd?: string;
@@ -48,6 +49,8 @@ function program(): Command {
       [],
     )
     .option('--json', 'one JSON object per scenario, one per line')
+    .option('--quiet', 'print failures and the closing count only')
+    .option('--no-color', 'accepted for symmetry with runs: scenario prints no colours')
     .option(
       '--save <file>',
       'a failing scenario (one only) is saved here as a trace file, shrunk when a property broke',
@@ -149,7 +152,7 @@ export function scenarioCommand(argv: string[]): number {
     if (o.json === true) {
       const { schedule: _schedule, ...rest } = shown;
       process.stdout.write(`${JSON.stringify(rest)}\n`);
-    } else process.stdout.write(`${describe(shown).join('\n')}\n`);
+    } else if (!r.ok || o.quiet !== true) process.stdout.write(`${describe(shown).join('\n')}\n`);
     if (target !== null && !r.ok) {
       const note = saveFailing(shown, target);
       process.stderr.write(`${note}\n`);
