@@ -6,6 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { findBug } from '../../bugs/index.ts';
+import { loadImpl } from '../adapters/impl.ts';
 import { runForOutcome } from '../explore/replay.ts';
 import { shrinkSchedule } from '../explore/shrink.ts';
 import { checkOutputPath, userPath } from '../model/output-file.ts';
@@ -114,7 +115,7 @@ function describe(r: ScenarioResult): string[] {
 }
 
 /** Runs `raftsim scenario ARGS`. */
-export function scenarioCommand(argv: string[]): number {
+export async function scenarioCommand(argv: string[]): Promise<number> {
   const cmd = program();
   try {
     cmd.parse(argv, { from: 'user' });
@@ -131,6 +132,8 @@ export function scenarioCommand(argv: string[]): number {
       throw new UsageError(`--bug: unknown bug '${name}' (--list-bugs shows the catalogue)`);
   }
   const impl = implSpecOf(o);
+  // An --impl module is imported once, here, before any run builds its nodes.
+  if (impl !== null) await loadImpl(impl);
   const settings = o.set.map(parseSetting);
   const seed = o.seed === undefined ? undefined : parseUint('--seed', o.seed, 2 ** 32 - 1);
   const files = cmd.args.flatMap(scenarioFiles);

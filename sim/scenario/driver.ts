@@ -273,12 +273,13 @@ export class ScenarioDriver implements Director {
         return;
       case 'client': {
         const to = s.at === null ? undefined : this.resolveOne(s.at, s);
-        const op: ScheduledOp =
+        const op = s.op.type === 'get' ? s.op : { ...s.op, value: this.expand(s.op.value) };
+        const scheduled: ScheduledOp =
           to === undefined
-            ? { client: s.client, atMs: ctl.nowMs, op: s.op }
-            : { client: s.client, atMs: ctl.nowMs, op: s.op, to };
-        this.ops.push(op);
-        ctl.addOp(op);
+            ? { client: s.client, atMs: ctl.nowMs, op }
+            : { client: s.client, atMs: ctl.nowMs, op, to };
+        this.ops.push(scheduled);
+        ctl.addOp(scheduled);
         return;
       }
       case 'wait': {
@@ -415,7 +416,12 @@ export class ScenarioDriver implements Director {
 
   private valueOf(v: ValueExpr): string {
     if (v.kind === 'random') return String(intBetween(this.rng, 0, 1_000_000_000));
-    return v.text.replace(/\{([^}]*)\}/g, (_, name: string) => String(this.counters.get(name) ?? 0));
+    return this.expand(v.text);
+  }
+
+  /** Text with each `{counter}` replaced by the repeat counter's current value. */
+  private expand(text: string): string {
+    return text.replace(/\{([^}]*)\}/g, (_, name: string) => String(this.counters.get(name) ?? 0));
   }
 
   // ------------------------------------------------------------------------------------------

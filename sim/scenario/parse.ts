@@ -298,8 +298,12 @@ class Parser {
           throw new ScenarioSyntaxError(l.no, "the key 'cmd' holds submitted values: clients use other keys");
         let op: KvOp;
         if (type === 'get') op = { type: 'get', key };
-        else if (type === 'put' || type === 'append') op = { type, key, value: c.next('a value') };
-        else throw new ScenarioSyntaxError(l.no, `expected get, put or append, got '${type}'`);
+        else if (type === 'put' || type === 'append') {
+          const value = c.value();
+          if (value.kind === 'random')
+            throw new ScenarioSyntaxError(l.no, 'a client writes a value of its own, not random');
+          op = { type, key, value: value.text };
+        } else throw new ScenarioSyntaxError(l.no, `expected get, put or append, got '${type}'`);
         let at: Target | null = null;
         if (c.peek() === 'at') {
           c.next('at');
