@@ -332,3 +332,22 @@ describe('the same scenarios on another implementation (examples/student-raft, n
     expect(r.outcome).toMatchObject({ status: 'violation', property: 'leader-completeness' });
   });
 });
+
+describe('README.md', () => {
+  it('the example under "Writing scenarios" runs and passes', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.split('## Writing scenarios')[1]!.split('\n## ')[0]!;
+    const lines = section.split('\n');
+    const start = lines.findIndex((l) => l.startsWith('    # '));
+    const example: string[] = [];
+    for (const l of lines.slice(start)) {
+      if (l !== '' && !l.startsWith('    ')) break;
+      if (l.startsWith('    npm run')) break;
+      example.push(l.slice(4));
+    }
+    const r = runText('readme-example', example.join('\n'));
+    if (typeof r === 'string') throw new Error(r);
+    expect(r.failure).toBeNull();
+    expect(r.steps).toBeGreaterThan(50);
+  });
+});
