@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { catchTable, savedCatchTable } from '../scenarios/6.5840/catch-table.ts';
 import { loadImpl, moduleSpec } from '../sim/adapters/impl.ts';
 import { runForOutcome } from '../sim/explore/replay.ts';
 import { readTraceFile } from '../sim/model/trace-file.ts';
@@ -349,5 +350,11 @@ describe('README.md', () => {
     if (typeof r === 'string') throw new Error(r);
     expect(r.failure).toBeNull();
     expect(r.steps).toBeGreaterThan(50);
+  });
+});
+
+describe('scenarios/6.5840/README.md', () => {
+  it('holds the catch table its script makes now (npx tsx scenarios/6.5840/catch-table.ts)', () => {
+    expect(savedCatchTable()).toBe(catchTable());
   });
 });

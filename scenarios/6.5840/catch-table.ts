@@ -10,6 +10,7 @@
 
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { BUGS } from '../../bugs/index.ts';
 import { loadScenario, runScenario } from '../../sim/scenario/run.ts';
 
@@ -62,12 +63,20 @@ export function catchTable(): string {
   return lines.join('\n');
 }
 
+/** The table as README.md holds it now, between the markers. */
+export function savedCatchTable(): string {
+  const readme = readFileSync(README, 'utf8');
+  const from = readme.indexOf(BEGIN);
+  const to = readme.indexOf(END);
+  if (from < 0 || to < from) throw new Error(`${README}: no ${BEGIN} ... ${END} markers`);
+  return readme.slice(from + BEGIN.length + 1, to - 1);
+}
+
 function main(): void {
   const check = process.argv.includes('--check');
   const readme = readFileSync(README, 'utf8');
   const from = readme.indexOf(BEGIN);
   const to = readme.indexOf(END);
-  if (from < 0 || to < from) throw new Error(`${README}: no ${BEGIN} ... ${END} markers`);
   const next = `${readme.slice(0, from + BEGIN.length)}\n${catchTable()}\n${readme.slice(to)}`;
   if (check) {
     if (next !== readme) {
@@ -80,4 +89,4 @@ function main(): void {
   process.stdout.write(`wrote ${README}\n`);
 }
 
-main();
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main();
