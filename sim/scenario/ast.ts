@@ -103,6 +103,12 @@ export type Statement = { readonly line: number; readonly text: string } & (
       readonly both: boolean;
     }
   | { readonly kind: 'network'; readonly changes: readonly NetworkChange[] }
+  /** An administrator's request, asked of the leader until done (sim/engine/admin.ts); `joint` takes the whole target as the new voters. */
+  | {
+      readonly kind: 'membership';
+      readonly change: 'add-learner' | 'promote' | 'remove' | 'joint' | 'transfer';
+      readonly target: Target;
+    }
   /**
    * 6.5840 Start(): offered to each node of the target in turn until one accepts (`every`: to all of
    * them); binds `as` to the nodes that accepted.

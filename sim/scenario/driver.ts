@@ -253,6 +253,16 @@ export class ScenarioDriver implements Director {
         this.network = applyNetworkChanges(this.network, s.changes);
         this.apply({ atMs: 0, type: 'network', settings: this.network });
         return;
+      case 'membership': {
+        const nodes = this.resolve(s.target, s);
+        if (s.change === 'joint') {
+          this.apply({ atMs: 0, type: 'membership', change: { type: 'joint', voters: nodes } });
+          return;
+        }
+        for (const node of nodes)
+          this.apply({ atMs: 0, type: 'membership', change: { type: s.change, node } });
+        return;
+      }
       case 'submit': {
         const value = this.valueOf(s.value);
         const accepted: number[] = [];

@@ -255,6 +255,26 @@ class Parser {
       case 'network':
         s = { ...base, kind: 'network', changes: this.networkChanges(c) };
         break;
+      case 'add': {
+        c.expectWord('learner');
+        s = { ...base, kind: 'membership', change: 'add-learner', target: c.target() };
+        break;
+      }
+      case 'promote':
+      case 'remove':
+        s = { ...base, kind: 'membership', change: head, target: c.target() };
+        break;
+      case 'joint': {
+        c.expectWord('voters');
+        s = { ...base, kind: 'membership', change: 'joint', target: c.target() };
+        break;
+      }
+      case 'transfer': {
+        c.expectWord('leadership');
+        c.expectWord('to');
+        s = { ...base, kind: 'membership', change: 'transfer', target: c.target() };
+        break;
+      }
       case 'submit': {
         const value = c.value();
         c.expectWord('to');
