@@ -103,6 +103,8 @@ export type Statement = { readonly line: number; readonly text: string } & (
       readonly both: boolean;
     }
   | { readonly kind: 'network'; readonly changes: readonly NetworkChange[] }
+  /** Every workload client gets a random op whenever idle, looked at every `everyMs` (0: off). */
+  | { readonly kind: 'workload'; readonly everyMs: number }
   /** An administrator's request, asked of the leader until done (sim/engine/admin.ts); `joint` takes the whole target as the new voters. */
   | {
       readonly kind: 'membership';

@@ -68,7 +68,8 @@ const ONE_NOBODY_WAIT_MS = 50;
 export const SUBMIT_KEY = 'cmd';
 
 export class ScenarioDriver implements Director {
-  wakeMs = 0;
+  /** When the script wants to go on next. */
+  private scriptWakeMs = 0;
   watching = false;
   done = false;
   failure: ScenarioFailure | null = null;
@@ -91,11 +92,25 @@ export class ScenarioDriver implements Director {
   private readonly isolated = new Set<number>();
   private groups: number[][] | null = null;
   private network: NetworkConfig;
+  /** The background workload: every client gets a new op when idle, looked at every `workloadEveryMs` (0: off). */
+  private workloadEveryMs = 0;
+  private workloadNextMs = Number.POSITIVE_INFINITY;
+  private workloadOps = 0;
+  private readonly clients: number;
+  private readonly keys: number;
   /** Whether the script has begun (at the first consult). */
   private started = false;
 
-  constructor(body: readonly Statement[], seed: number, nodes: number, network: NetworkConfig) {
+  constructor(
+    body: readonly Statement[],
+    seed: number,
+    nodes: number,
+    network: NetworkConfig,
+    clients: { readonly count: number; readonly keys: number } = { count: 0, keys: 1 },
+  ) {
     this.rng = stream(seed, 'scenario');
+    this.clients = clients.count;
+    this.keys = clients.keys;
     this.nodes = nodes;
     this.network = network;
     this.gen = this.run(body);
@@ -104,8 +119,14 @@ export class ScenarioDriver implements Director {
   // ------------------------------------------------------------------------------------------
   // The Director contract
 
+  /** The earlier of the script's wake and the workload's. */
+  get wakeMs(): number {
+    return Math.min(this.scriptWakeMs, this.workloadNextMs);
+  }
+
   consult(ctl: DirectorControl, atWake: boolean): void {
     this.ctl = ctl;
+    if (atWake && ctl.nowMs >= this.workloadNextMs) this.feedWorkload();
     if (!this.started) {
       this.started = true;
       this.resume();
@@ -119,7 +140,14 @@ export class ScenarioDriver implements Director {
         if (atWake && now >= w.atMs) this.resume();
         return;
       case 'until':
-        if (atWake) {
+        if (atWake && now < this.scriptWakeMs) {
+          // Woken for the workload: only a condition that holds now moves the script on.
+          if (this.holds(w.cond)) {
+            this.satisfied = true;
+            this.watching = false;
+            this.scriptWakeMs = now + 1;
+          }
+        } else if (atWake) {
           if (this.satisfied || this.holds(w.cond)) this.resume();
           else if (now >= w.deadlineMs) {
             if (w.failure === null) this.resume();
@@ -128,7 +156,7 @@ export class ScenarioDriver implements Director {
         } else if (this.holds(w.cond)) {
           this.satisfied = true;
           this.watching = false;
-          this.wakeMs = now + 1;
+          this.scriptWakeMs = now + 1;
         }
         return;
       case 'for':
@@ -136,6 +164,28 @@ export class ScenarioDriver implements Director {
         else if (atWake && now >= w.untilMs) this.resume();
         return;
     }
+  }
+
+  /** Every idle client gets its next op: a get, put or append on a random key, a fresh value. */
+  private feedWorkload(): void {
+    const ctl = this.ctl!;
+    for (let client = 1; client <= this.clients; client++) {
+      if (!ctl.clientIdle(client)) continue;
+      const key = `k${intBetween(this.rng, 0, this.keys - 1)}`;
+      const kind = intBetween(this.rng, 0, 2);
+      this.workloadOps++;
+      const value = `w${this.workloadOps}`;
+      const op: ScheduledOp['op'] =
+        kind === 0
+          ? { type: 'get', key }
+          : kind === 1
+            ? { type: 'put', key, value }
+            : { type: 'append', key, value };
+      const scheduled: ScheduledOp = { client, atMs: ctl.nowMs, op };
+      this.ops.push(scheduled);
+      ctl.addOp(scheduled);
+    }
+    this.workloadNextMs = ctl.nowMs + this.workloadEveryMs;
   }
 
   private resume(): void {
@@ -163,12 +213,12 @@ export class ScenarioDriver implements Director {
       switch (w.kind) {
         case 'time':
           if (w.atMs <= now) continue;
-          this.wakeMs = w.atMs;
+          this.scriptWakeMs = w.atMs;
           this.watching = false;
           return;
         case 'until':
           if (this.holds(w.cond)) continue;
-          this.wakeMs = Math.max(w.deadlineMs, now + 1);
+          this.scriptWakeMs = Math.max(w.deadlineMs, now + 1);
           this.watching = true;
           return;
         case 'for':
@@ -176,7 +226,7 @@ export class ScenarioDriver implements Director {
             this.fail(w.at, `${describeCondition(w.cond)} does not hold`);
             return;
           }
-          this.wakeMs = Math.max(w.untilMs, now + 1);
+          this.scriptWakeMs = Math.max(w.untilMs, now + 1);
           this.watching = true;
           return;
       }
@@ -252,6 +302,16 @@ export class ScenarioDriver implements Director {
       case 'network':
         this.network = applyNetworkChanges(this.network, s.changes);
         this.apply({ atMs: 0, type: 'network', settings: this.network });
+        return;
+      case 'workload':
+        if (s.everyMs === 0) {
+          this.workloadEveryMs = 0;
+          this.workloadNextMs = Number.POSITIVE_INFINITY;
+        } else {
+          if (this.clients === 0) throw new Failed(s, 'a workload needs clients (clients N in the header)');
+          this.workloadEveryMs = s.everyMs;
+          this.feedWorkload();
+        }
         return;
       case 'membership': {
         const nodes = this.resolve(s.target, s);

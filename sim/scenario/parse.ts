@@ -255,6 +255,20 @@ class Parser {
       case 'network':
         s = { ...base, kind: 'network', changes: this.networkChanges(c) };
         break;
+      case 'workload': {
+        const w = c.next('on or off');
+        if (w === 'off') s = { ...base, kind: 'workload', everyMs: 0 };
+        else if (w === 'on') {
+          let everyMs = 50;
+          if (c.peek() === 'every') {
+            c.next('every');
+            everyMs = parseDuration(c.next('a duration'), l.no);
+            if (everyMs < 1) throw new ScenarioSyntaxError(l.no, 'every must be at least 1ms');
+          }
+          s = { ...base, kind: 'workload', everyMs };
+        } else throw new ScenarioSyntaxError(l.no, `expected on or off after workload, got '${w}'`);
+        break;
+      }
       case 'add': {
         c.expectWord('learner');
         s = { ...base, kind: 'membership', change: 'add-learner', target: c.target() };

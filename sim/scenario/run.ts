@@ -154,7 +154,10 @@ export function runScenario(s: Scenario, opts: ScenarioOptions = {}): ScenarioRe
   if (typeof config === 'string') return config;
   const seed = opts.seed ?? s.seed;
   const bugs = opts.bugs ?? [];
-  const driver = new ScenarioDriver(s.body, seed, config.nodes, config.network);
+  const driver = new ScenarioDriver(s.body, seed, config.nodes, config.network, {
+    count: config.clients,
+    keys: config.clientsCfg.keys,
+  });
   const recent: string[] = [];
   const tracing = opts.trace !== false || opts.onTrace !== undefined;
   const onTrace = (line: string) => {
