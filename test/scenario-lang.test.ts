@@ -273,6 +273,33 @@ describe('failures name their line and time', () => {
   });
 });
 
+describe('message counts', () => {
+  it('counts messages of one type since a mark, and can fail', () => {
+    const ok = runText(
+      'count-ok',
+      `${HEADER}mark start\nexpect one leader within 5s\nexpect messages of RequestVote since start <= 4\nmark idle\nwait 1s\nexpect messages of RequestVote since idle == 0\nexpect messages of AppendEntries since idle >= 20\n`,
+    );
+    if (typeof ok === 'string') throw new Error(ok);
+    expect(ok.failure).toBeNull();
+    const bad = runText(
+      'count-bad',
+      `${HEADER}mark start\nexpect one leader within 5s\nexpect messages of RequestVote since start == 0\n`,
+    );
+    if (typeof bad === 'string') throw new Error(bad);
+    expect(bad.failure).toMatchObject({ line: 7, text: 'expect messages of RequestVote since start == 0' });
+  });
+
+  it('a condition that cannot be judged fails its own line', () => {
+    const r = runText(
+      'unset-mark',
+      `${HEADER}if chance 0\nmark m\nend\nexpect messages since m <= 1 within 1s\n`,
+    );
+    if (typeof r === 'string') throw new Error(r);
+    expect(r.failure).toMatchObject({ line: 8 });
+    expect(r.failure!.message).toMatch(/^mark m has not been set yet/);
+  });
+});
+
 describe('a failing scenario becomes a trace file', () => {
   // Script actions happen at a wake instant, before that instant's events, where a schedule's faults
   // of the same instant are too: the plain replay takes the same steps (it may go on past the end

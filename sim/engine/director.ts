@@ -22,6 +22,8 @@ export interface DirectorControl {
   clientIdle(client: number): boolean;
   /** Messages handed to the network so far (dropped ones included), every kind. */
   readonly messagesSent: number;
+  /** Messages per type (`AppendEntries`, `RequestVoteReply`, ...) handed to the network so far; live, read-only. */
+  messagesSentByType(): ReadonlyMap<string, number>;
   /** Applies a fault now, as one step. For a `propose`, returns the index it landed at (0: refused). */
   apply(fault: Fault): number;
   /** Adds a client op, due now (or once the client's earlier ops are done). */

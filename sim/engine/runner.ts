@@ -261,6 +261,8 @@ class Simulation {
   private proposals = 0;
   /** The index the last `propose` landed at (0: refused or no effect). */
   private proposedIndex = 0;
+  /** Messages sent per type, counted only for a director (a scenario's `messages of T`). */
+  private readonly sentByType: Map<string, number> | null;
 
   private nowMs = 0;
   private steps = 0;
@@ -316,6 +318,7 @@ class Simulation {
     this.createNode = opts.createNode;
     this.createStateMachine = opts.createStateMachine ?? defaultStateMachineFactory;
     this.director = opts.director ?? null;
+    this.sentByType = this.director === null ? null : new Map();
 
     this.servers = serverCount(config);
     for (let id = 1; id <= config.nodes; id++) this.peers.push(id);
@@ -482,6 +485,7 @@ class Simulation {
       get messagesSent() {
         return sim.network.sent;
       },
+      messagesSentByType: () => sim.sentByType ?? new Map<string, number>(),
       apply: (fault) => sim.directStep({ ...fault, atMs: sim.nowMs }),
       addOp: (op) => {
         sim.clients.addOp({ ...op, atMs: sim.nowMs }, sim.nowMs);
@@ -686,6 +690,7 @@ class Simulation {
       if (m.to < 1 || m.to > n || m.to === m.from)
         throw new AssertionError(`S${h.id} sent a message to S${m.to}`);
       const copies = network.plan(m.from, m.to);
+      if (this.sentByType !== null) this.sentByType.set(m.type, (this.sentByType.get(m.type) ?? 0) + 1);
       if (this.rec !== null) this.recordSend(this.rec, m, copies);
       if (copies === 0) continue;
       const ev: SimEvent = { kind: 'deliver', message: m };

@@ -65,8 +65,14 @@ export type Condition =
   | { readonly kind: 'client-idle'; readonly client: number }
   /** No node applied the value. */
   | { readonly kind: 'not-committed'; readonly value: ValueExpr }
-  /** Messages sent since a mark (every kind, requests and replies; dropped ones too). */
-  | { readonly kind: 'messages'; readonly mark: string; readonly cmp: Compare; readonly count: number }
+  /** Messages sent since a mark (dropped ones too): of one type, or of every kind (null). */
+  | {
+      readonly kind: 'messages';
+      readonly type: string | null;
+      readonly mark: string;
+      readonly cmp: Compare;
+      readonly count: number;
+    }
   | { readonly kind: 'size'; readonly target: Target; readonly cmp: Compare; readonly count: number }
   | { readonly kind: 'chance'; readonly p: number }
   /** The index a value last landed at, against a number or another value's index plus an offset. */

@@ -86,7 +86,8 @@ export class ScenarioDriver implements Director {
   private readonly nodes: number;
   private readonly vars = new Map<string, number[]>();
   private readonly counters = new Map<string, number>();
-  private readonly marks = new Map<string, number>();
+  /** At each mark: the messages sent so far, in all and per type. */
+  private readonly marks = new Map<string, { total: number; byType: Map<string, number> }>();
   /** Where each submitted value landed (every index a node accepted it at). */
   private readonly landed = new Map<string, number[]>();
   private readonly isolated = new Set<number>();
@@ -98,6 +99,8 @@ export class ScenarioDriver implements Director {
   private workloadOps = 0;
   private readonly clients: number;
   private readonly keys: number;
+  /** The statement being run, for a failure of a condition it judges. */
+  private running: Statement | null = null;
   /** Whether the script has begun (at the first consult). */
   private started = false;
 
@@ -126,6 +129,17 @@ export class ScenarioDriver implements Director {
 
   consult(ctl: DirectorControl, atWake: boolean): void {
     this.ctl = ctl;
+    try {
+      this.consultNow(ctl, atWake);
+    } catch (error) {
+      // A condition that cannot be judged (no leader to resolve, a mark not set): the waiting line fails.
+      if (!(error instanceof Failed)) throw error;
+      const w = this.wait;
+      this.fail(error.line > 0 || w === null || w.kind === 'time' ? error : w.at, error.message);
+    }
+  }
+
+  private consultNow(ctl: DirectorControl, atWake: boolean): void {
     if (atWake && ctl.nowMs >= this.workloadNextMs) this.feedWorkload();
     if (!this.started) {
       this.started = true;
@@ -196,7 +210,8 @@ export class ScenarioDriver implements Director {
         step = this.gen.next();
       } catch (error) {
         if (error instanceof Failed) {
-          this.fail(error, error.message);
+          // Thrown while judging a condition, it names no line: the statement being run does.
+          this.fail(error.line > 0 || this.running === null ? error : this.running, error.message);
           return;
         }
         throw error;
@@ -253,6 +268,7 @@ export class ScenarioDriver implements Director {
 
   private *exec(s: Statement): Generator<Wait, void, void> {
     const ctl = this.ctl!;
+    this.running = s;
     switch (s.kind) {
       case 'crash':
       case 'restart':
@@ -391,13 +407,14 @@ export class ScenarioDriver implements Director {
         this.vars.set(s.name, this.resolve(s.target, s));
         return;
       case 'mark':
-        this.marks.set(s.name, ctl.messagesSent);
+        this.marks.set(s.name, { total: ctl.messagesSent, byType: new Map(ctl.messagesSentByType()) });
         return;
       case 'repeat':
         for (let i = 1; i <= s.times; i++) {
           if (s.counter !== null) this.counters.set(s.counter, i);
           for (const inner of s.body) yield* this.exec(inner);
         }
+        this.running = s;
         return;
       case 'if': {
         const branch = this.holds(s.cond) ? s.then : s.otherwise;
@@ -698,8 +715,14 @@ export class ScenarioDriver implements Director {
       }
       case 'client-idle':
         return ctl.clientIdle(c.client);
-      case 'messages':
-        return compare(ctl.messagesSent - (this.marks.get(c.mark) ?? 0), c.cmp, c.count);
+      case 'messages': {
+        const mark = this.marks.get(c.mark);
+        if (mark === undefined)
+          throw new Failed({ line: 0, text: '' }, `mark ${c.mark} has not been set yet`);
+        if (c.type === null) return compare(ctl.messagesSent - mark.total, c.cmp, c.count);
+        const now = ctl.messagesSentByType().get(c.type) ?? 0;
+        return compare(now - (mark.byType.get(c.type) ?? 0), c.cmp, c.count);
+      }
       case 'size':
         return compare(this.resolve(c.target, { line: 0, text: c.target.text }).length, c.cmp, c.count);
       case 'chance':
@@ -829,7 +852,7 @@ export function describeCondition(c: Condition): string {
     case 'client-idle':
       return `client ${c.client} idle`;
     case 'messages':
-      return `messages since ${c.mark} ${c.cmp} ${c.count}`;
+      return `messages${c.type === null ? '' : ` of ${c.type}`} since ${c.mark} ${c.cmp} ${c.count}`;
     case 'size':
       return `size ${c.target.text} ${c.cmp} ${c.count}`;
     case 'chance':

@@ -687,12 +687,23 @@ class Cursor {
         return { kind: 'committed', value, where };
       }
       case 'messages': {
+        let type: string | null = null;
+        if (this.peek() === 'of') {
+          this.next('of');
+          type = this.next('a message type');
+          if (!/^[A-Z][A-Za-z]+$/.test(type))
+            throw new ScenarioSyntaxError(
+              this.lineNo,
+              `expected a message type such as AppendEntries, got '${type}'`,
+            );
+        }
         this.expectWord('since');
         const mark = this.next('a mark');
         if (!this.parser.isMark(mark)) throw new ScenarioSyntaxError(this.lineNo, `no mark '${mark}' above`);
         const cmp = this.compare();
         return {
           kind: 'messages',
+          type,
           mark,
           cmp,
           count: parseIntWord(this.next('a count'), this.lineNo, 'a count'),
