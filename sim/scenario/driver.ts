@@ -165,7 +165,7 @@ export class ScenarioDriver implements Director {
           if (this.satisfied || this.holds(w.cond)) this.resume();
           else if (now >= w.deadlineMs) {
             if (w.failure === null) this.resume();
-            else this.fail(w.at, w.failure);
+            else this.fail(w.at, `${w.failure}${this.observed(w.cond)}`);
           }
         } else if (this.holds(w.cond)) {
           this.satisfied = true;
@@ -174,7 +174,8 @@ export class ScenarioDriver implements Director {
         }
         return;
       case 'for':
-        if (!this.holds(w.cond)) this.fail(w.at, `${describeCondition(w.cond)} stopped holding`);
+        if (!this.holds(w.cond))
+          this.fail(w.at, `${describeCondition(w.cond)} stopped holding${this.observed(w.cond)}`);
         else if (atWake && now >= w.untilMs) this.resume();
         return;
     }
@@ -238,7 +239,7 @@ export class ScenarioDriver implements Director {
           return;
         case 'for':
           if (!this.holds(w.cond)) {
-            this.fail(w.at, `${describeCondition(w.cond)} does not hold`);
+            this.fail(w.at, `${describeCondition(w.cond)} does not hold${this.observed(w.cond)}`);
             return;
           }
           this.scriptWakeMs = Math.max(w.untilMs, now + 1);
@@ -387,7 +388,8 @@ export class ScenarioDriver implements Director {
       case 'expect':
         switch (s.mode) {
           case 'now':
-            if (!this.holds(s.cond)) throw new Failed(s, `expected ${describeCondition(s.cond)}`);
+            if (!this.holds(s.cond))
+              throw new Failed(s, `expected ${describeCondition(s.cond)}${this.observed(s.cond)}`);
             return;
           case 'within':
             yield {
@@ -738,6 +740,33 @@ export class ScenarioDriver implements Director {
         return !this.holds(c.cond);
       case 'and':
         return this.holds(c.left) && this.holds(c.right);
+    }
+  }
+
+  /** What a failed condition saw, where a number says more than the cluster line does. */
+  private observed(c: Condition): string {
+    const ctl = this.ctl!;
+    switch (c.kind) {
+      case 'messages': {
+        const mark = this.marks.get(c.mark);
+        if (mark === undefined) return '';
+        const n =
+          c.type === null
+            ? ctl.messagesSent - mark.total
+            : (ctl.messagesSentByType().get(c.type) ?? 0) - (mark.byType.get(c.type) ?? 0);
+        return `: ${n} sent`;
+      }
+      case 'committed':
+      case 'not-committed': {
+        const { count, on } = this.committedCount(this.valueOf(c.value));
+        return `: applied on ${count} node${count === 1 ? '' : 's'}${count > 0 ? ` (${on.map((id) => `S${id}`).join(', ')})` : ''}`;
+      }
+      case 'index':
+        return `: it landed at ${this.indexOf(c.value) || 'no index'}${c.ref.value === null ? '' : `, the other at ${this.indexOf(c.ref.value) || 'no index'}`}`;
+      case 'size':
+        return `: ${this.resolve(c.target, { line: 0, text: c.target.text }).length}`;
+      default:
+        return '';
     }
   }
 
