@@ -273,6 +273,15 @@ describe('failures name their line and time', () => {
   });
 });
 
+describe('limits', () => {
+  it('a loop that never waits ends with a failure naming its line', () => {
+    const r = runText('busy', `${HEADER}repeat 100000\nrepeat 100000\nlet x = all\nend\nend\n`);
+    if (typeof r === 'string') throw new Error(r);
+    expect(r.failure).toMatchObject({ line: 7 });
+    expect(r.failure!.message).toMatch(/^the scenario ran 5000000 statements/);
+  });
+});
+
 describe('message counts', () => {
   it('counts messages of one type since a mark, and can fail', () => {
     const ok = runText(

@@ -64,6 +64,8 @@ type Wait =
 const ONE_COMMIT_WAIT_MS = 2000;
 /** ... and how long it sleeps when no server accepted the command. */
 const ONE_NOBODY_WAIT_MS = 50;
+/** A bound on the statements one run executes (nested repeats without waits must still end). */
+export const MAX_STATEMENTS = 5_000_000;
 /** The key a submitted value is written under (6.5840's commands are bare values). */
 export const SUBMIT_KEY = 'cmd';
 
@@ -99,6 +101,7 @@ export class ScenarioDriver implements Director {
   private workloadOps = 0;
   private readonly clients: number;
   private readonly keys: number;
+  private executed = 0;
   /** The statement being run, for a failure of a condition it judges. */
   private running: Statement | null = null;
   /** Whether the script has begun (at the first consult). */
@@ -270,6 +273,8 @@ export class ScenarioDriver implements Director {
   private *exec(s: Statement): Generator<Wait, void, void> {
     const ctl = this.ctl!;
     this.running = s;
+    if (++this.executed > MAX_STATEMENTS)
+      throw new Failed(s, `the scenario ran ${MAX_STATEMENTS} statements: a loop without end?`);
     switch (s.kind) {
       case 'crash':
       case 'restart':
