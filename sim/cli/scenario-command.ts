@@ -11,8 +11,9 @@ import { runForOutcome } from '../explore/replay.ts';
 import { shrinkSchedule } from '../explore/shrink.ts';
 import { checkOutputPath, userPath } from '../model/output-file.ts';
 import { makeTraceFile, writeTraceFile } from '../model/trace-file.ts';
+import type { Scenario } from '../scenario/ast.ts';
 import type { ConfigSetting, ScenarioResult } from '../scenario/run.ts';
-import { runScenarioFile } from '../scenario/run.ts';
+import { loadScenario, runScenario, scenarioConfig } from '../scenario/run.ts';
 import { implSpecOf } from './impl-options.ts';
 import { EXIT_OK, EXIT_VIOLATION, parseUint, UsageError } from './usage.ts';
 import { raftsimVersion } from './version.ts';
@@ -140,10 +141,16 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
   if (files.length === 0) throw new UsageError(`no ${SCENARIO_EXT} files in ${cmd.args.join(' ')}`);
   if (o.save !== undefined && files.length !== 1) throw new UsageError('--save: give exactly one scenario');
   const target = o.save === undefined ? null : checkOutputPath('--save', o.save);
-  // Every file is parsed first: bad input stops the command before anything runs.
+  // Every file is read and its config checked first: bad input stops the command before anything runs.
+  const scenarios = files.map((file) => {
+    const s = loadScenario(userPath(file));
+    const bad = typeof s === 'string' ? s : scenarioConfig(s, settings);
+    if (typeof bad === 'string') throw new UsageError(bad.replace(userPath(file), file));
+    return { file, scenario: s as Scenario };
+  });
   let failed = 0;
-  for (const file of files) {
-    const r = runScenarioFile(userPath(file), {
+  for (const { file, scenario } of scenarios) {
+    const r = runScenario(scenario, {
       bugs: o.bug,
       impl,
       settings,

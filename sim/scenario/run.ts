@@ -104,6 +104,7 @@ export function scenarioConfig(s: Scenario, extra: readonly ConfigSetting[] = []
   const error = validateConfig(c);
   if (error !== null) {
     const field = /^config\.(\S+)/.exec(error)?.[1];
+    if (extra.some((x) => x.path === field)) return `${s.file} (--set ${field}): ${error}`;
     const line = [...s.settings].reverse().find((x) => x.path === field)?.line;
     return `${s.file}${line === undefined ? '' : `:${line}`}: ${error}`;
   }
