@@ -111,6 +111,20 @@ describe('parse errors: one line naming the file and the line', () => {
     expect(r.stderr).toMatch(/bad\.scn:5: expected a target/);
   });
 
+  it('a bad file among good ones: nothing runs, nothing on stdout', async () => {
+    writeFileSync(join(box, 'good.scn'), `${HEADER}expect one leader within 5s\n`);
+    writeFileSync(join(box, 'worse.scn'), `${HEADER}fly\n`);
+    const r = await simInProcess(['scenario', 'good.scn', 'worse.scn'], box);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe("raftsim: worse.scn:5: unknown statement 'fly'\n");
+    const set = await simInProcess(['scenario', 'good.scn', '--set', 'raft.heartbeatMs=0'], box);
+    expect(set.code).toBe(2);
+    expect(set.stderr).toMatch(
+      /^raftsim: good\.scn \(--set raft\.heartbeatMs\): config\.raft\.heartbeatMs must be/,
+    );
+  });
+
   it('a missing file and an unknown bug are bad input too', async () => {
     expect((await simInProcess(['scenario', 'nowhere.scn'], box)).code).toBe(2);
     writeFileSync(join(box, 'fine.scn'), `${HEADER}expect one leader within 5s\n`);
