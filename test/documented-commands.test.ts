@@ -71,7 +71,7 @@ const EXPECTED: Readonly<Record<string, Expect>> = {
     code: 1,
     line: /^✗ VIOLATION leader-completeness at step/m,
   },
-  'npm run sim -- scenario scenarios/': { code: 0, line: /^\d+ passed, 0 failed$/m },
+  'npm run sim -- scenario scenarios/': { code: 0, line: /^scenarios: \d+ passed, 0 failed$/m },
   'npm run sim -- scenario scenarios/figure8.scn --bug figure8': {
     code: 0,
     line: /^ok {4}scenarios\/figure8\.scn \[bug figure8\]: leader-completeness violated, as expected/m,

@@ -169,7 +169,8 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
     }
   }
   if (o.json !== true && files.length > 1)
-    process.stdout.write(`${files.length - failed} passed, ${failed} failed\n`);
+    // Not CI's closing line (`N passed, M failed`): that one is the test run's.
+    process.stdout.write(`scenarios: ${files.length - failed} passed, ${failed} failed\n`);
   return failed > 0 ? EXIT_VIOLATION : EXIT_OK;
 }
 
