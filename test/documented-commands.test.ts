@@ -71,6 +71,11 @@ const EXPECTED: Readonly<Record<string, Expect>> = {
     code: 1,
     line: /^✗ VIOLATION leader-completeness at step/m,
   },
+  'npm run sim -- scenario scenarios/': { code: 0, line: /^scenarios: \d+ passed, 0 failed$/m },
+  'npm run sim -- scenario scenarios/figure8.scn --bug figure8': {
+    code: 0,
+    line: /^ok {4}scenarios\/figure8\.scn \[bug figure8\]: leader-completeness violated, as expected/m,
+  },
   'npm run sim -- view scenarios/figure8.json --bug figure8': {
     code: 0,
     line: /^wrote figure8\.html \(\d+ KB, open it in a browser\): 116 steps, leader-completeness violated/m,

@@ -89,6 +89,20 @@ const ARROWS: readonly (readonly [folder: string, mayImport: readonly string[]])
     ['sim/explore/', 'sim/adapters/', 'sim/engine/', 'sim/model/', 'src/', 'properties/', 'bugs/'],
   ],
   ['sim/view/', ['sim/view/', 'sim/engine/', 'sim/model/', 'src/', 'properties/', 'bugs/']],
+  [
+    'sim/scenario/',
+    [
+      'sim/scenario/',
+      'sim/explore/',
+      'sim/adapters/',
+      'sim/engine/',
+      'sim/model/',
+      'sim/view/',
+      'src/',
+      'properties/',
+      'bugs/',
+    ],
+  ],
   ['sim/cli/', ['sim/', 'src/', 'properties/', 'bugs/']],
   ['sim/index.ts', ['sim/', 'src/', 'properties/', 'bugs/']],
 ];

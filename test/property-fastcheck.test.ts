@@ -61,6 +61,29 @@ const FAULT_ARBS: { readonly [T in FaultType]: fc.Arbitrary<FaultOf<T>> } = {
       }),
     ),
   }),
+  propose: fc.record({
+    atMs: at,
+    type: fc.constant('propose' as const),
+    node,
+    // A key of its own: a proposal has no client, so it is not in the history linearizability judges.
+    op: fc.record({
+      type: fc.constant('put' as const),
+      key: fc.constant('cmd'),
+      value: fc.constantFrom('a', 'b'),
+    }),
+  }),
+  network: fc.record({
+    atMs: at,
+    type: fc.constant('network' as const),
+    settings: fc.record({
+      delayMsMin: fc.constant(1),
+      delayMsMax: fc.constantFrom(1, 10, 50),
+      dropRate: fc.constantFrom(0, 0.05, 0.2),
+      dupRate: fc.constantFrom(0, 0.05),
+      longDelayRate: fc.constantFrom(0, 0.01),
+      longDelayMsMax: fc.constant(1000),
+    }),
+  }),
 };
 const faultArb: fc.Arbitrary<Fault> = fc.oneof(...Object.values(FAULT_ARBS));
 
@@ -103,7 +126,10 @@ function fitFault(f: Fault, n: number): Fault | null {
     case 'restart':
     case 'pause':
     case 'campaign':
+    case 'propose':
       return { ...f, node: fold(f.node) };
+    case 'network':
+      return f;
     case 'membership': {
       const c = f.change;
       if (c.type !== 'joint') return { ...f, change: { ...c, node: fold(c.node) } };

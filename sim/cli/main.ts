@@ -204,6 +204,7 @@ function program(): Command {
     .addHelpText(
       'after',
       '\nA saved trace as an HTML page (lanes, messages, partitions, the violation): raftsim view FILE\n' +
+        'Scenario files (reactive scripts, README "Writing scenarios"): raftsim scenario FILE|DIR...\n' +
         '(see raftsim view --help).\n' +
         '\nExit codes: 0 every property held (replay: the outcome matched), 1 a property was violated\n' +
         'or a node assertion failed (replay: the outcome differed), 2 bad usage or input, 3 a run could\n' +
@@ -1053,6 +1054,7 @@ async function main(argv: string[]): Promise<number> {
   if (sub?.name === 'view') return runViewCommand(sub.args);
   if (sub?.name === 'merge') return mergeCommand(sub.args);
   if (sub?.name === 'fuzz') return (await import('./fuzz.ts')).fuzzCommand(sub.args, replayCommand);
+  if (sub?.name === 'scenario') return (await import('./scenario-command.ts')).scenarioCommand(sub.args);
   const cmd = program();
   try {
     cmd.parse(argv, { from: 'user' });

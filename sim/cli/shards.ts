@@ -192,16 +192,16 @@ export function describePlan(plan: SweepPlan): string {
 const LEADING_SWITCHES = new Set(['--no-color', '--json', '--quiet']);
 
 /**
- * `merge`, `fuzz` or `view` and the rest of the arguments when argv names a subcommand, else null. Only
+ * `merge`, `fuzz`, `view` or `scenario` and the rest of the arguments when argv names a subcommand, else null. Only
  * value-less switches may come before the name, so that `--seed merge` stays a bad seed.
  */
 export function subcommandOf(
   argv: readonly string[],
-): { name: 'merge' | 'fuzz' | 'view'; args: string[] } | null {
+): { name: 'merge' | 'fuzz' | 'view' | 'scenario'; args: string[] } | null {
   let i = 0;
   while (i < argv.length && LEADING_SWITCHES.has(argv[i]!)) i++;
   const name = argv[i];
-  if (name !== 'merge' && name !== 'fuzz' && name !== 'view') return null;
+  if (name !== 'merge' && name !== 'fuzz' && name !== 'view' && name !== 'scenario') return null;
   return { name, args: [...argv.slice(0, i), ...argv.slice(i + 1)] };
 }
 

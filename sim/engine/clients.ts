@@ -110,6 +110,18 @@ export class ClientPool {
     }
   }
 
+  /**
+   * An op added during the run (a scenario's client action, sim/scenario/): due at once when the
+   * client is idle with nothing queued before it, else after the ops before it, as in a schedule.
+   */
+  addOp(scheduled: ScheduledOp, nowMs: number): void {
+    const c = this.client(scheduled.client);
+    assert(scheduled.client !== PROBE_CLIENT, 'the probe takes no ops');
+    c.ops.push(scheduled);
+    if (!c.active && c.nextOp === c.ops.length - 1)
+      this.queue.push(Math.max(scheduled.atMs, nowMs), { kind: 'client-op', client: c.id });
+  }
+
   /** Schedules the liveness probe: one put, retried until it succeeds. */
   startProbe(atMs: number): void {
     this.clients[PROBE_CLIENT]!.ops.push({ client: PROBE_CLIENT, atMs, op: PROBE_OP });
@@ -159,6 +171,8 @@ export class ClientPool {
     c.attempt++;
     // Behind a load balancer a new op starts anywhere; the probe always asks the leader it knows.
     if (this.randomRouting && id !== PROBE_CLIENT) c.leader = intBetween(c.rng, 1, this.nodes);
+    // A scripted scenario may say where the first attempt goes.
+    if (scheduled.to !== undefined) c.leader = scheduled.to;
     if (id !== PROBE_CLIENT) {
       const record: HistoryOp = {
         id: this.history.length,
@@ -322,6 +336,12 @@ export class ClientPool {
       const c = this.clients[id]!;
       if (c.active && c.record !== null) this.stats.info++;
     }
+  }
+
+  /** True when the client has no op under way and none waiting to start. */
+  isIdle(id: number): boolean {
+    const c = this.client(id);
+    return !c.active && c.nextOp >= c.ops.length;
   }
 
   /** The seq and op of a client's active op, for reports. */

@@ -16,7 +16,7 @@ export class Network {
   /** blocked[(from - 1) * nodes + (to - 1)] = 1 when messages from → to are cut. */
   private readonly blocked: Uint8Array;
   private readonly rngs: Random[];
-  private readonly cfg: NetworkConfig;
+  private cfg: NetworkConfig;
   /** Delay of the first and (when duplicated) second copy of the last planned message. */
   delayMs0 = 0;
   delayMs1 = 0;
@@ -97,6 +97,11 @@ export class Network {
         this.blocked[(from - 1) * this.nodes + (to - 1)] = cut ? 1 : 0;
       }
     }
+  }
+
+  /** New settings for every message sent from now on (a scenario's `network` directive). */
+  setConfig(cfg: NetworkConfig): void {
+    this.cfg = cfg;
   }
 
   /** Every link up. */

@@ -22,9 +22,10 @@ import {
   serverCount,
 } from '../model/config.ts';
 import { type AdminChange, describeAdminChange } from '../model/faults.ts';
-import { type Schedule, validateSchedule } from '../model/schedule.ts';
+import { type Fault, type Schedule, validateSchedule } from '../model/schedule.ts';
 import { AdminClient, type AdminRecord } from './admin.ts';
 import { ClientPool } from './clients.ts';
+import type { Director, DirectorControl } from './director.ts';
 import type { DeliverEvent, FaultEvent, ReplyEvent, RequestEvent, SimEvent } from './events.ts';
 import { withFence } from './fence.ts';
 import { Host, requestKey } from './host.ts';
@@ -96,6 +97,8 @@ export interface EngineOptions {
   readonly createStateMachine?: () => StateMachine;
   /** A state machine from a snapshot's data (default: KvStore.decode; none for another createStateMachine). */
   readonly restoreStateMachine?: (data: string) => StateMachine;
+  /** Drives the run as it goes (a scenario, sim/scenario/): see sim/engine/director.ts. */
+  readonly director?: Director;
 }
 
 /** A slice of one node's log around the indices a violation involves. */
@@ -122,7 +125,7 @@ export interface ViolationReport {
 
 export type { LivenessOutcome } from './liveness-probe.ts';
 
-export type StopReason = 'time' | 'queue-empty' | 'max-steps' | 'violation';
+export type StopReason = 'time' | 'queue-empty' | 'max-steps' | 'violation' | 'director';
 
 export interface EngineResult {
   readonly seed: number;
@@ -214,6 +217,12 @@ const cannotRestore = (): StateMachine => {
 };
 
 /**
+ * The client id of commands a scenario offers a node directly (`propose`): above every workload
+ * client's id, so that the key-value store keeps its session apart.
+ */
+export const SCRIPT_CLIENT_ID = 1_000_001;
+
+/**
  * Runs one schedule to its end or to its first violation, with the nodes `opts.createNode` builds.
  * Deterministic: same schedule, same factory, same result. (sim/explore/run.ts's runSchedule is
  * the same with the reference node and bugs named from the catalogue.)
@@ -260,6 +269,14 @@ class Simulation {
   private readonly maxSteps: number;
   private readonly queuedEventsMax: number;
   private readonly onProgress: ((nowMs: number, steps: number) => void) | null;
+  private readonly director: Director | null;
+  private readonly control: DirectorControl;
+  /** Scripted proposals so far: each is its own request of SCRIPT_CLIENT_ID. */
+  private proposals = 0;
+  /** The index the last `propose` landed at (0: refused or no effect). */
+  private proposedIndex = 0;
+  /** Messages sent per type, counted only for a director (a scenario's `messages of T`). */
+  private readonly sentByType: Map<string, number> | null;
 
   private nowMs = 0;
   private steps = 0;
@@ -319,6 +336,8 @@ class Simulation {
       (opts.createStateMachine === undefined ? defaultStateMachineRestore : cannotRestore);
     this.stateMachines = { create: this.createStateMachine, restore };
     this.compaction = config.compaction ?? null;
+    this.director = opts.director ?? null;
+    this.sentByType = this.director === null ? null : new Map();
 
     this.servers = serverCount(config);
     for (let id = 1; id <= config.nodes; id++) this.peers.push(id);
@@ -353,6 +372,7 @@ class Simulation {
     this.stabilitySkip =
       stability === null ? 'leader stability not checked: switched off' : stability.skipReason;
     this.stability = this.stabilitySkip === null ? stability : null;
+    this.control = this.makeControl();
   }
 
   run(): EngineResult {
@@ -392,7 +412,9 @@ class Simulation {
   private loop(): void {
     const queue = this.queue;
     const timeMs = this.config.timeMs;
+    const director = this.director;
     while (!this.stopped) {
+      if (director !== null && this.directorWakes(director, timeMs)) continue;
       if (queue.size === 0) {
         this.stoppedBy = 'queue-empty';
         return;
@@ -426,7 +448,69 @@ class Simulation {
       this.dispatch(ev);
       this.endStep(ev);
       this.current = null;
+      if (director?.watching && !this.stopped) this.consult(director, false);
     }
+  }
+
+  /** True when the director's wake time comes before the next event: then it was consulted. */
+  private directorWakes(director: Director, timeMs: number): boolean {
+    const wakeMs = director.wakeMs;
+    if (wakeMs > timeMs) return false;
+    if (this.queue.size > 0 && this.queue.peekTimeMs() < wakeMs) return false;
+    if (wakeMs > this.nowMs) this.nowMs = wakeMs;
+    this.consult(director, true);
+    if (!this.stopped && director.wakeMs <= this.nowMs)
+      throw new AssertionError(`the director did not move time on from ${this.nowMs} ms`);
+    return true;
+  }
+
+  private consult(director: Director, atWake: boolean): void {
+    director.consult(this.control, atWake);
+    if (director.done && !this.stopped) {
+      this.stopped = true;
+      this.stoppedBy = 'director';
+    }
+  }
+
+  /** A director's fault: one step of its own, now, recorded like a scheduled one. */
+  private directStep(fault: Fault): number {
+    if (this.stopped) return 0;
+    const ev: SimEvent = { kind: 'fault', fault, index: -1 };
+    this.steps++;
+    this.outcome = Outcome.done;
+    this.stepNode = 0;
+    this.proposedIndex = 0;
+    if (this.tracer !== null) this.rec = { step: this.steps, t: this.nowMs, ev: ev.kind };
+    this.current = ev;
+    this.dispatch(ev);
+    this.endStep(ev);
+    this.current = null;
+    return this.proposedIndex;
+  }
+
+  private makeControl(): DirectorControl {
+    // The control object's getters read the run's live fields.
+    const sim = this;
+    return {
+      get nowMs() {
+        return sim.nowMs;
+      },
+      servers: this.servers,
+      process: (id) => sim.host(id).process,
+      paused: (id) => sim.host(id).paused,
+      lastApplied: (id) => sim.host(id).storage.lastApplied,
+      durableEntry: (id, index) => sim.host(id).storage.entryAt(index),
+      snapshotIndex: (id) => sim.host(id).storage.snapshotIndex,
+      clientIdle: (client) => sim.clients.isIdle(client),
+      get messagesSent() {
+        return sim.network.sent;
+      },
+      messagesSentByType: () => sim.sentByType ?? new Map<string, number>(),
+      apply: (fault) => sim.directStep({ ...fault, atMs: sim.nowMs }),
+      addOp: (op) => {
+        sim.clients.addOp({ ...op, atMs: sim.nowMs }, sim.nowMs);
+      },
+    };
   }
 
   /** Timers that no longer matter are skipped without being a step. */
@@ -648,6 +732,7 @@ class Simulation {
       if (m.to < 1 || m.to > n || m.to === m.from)
         throw new AssertionError(`S${h.id} sent a message to S${m.to}`);
       const copies = network.plan(m.from, m.to);
+      if (this.sentByType !== null) this.sentByType.set(m.type, (this.sentByType.get(m.type) ?? 0) + 1);
       if (this.rec !== null) this.recordSend(this.rec, m, copies);
       if (copies === 0) continue;
       const ev: SimEvent = { kind: 'deliver', message: m };
@@ -970,6 +1055,26 @@ class Simulation {
         this.afterStep(h, p);
         return;
       }
+      case 'propose': {
+        const h = this.host(f.node);
+        const p = h.process;
+        if (this.rec !== null) this.rec.node = h.id;
+        if (p === null || h.paused) {
+          this.outcome = Outcome.noEffect;
+          return;
+        }
+        this.proposals++;
+        const command: Command = { kind: 'kv', clientId: SCRIPT_CLIENT_ID, seq: this.proposals, op: f.op };
+        this.capture(h);
+        const res = p.propose(h.localMs(this.nowMs), command);
+        if (res.ok) this.proposedIndex = res.index;
+        if (this.rec !== null) this.rec.accepted = res.ok ? res.index : false;
+        this.afterStep(h, p);
+        return;
+      }
+      case 'network':
+        this.network.setConfig(f.settings);
+        return;
       default:
         // A new kind of fault must say here what it does.
         unreachable(f);

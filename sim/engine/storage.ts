@@ -199,6 +199,12 @@ export class NodeStorage<SM extends StateMachine = StateMachine> {
     return this.snapshotIndex + this.log.length;
   }
 
+  /** The durable entry at `index`; undefined past the end and where a snapshot replaced it. */
+  entryAt(index: number): Entry | undefined {
+    const offset = this.snapshotIndex;
+    return index <= offset ? undefined : this.log[index - offset - 1];
+  }
+
   termAt(index: number): number | undefined {
     const offset = this.snapshotIndex;
     if (index <= offset) return index === offset ? (this.snapshot?.term ?? 0) : undefined;

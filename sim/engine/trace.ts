@@ -165,7 +165,10 @@ export function describeEvent(ev: SimEvent): string {
     case 'timer':
       return `timer S${ev.node}`;
     case 'fault':
-      return `fault #${ev.index} ${describeFault(ev.fault)}`;
+      // A scenario's action has no place in a schedule's fault list (index -1).
+      return ev.index < 0
+        ? `scenario: ${describeFault(ev.fault)}`
+        : `fault #${ev.index} ${describeFault(ev.fault)}`;
     case 'resume':
       return `resume S${ev.node}`;
     case 'client-op':

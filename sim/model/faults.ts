@@ -1,4 +1,5 @@
-import type { MembershipChange, NodeId } from '../../src/raft/types.ts';
+import type { KvOp, MembershipChange, NodeId } from '../../src/raft/types.ts';
+import type { NetworkConfig } from './config.ts';
 
 /** What the admin client asks for: a membership change, or a leadership transfer to `node`. */
 export type AdminChange = MembershipChange | { readonly type: 'transfer'; readonly node: NodeId };
@@ -47,7 +48,14 @@ export type Fault =
       readonly type: 'membership';
       readonly change: AdminChange;
       readonly to?: NodeId;
-    };
+    }
+  /**
+   * A directive of scripted scenarios (sim/scenario/): node `node` is offered `op` once, now, as
+   * 6.5840's `Start(command)` does — no client, no retry; a node that does not lead refuses it.
+   */
+  | { readonly atMs: number; readonly type: 'propose'; readonly node: NodeId; readonly op: KvOp }
+  /** A directive of scripted scenarios: every message sent from now on meets these network settings. */
+  | { readonly atMs: number; readonly type: 'network'; readonly settings: NetworkConfig };
 
 export type FaultType = Fault['type'];
 export type FaultOf<T extends FaultType> = Extract<Fault, { type: T }>;
@@ -186,7 +194,51 @@ export const FAULT_KINDS: { readonly [T in FaultType]: FaultKind<T> } = {
       return c.node === gone ? null : { ...f, change: { ...c, node: map(c.node) } };
     },
   },
+  propose: {
+    check: (f, nodes) => {
+      const bad = checkNode(f, nodes);
+      if (bad !== null) return bad;
+      const op = f.op as Record<string, unknown> | null;
+      if (typeof op !== 'object' || op === null || typeof op.key !== 'string')
+        return 'op must be a key-value op';
+      return null;
+    },
+    fields: (f) => ({ type: f.type, node: f.node, op: f.op }),
+    describe: (f) => `S${f.node} is offered ${describeOp(f.op)}`,
+    renumber: renumberNode,
+  },
+  network: {
+    check: (f) => checkNetworkSettings(f.settings),
+    fields: (f) => ({ type: f.type, settings: f.settings }),
+    describe: (f) => {
+      const n = (f.settings ?? {}) as Partial<NetworkConfig>;
+      return `network: delay ${n.delayMsMin}..${n.delayMsMax} ms, drop ${n.dropRate}, dup ${n.dupRate}, long ${n.longDelayRate}`;
+    },
+    renumber: (f) => f,
+  },
 };
+
+function checkNetworkSettings(settings: unknown): string | null {
+  if (typeof settings !== 'object' || settings === null) return 'settings must be an object';
+  const n = settings as Record<string, unknown>;
+  const int = (x: unknown, lo: number) => typeof x === 'number' && Number.isInteger(x) && x >= lo;
+  const rate = (x: unknown) => typeof x === 'number' && x >= 0 && x <= 1;
+  if (!int(n.delayMsMin, 0)) return 'settings.delayMsMin must be a non-negative integer';
+  if (!int(n.delayMsMax, n.delayMsMin as number))
+    return 'settings.delayMsMax must be an integer >= delayMsMin';
+  for (const field of ['dropRate', 'dupRate', 'longDelayRate'] as const) {
+    if (!rate(n[field])) return `settings.${field} must be a probability from 0 to 1`;
+  }
+  if (!int(n.longDelayMsMax, n.delayMsMax as number))
+    return 'settings.longDelayMsMax must be an integer >= delayMsMax';
+  return null;
+}
+
+function describeOp(op: unknown): string {
+  if (typeof op !== 'object' || op === null) return '?';
+  const o = op as Record<string, unknown>;
+  return o.type === 'get' ? `get ${String(o.key)}` : `${String(o.type)} ${String(o.key)}=${String(o.value)}`;
+}
 
 const ADMIN_CHANGE_TYPES = ['add-learner', 'promote', 'remove', 'joint', 'transfer'];
 

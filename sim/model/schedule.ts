@@ -9,6 +9,8 @@ export interface ScheduledOp {
   readonly client: number;
   readonly atMs: number;
   readonly op: KvOp;
+  /** The node the op's first attempt goes to (scripted scenarios); absent: the node the client believes leads. */
+  readonly to?: number;
 }
 
 /** A run, fully described: the same schedule replays the same trace, byte for byte. */
@@ -86,6 +88,8 @@ export function validateSchedule(s: Schedule): string | null {
       return `ops[${i}].atMs must be an integer from 0 to ${s.config.timeMs}`;
     const error = validateOp(o.op);
     if (error !== null) return `ops[${i}].op.${error}`;
+    if (o.to !== undefined && !isInt(o.to, 1, serverCount(s.config)))
+      return `ops[${i}].to must be a node id from 1 to ${serverCount(s.config)}`;
   }
   return null;
 }

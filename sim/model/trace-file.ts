@@ -202,6 +202,19 @@ const FAULT_SCHEMAS: { readonly [T in FaultType]: z.ZodType<FaultOf<T>> } = {
     ]),
     to: nodeId().optional(),
   }),
+  propose: z.strictObject({ atMs: nonNegInt(), type: z.literal('propose'), node: nodeId(), op: kvOpSchema }),
+  network: z.strictObject({
+    atMs: nonNegInt(),
+    type: z.literal('network'),
+    settings: z.strictObject({
+      delayMsMin: int(),
+      delayMsMax: int(),
+      dropRate: z.number(),
+      dupRate: z.number(),
+      longDelayRate: z.number(),
+      longDelayMsMax: int(),
+    }),
+  }),
 };
 
 // Built from the table, so that no kind can be left out; each row's type is checked above, which the
@@ -215,6 +228,7 @@ const opSchema: z.ZodType<ScheduledOp> = z.strictObject({
   client: z.number().int().positive(),
   atMs: nonNegInt(),
   op: kvOpSchema,
+  to: nodeId().optional(),
 });
 
 const scheduleSchema: z.ZodType<Schedule> = z.strictObject({

@@ -102,7 +102,9 @@ export function describeChanges(r: StepRecord): string[] {
   }
   if (r.snapshot !== undefined) {
     const [index, term, how] = r.snapshot;
-    out.push(how === 'installed' ? `snapshot ${index}/t${term} installed` : `compacted through ${index}/t${term}`);
+    out.push(
+      how === 'installed' ? `snapshot ${index}/t${term} installed` : `compacted through ${index}/t${term}`,
+    );
   }
   if (r.applied !== undefined) out.push(`applied ${r.applied[0]}..${r.applied[1]}`);
   if (r.sent !== undefined) out.push(`sent ${r.sent}`);
