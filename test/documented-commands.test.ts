@@ -45,6 +45,15 @@ const EXPECTED: Readonly<Record<string, Expect>> = {
     instead: 'npm run sim -- --seeds 275..276 --bug change-before-term-commit --workers 1 --no-shrink',
   },
   'npm run sim -- --seed 42 --membership 6': { code: 0, line: /^members +\d+ operations: \d+ done/m },
+  'npm run sim -- --replay scenarios/snapshot-catch-up.json': {
+    code: 0,
+    line: /^verdict +✓ matched the recorded outcome$/m,
+  },
+  'npm run sim -- --seed 42 --compaction size:8': { code: 0, line: /compaction=size:8/m },
+  'npm run sim -- --replay scenarios/snapshot-catch-up.json --bug snapshot-forgets-term': {
+    code: 0,
+    line: /^ +S3's snapshot through index 3 says its last entry has term 0; index 3 was committed as \[t1 c2#1 put k2 v0\] by S3$/m,
+  },
   'npm run sim -- --list-bugs': {
     code: 0,
     line: /^ +shown by: npm run sim -- --replay scenarios\/bugs\/figure8\.json$/m,
