@@ -37,10 +37,6 @@ export class IntColumn {
     this.data[i] = value;
   }
 
-  /** Bytes held, for the benchmarks' statement of ghost memory. */
-  get bytes(): number {
-    return this.data.byteLength;
-  }
 }
 
 /** FNV-1a over a string, continuing from `h`. */

@@ -43,9 +43,6 @@ class CommittedLog {
     return `t${this.term.get(i)} #${(this.hash.get(i) >>> 0).toString(16)}`;
   }
 
-  get bytes(): number {
-    return this.term.bytes + this.hash.bytes + this.by.bytes;
-  }
 }
 
 /**
@@ -231,11 +228,6 @@ export class StateMachineSafety implements Checker {
     }
     this.appliedByNode[step.node] = applied + n;
     return null;
-  }
-
-  /** Bytes of ghost state held (for the benchmarks). */
-  get ghostBytes(): number {
-    return this.committed.bytes;
   }
 
   private violation(message: string, nodes: number[], indices: number[]): Violation {

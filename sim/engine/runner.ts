@@ -95,6 +95,11 @@ export interface EngineOptions {
   readonly linearizabilityBudgetSteps?: number;
   /** The replicated state machine (default: KvStore). */
   readonly createStateMachine?: () => StateMachine;
+  /**
+   * Keep the clients' history in the result (default: when linearizability is checked). A long run
+   * that checks none can leave it out: one record per client op is most of what such a run keeps.
+   */
+  readonly keepHistory?: boolean;
   /** A state machine from a snapshot's data (default: KvStore.decode; none for another createStateMachine). */
   readonly restoreStateMachine?: (data: string) => StateMachine;
   /** Drives the run as it goes (a scenario, sim/scenario/): see sim/engine/director.ts. */
@@ -366,6 +371,7 @@ class Simulation {
 
     this.ring = new StepRing(opts.recentEvents ?? DEFAULT_RECENT_EVENTS);
     this.checkHistory = opts.linearizability !== false;
+    this.clients.keepHistory = opts.keepHistory ?? this.checkHistory;
     this.linBudgetSteps = opts.linearizabilityBudgetSteps;
     this.probe = new LivenessProbe(config, opts.liveness !== false);
     const stability = opts.leaderStability === false ? null : new LeaderStability(config);
