@@ -94,6 +94,7 @@ export function scenarioConfig(s: Scenario, extra: readonly ConfigSetting[] = []
     // Faults come from the scenario only.
     faults: { ...base.faults, partitionsPerMin: 0, crashesPerMin: 0, pausesPerMin: 0 },
     clientsCfg: { ...base.clientsCfg },
+    ...(s.compaction === null ? {} : { compaction: s.compaction }),
   } as unknown as Record<string, unknown>;
   for (const setting of [...s.settings, ...extra]) {
     const where = 'line' in setting ? `${s.file}:${String(setting.line)}` : `${s.file} (--set)`;
