@@ -174,6 +174,14 @@ describe('determinism', () => {
     expect(b.schedule).toEqual(a.schedule);
   });
 
+  it('a Lab 3D port: the same result and trace hash, InstallSnapshot and all', () => {
+    const a = run('scenarios/6.5840/TestSnapshotInstallUnreliable3D.scn');
+    const b = run('scenarios/6.5840/TestSnapshotInstallUnreliable3D.scn');
+    expect(a.ok).toBe(true);
+    expect(b.traceHash).toBe(a.traceHash);
+    expect(b.schedule).toEqual(a.schedule);
+  });
+
   it('another seed draws other random choices (another trace)', () => {
     const a = run('scenarios/6.5840/TestFigure8Unreliable3C.scn');
     const c = run('scenarios/6.5840/TestFigure8Unreliable3C.scn', { seed: 2 });
@@ -486,9 +494,12 @@ describe('runScenario takes a parsed scenario', () => {
 describe('the same scenarios on another implementation (examples/student-raft, no leader no-op)', () => {
   const student = moduleSpec(join(root, 'examples/student-raft/index.ts'));
   const voteBug = moduleSpec(join(root, 'examples/student-raft/bug-vote-without-log-check.ts'));
-  // The read variants are about read modes the student node does not have: not run here.
+  // The read variants are about read modes the student node does not have: not run here; nor is
+  // Lab 3D, about snapshots, which it does not take (below: it fails them, as it would 6.5840's).
   const files = ['scenarios/figure8.scn', 'scenarios/stale-leader.scn'].concat(
-    scnFiles(join(root, 'scenarios/6.5840')).map((f) => relative(root, f)),
+    scnFiles(join(root, 'scenarios/6.5840'))
+      .map((f) => relative(root, f))
+      .filter((f) => !f.endsWith('3D.scn')),
   );
   it('figure8, stale-leader and every 6.5840 port pass, without rebuilding anything', async () => {
     await loadImpl(student);
@@ -496,6 +507,12 @@ describe('the same scenarios on another implementation (examples/student-raft, n
       const r = run(file, { impl: student, trace: false });
       expect(r.ok, `${file}: ${JSON.stringify(r.failure)}`).toBe(true);
     }
+  });
+  it('a Raft without snapshots fails the Lab 3D ports: its log is not bounded', async () => {
+    await loadImpl(student);
+    const r = run('scenarios/6.5840/TestSnapshotBasic3D.scn', { impl: student, trace: false });
+    expect(r.ok).toBe(false);
+    expect(r.failure!.message).toMatch(/^expected log tail of all <= 20: S1 2\d/);
   });
   it('its seeded bug (a vote without the log check) is caught by the 6.5840 ports', async () => {
     await loadImpl(voteBug);
