@@ -396,6 +396,14 @@ describe('compaction statements and snapshot conditions', () => {
     fails('installed-leader', `${LAGGING}expect leader installed a snapshot\n`, 12, /: S\d 0/);
   });
 
+  it('set raft.snapshotChunkBytes: the catch-up takes several InstallSnapshot chunks, not one', () => {
+    const catchUp = `${LAGGING}connect S3\none last on all retry\nexpect messages of InstallSnapshot since cut >= 4\n`;
+    const chunked = runText('chunked', catchUp.replace(HEADER, `${HEADER}set raft.snapshotChunkBytes 16\n`));
+    if (typeof chunked === 'string') throw new Error(chunked);
+    expect(chunked.failure).toBeNull();
+    fails('unchunked', catchUp, 14, /InstallSnapshot since cut >= 4: 1 sent/);
+  });
+
   it('compaction mid-run: off from the header, on from a statement, off again', () => {
     const text = `${HEADER}one 0 on all retry\nrepeat 10 as i\n  one a{i} on all\nend\nexpect snapshot index of all == 0\ncompaction size:3\nrepeat 10 as i\n  one b{i} on all\nend\nexpect log tail of all <= 4\nexpect snapshot index of all >= 15\ncompaction off\nrepeat 10 as i\n  one c{i} on all\nend\nexpect log tail of all >= 10\n`;
     const r = runText('mid-run', text);
