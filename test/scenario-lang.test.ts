@@ -447,6 +447,7 @@ describe('a failing scenario becomes a trace file', () => {
     'scenarios/figure8.scn',
     'scenarios/stale-leader.scn',
     'scenarios/6.5840/TestFigure8Unreliable3C.scn',
+    'scenarios/6.5840/TestSnapshotInstallCrash3D.scn',
   ]) {
     it(`${file}: the recorded schedule replays the same steps`, () => {
       const lines: string[] = [];
