@@ -164,6 +164,12 @@ describe('conform: which scenarios apply', () => {
     expect(
       scenarioSkipReason(trace.schedule, { ...none, campaign: true, reads: true, checkQuorum: true }),
     ).toBeNull();
+    // A scenario that turns compaction on mid-run (sim/scenario/) needs snapshots; turning it off does not.
+    const on = { atMs: 5, type: 'compaction', settings: { trigger: 'applied', entries: 10 } } as const;
+    const off = { atMs: 9, type: 'compaction', settings: null } as const;
+    const base = { ...trace.schedule, config: defaultConfig() };
+    expect(scenarioSkipReason({ ...base, faults: [on, off] }, none)).toBe('needs snapshots');
+    expect(scenarioSkipReason({ ...base, faults: [off] }, none)).toBeNull();
   });
 
   it('passes the student Raft and reports its bug with a replay command', async () => {

@@ -84,6 +84,16 @@ const FAULT_ARBS: { readonly [T in FaultType]: fc.Arbitrary<FaultOf<T>> } = {
       longDelayMsMax: fc.constant(1000),
     }),
   }),
+  compaction: fc.record({
+    atMs: at,
+    type: fc.constant('compaction' as const),
+    settings: fc.option(
+      fc.record({
+        trigger: fc.constantFrom('size' as const, 'applied' as const),
+        entries: fc.integer({ min: 1, max: 8 }),
+      }),
+    ),
+  }),
 };
 const faultArb: fc.Arbitrary<Fault> = fc.oneof(...Object.values(FAULT_ARBS));
 
@@ -129,6 +139,7 @@ function fitFault(f: Fault, n: number): Fault | null {
     case 'propose':
       return { ...f, node: fold(f.node) };
     case 'network':
+    case 'compaction':
       return f;
     case 'membership': {
       const c = f.change;

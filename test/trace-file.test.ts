@@ -119,6 +119,22 @@ describe('trace file format', () => {
     );
   });
 
+  it("reads a scenario's compaction fault, and names a bad one", () => {
+    const ok = sampleJson();
+    ok.schedule.faults[0] = { atMs: 0, type: 'compaction', settings: null };
+    expect(parseTraceFile(JSON.stringify(ok), FILE).schedule.faults[0]).toEqual(ok.schedule.faults[0]);
+    const bad = sampleJson();
+    bad.schedule.faults[0] = { atMs: 0, type: 'compaction', settings: { trigger: 'never', entries: 3 } };
+    expect(errorOf(JSON.stringify(bad))).toMatch(
+      /^cases\/t\.json: schedule\.faults\[0\]\.settings\.trigger: /,
+    );
+    const zero = sampleJson();
+    zero.schedule.faults[0] = { atMs: 0, type: 'compaction', settings: { trigger: 'size', entries: 0 } };
+    expect(errorOf(JSON.stringify(zero))).toBe(
+      'cases/t.json: schedule.faults[0].settings.entries: must be an integer from 1 to 1000000',
+    );
+  });
+
   it('rejects an unknown fault type and an unknown field', () => {
     const json = sampleJson();
     json.schedule.faults[0] = { atMs: 0, type: 'meteor', node: 1 };

@@ -26,6 +26,7 @@ function needsText(requires: (typeof BUGS)[number]['requires']): string {
   if (requires.readModes !== undefined) needs.push(`read mode ${requires.readModes.join('/')}`);
   if (requires.checkQuorumOff === true) needs.push('CheckQuorum off');
   if (requires.membership === true) needs.push('membership changes');
+  if (requires.compaction === true) needs.push('log compaction (the 3D ports)');
   return needs.join(', ');
 }
 

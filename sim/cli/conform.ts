@@ -147,7 +147,8 @@ export function scenarioSkipReason(schedule: Schedule, caps: Capabilities): stri
   if (schedule.faults.some((f) => f.type === 'campaign') && !caps.campaign) needs.push('campaign');
   if (!caps.membership && (schedule.config.membership !== undefined || hasMembershipOps(schedule)))
     needs.push('membership');
-  if (!caps.snapshots && schedule.config.compaction !== undefined) needs.push('snapshots');
+  const compacts = schedule.faults.some((f) => f.type === 'compaction' && f.settings !== null);
+  if (!caps.snapshots && (schedule.config.compaction !== undefined || compacts)) needs.push('snapshots');
   return needs.length === 0 ? null : `needs ${needs.join(', ')}`;
 }
 

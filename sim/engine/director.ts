@@ -20,6 +20,10 @@ export interface DirectorControl {
   durableEntry(id: NodeId, index: number): Entry | undefined;
   /** The index the node's durable snapshot covers (0: none). */
   snapshotIndex(id: NodeId): number;
+  /** The index of the last entry of the node's durable log (its snapshot's when the log past it is empty). */
+  durableLastIndex(id: NodeId): number;
+  /** How many snapshots the node has installed from a leader (InstallSnapshot), over all its incarnations. */
+  snapshotsInstalled(id: NodeId): number;
   /** Whether the workload client has no operation under way and none waiting to start. */
   clientIdle(client: number): boolean;
   /** Messages handed to the network so far (dropped ones included), every kind. */

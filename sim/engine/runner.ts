@@ -269,8 +269,8 @@ class Simulation {
   private readonly createNode: NodeFactory;
   private readonly createStateMachine: () => StateMachine;
   private readonly stateMachines: StateMachines;
-  /** When the service asks its node to compact; null: never. */
-  private readonly compaction: CompactionConfig | null;
+  /** When the service asks its node to compact; null: never. A scenario's `compaction` fault changes it. */
+  private compaction: CompactionConfig | null;
   private readonly maxSteps: number;
   private readonly queuedEventsMax: number;
   private readonly onProgress: ((nowMs: number, steps: number) => void) | null;
@@ -507,6 +507,8 @@ class Simulation {
       lastApplied: (id) => sim.host(id).storage.lastApplied,
       durableEntry: (id, index) => sim.host(id).storage.entryAt(index),
       snapshotIndex: (id) => sim.host(id).storage.snapshotIndex,
+      durableLastIndex: (id) => sim.host(id).storage.lastIndex,
+      snapshotsInstalled: (id) => sim.host(id).storage.snapshotsInstalled,
       clientIdle: (client) => sim.clients.isIdle(client),
       get messagesSent() {
         return sim.network.sent;
@@ -1080,6 +1082,9 @@ class Simulation {
       }
       case 'network':
         this.network.setConfig(f.settings);
+        return;
+      case 'compaction':
+        this.compaction = f.settings;
         return;
       default:
         // A new kind of fault must say here what it does.

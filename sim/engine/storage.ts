@@ -81,6 +81,8 @@ export class NodeStorage<SM extends StateMachine = StateMachine> {
   hardStateWrites = 0;
   entriesWritten = 0;
   snapshotsWritten = 0;
+  /** Of those, the ones installed from a leader (scenarios ask: `S3 installed a snapshot`). */
+  snapshotsInstalled = 0;
   /** Bytes on disk now: the log after the snapshot (entryBytes) and the snapshot's data. */
   logBytes = 0;
   snapshotBytes = 0;
@@ -167,6 +169,7 @@ export class NodeStorage<SM extends StateMachine = StateMachine> {
     this.snapshotBytes = snap.data.length;
     this.snapshotsWritten++;
     if (installed) {
+      this.snapshotsInstalled++;
       this.stateMachine = this.machines.restore(snap.data);
       this.lastApplied = snap.index;
     }

@@ -1,5 +1,10 @@
 import type { KvOp, MembershipChange, NodeId } from '../../src/raft/types.ts';
-import type { NetworkConfig } from './config.ts';
+import {
+  COMPACTION_TRIGGERS,
+  type CompactionConfig,
+  MAX_COMPACTION_ENTRIES,
+  type NetworkConfig,
+} from './config.ts';
 
 /** What the admin client asks for: a membership change, or a leadership transfer to `node`. */
 export type AdminChange = MembershipChange | { readonly type: 'transfer'; readonly node: NodeId };
@@ -55,7 +60,12 @@ export type Fault =
    */
   | { readonly atMs: number; readonly type: 'propose'; readonly node: NodeId; readonly op: KvOp }
   /** A directive of scripted scenarios: every message sent from now on meets these network settings. */
-  | { readonly atMs: number; readonly type: 'network'; readonly settings: NetworkConfig };
+  | { readonly atMs: number; readonly type: 'network'; readonly settings: NetworkConfig }
+  /**
+   * A directive of scripted scenarios: from now on each node's service compacts as `settings`
+   * says (config.compaction's meaning), or never (null).
+   */
+  | { readonly atMs: number; readonly type: 'compaction'; readonly settings: CompactionConfig | null };
 
 export type FaultType = Fault['type'];
 export type FaultOf<T extends FaultType> = Extract<Fault, { type: T }>;
@@ -216,7 +226,28 @@ export const FAULT_KINDS: { readonly [T in FaultType]: FaultKind<T> } = {
     },
     renumber: (f) => f,
   },
+  compaction: {
+    check: (f) => checkCompactionSettings(f.settings),
+    fields: (f) => ({ type: f.type, settings: f.settings }),
+    describe: (f) => {
+      const c = f.settings as Partial<CompactionConfig> | null | undefined;
+      return `compaction: ${c === null || c === undefined ? 'off' : `${c.trigger}:${c.entries}`}`;
+    },
+    renumber: (f) => f,
+  },
 };
+
+function checkCompactionSettings(settings: unknown): string | null {
+  if (settings === null) return null;
+  if (typeof settings !== 'object' || settings === undefined) return 'settings must be an object or null';
+  const c = settings as Record<string, unknown>;
+  if (!(COMPACTION_TRIGGERS as readonly unknown[]).includes(c.trigger))
+    return `settings.trigger must be one of ${COMPACTION_TRIGGERS.join(', ')}`;
+  const n = c.entries;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_COMPACTION_ENTRIES)
+    return `settings.entries must be an integer from 1 to ${MAX_COMPACTION_ENTRIES}`;
+  return null;
+}
 
 function checkNetworkSettings(settings: unknown): string | null {
   if (typeof settings !== 'object' || settings === null) return 'settings must be an object';

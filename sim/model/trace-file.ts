@@ -121,6 +121,8 @@ const raftConfigSchema = z.strictObject({
   snapshotChunkBytes: int().optional(),
 });
 
+const compactionSchema = z.strictObject({ trigger: z.enum(COMPACTION_TRIGGERS), entries: int() });
+
 const simConfigSchema: z.ZodType<SimConfig> = z.strictObject({
   nodes: int(),
   clients: int(),
@@ -163,7 +165,7 @@ const simConfigSchema: z.ZodType<SimConfig> = z.strictObject({
       changesPerMin: z.number().nonnegative(),
     })
     .optional(),
-  compaction: z.strictObject({ trigger: z.enum(COMPACTION_TRIGGERS), entries: int() }).optional(),
+  compaction: compactionSchema.optional(),
 });
 
 /** One schema per fault kind: a kind added to Fault does not compile until it has its row here. */
@@ -214,6 +216,11 @@ const FAULT_SCHEMAS: { readonly [T in FaultType]: z.ZodType<FaultOf<T>> } = {
       longDelayRate: z.number(),
       longDelayMsMax: int(),
     }),
+  }),
+  compaction: z.strictObject({
+    atMs: nonNegInt(),
+    type: z.literal('compaction'),
+    settings: compactionSchema.nullable(),
   }),
 };
 

@@ -3,6 +3,7 @@
 // in README.md ("Writing scenarios") and docs/design.md.
 
 import type { KvOp } from '../../src/raft/types.ts';
+import type { CompactionConfig } from '../model/config.ts';
 
 /** One term of a target: a node set resolved at run time from the simulator's ground truth. */
 export type TargetTerm =
@@ -75,6 +76,15 @@ export type Condition =
     }
   | { readonly kind: 'size'; readonly target: Target; readonly cmp: Compare; readonly count: number }
   | { readonly kind: 'chance'; readonly p: number }
+  /** Every node of the target installed a snapshot from a leader (since a mark, or ever). */
+  | { readonly kind: 'installed'; readonly target: Target; readonly mark: string | null }
+  /** For every node of the target, its durable log's entries past its snapshot (`log tail of T`) or its snapshot's index. */
+  | {
+      readonly kind: 'log-tail' | 'snapshot-index';
+      readonly target: Target;
+      readonly cmp: Compare;
+      readonly count: number;
+    }
   /** The index a value last landed at, against a number or another value's index plus an offset. */
   | {
       readonly kind: 'index';
@@ -109,6 +119,8 @@ export type Statement = { readonly line: number; readonly text: string } & (
       readonly both: boolean;
     }
   | { readonly kind: 'network'; readonly changes: readonly NetworkChange[] }
+  /** The services compact from now on as config.compaction says (null: never). */
+  | { readonly kind: 'compaction'; readonly settings: CompactionConfig | null }
   /** Every workload client gets a random op whenever idle, looked at every `everyMs` (0: off). */
   | { readonly kind: 'workload'; readonly everyMs: number }
   /** An administrator's request, asked of the leader until done (sim/engine/admin.ts); `joint` takes the whole target as the new voters. */
@@ -174,6 +186,8 @@ export interface Scenario {
   readonly nodes: number;
   readonly clients: number;
   readonly timeMs: number;
+  /** config.compaction from the header's `compaction` line (null: none, logs grow forever). */
+  readonly compaction: CompactionConfig | null;
   /** Config fields set by the file (`set raft.heartbeatMs 100`), by dotted path, in order. */
   readonly settings: readonly {
     readonly path: string;

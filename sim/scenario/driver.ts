@@ -88,8 +88,11 @@ export class ScenarioDriver implements Director {
   private readonly nodes: number;
   private readonly vars = new Map<string, number[]>();
   private readonly counters = new Map<string, number>();
-  /** At each mark: the messages sent so far, in all and per type. */
-  private readonly marks = new Map<string, { total: number; byType: Map<string, number> }>();
+  /** At each mark: the messages sent so far, in all and per type, and the snapshots each node installed (by id - 1). */
+  private readonly marks = new Map<
+    string,
+    { total: number; byType: Map<string, number>; installed: number[] }
+  >();
   /** Where each submitted value landed (every index a node accepted it at). */
   private readonly landed = new Map<string, number[]>();
   /**
@@ -331,6 +334,9 @@ export class ScenarioDriver implements Director {
         this.network = applyNetworkChanges(this.network, s.changes);
         this.apply({ atMs: 0, type: 'network', settings: this.network });
         return;
+      case 'compaction':
+        this.apply({ atMs: 0, type: 'compaction', settings: s.settings });
+        return;
       case 'workload':
         if (s.everyMs === 0) {
           this.workloadEveryMs = 0;
@@ -420,7 +426,11 @@ export class ScenarioDriver implements Director {
         this.vars.set(s.name, this.resolve(s.target, s));
         return;
       case 'mark':
-        this.marks.set(s.name, { total: ctl.messagesSent, byType: new Map(ctl.messagesSentByType()) });
+        this.marks.set(s.name, {
+          total: ctl.messagesSent,
+          byType: new Map(ctl.messagesSentByType()),
+          installed: this.allIds().map((id) => ctl.snapshotsInstalled(id)),
+        });
         return;
       case 'repeat':
         for (let i = 1; i <= s.times; i++) {
@@ -740,6 +750,15 @@ export class ScenarioDriver implements Director {
         return compare(this.resolve(c.target, { line: 0, text: c.target.text }).length, c.cmp, c.count);
       case 'chance':
         return this.rng() < c.p;
+      case 'installed':
+        return this.resolve(c.target, { line: 0, text: c.target.text }).every(
+          (id) => this.installedSince(id, c.mark) > 0,
+        );
+      case 'log-tail':
+      case 'snapshot-index':
+        return this.resolve(c.target, { line: 0, text: c.target.text }).every((id) =>
+          compare(this.perNodeValue(c.kind, id), c.cmp, c.count),
+        );
       case 'index': {
         const index = this.indexOf(c.value);
         if (index === 0) return false;
@@ -776,9 +795,34 @@ export class ScenarioDriver implements Director {
         return `: it landed at ${this.indexOf(c.value) || 'no index'}${c.ref.value === null ? '' : `, the other at ${this.indexOf(c.ref.value) || 'no index'}`}`;
       case 'size':
         return `: ${this.resolve(c.target, { line: 0, text: c.target.text }).length}`;
+      case 'installed':
+        return `: ${this.resolve(c.target, { line: 0, text: c.target.text })
+          .map((id) => `S${id} ${this.installedSince(id, c.mark)}`)
+          .join(', ')}`;
+      case 'log-tail':
+      case 'snapshot-index':
+        return `: ${this.resolve(c.target, { line: 0, text: c.target.text })
+          .map((id) => `S${id} ${this.perNodeValue(c.kind, id)}`)
+          .join(', ')}`;
       default:
         return '';
     }
+  }
+
+  /** Snapshots the node installed from a leader since the mark (null: since the start). */
+  private installedSince(id: number, mark: string | null): number {
+    const now = this.ctl!.snapshotsInstalled(id);
+    if (mark === null) return now;
+    const at = this.marks.get(mark);
+    if (at === undefined) throw new Failed({ line: 0, text: '' }, `mark ${mark} has not been set yet`);
+    return now - (at.installed[id - 1] ?? 0);
+  }
+
+  /** From the node's disk, so that a crashed node counts too (6.5840 measures the persisted state). */
+  private perNodeValue(kind: 'log-tail' | 'snapshot-index', id: number): number {
+    const ctl = this.ctl!;
+    const snapshotIndex = ctl.snapshotIndex(id);
+    return kind === 'snapshot-index' ? snapshotIndex : ctl.durableLastIndex(id) - snapshotIndex;
   }
 
   /** The index a value last landed at; 0 when no node accepted it yet. */
@@ -893,6 +937,12 @@ export function describeCondition(c: Condition): string {
       return `size ${c.target.text} ${c.cmp} ${c.count}`;
     case 'chance':
       return `chance ${c.p}`;
+    case 'installed':
+      return `${c.target.text} installed a snapshot${c.mark === null ? '' : ` since ${c.mark}`}`;
+    case 'log-tail':
+      return `log tail of ${c.target.text} ${c.cmp} ${c.count}`;
+    case 'snapshot-index':
+      return `snapshot index of ${c.target.text} ${c.cmp} ${c.count}`;
     case 'index':
       return `index ${valueText(c.value)} ${c.cmp} ${c.ref.value === null ? '' : `index ${valueText(c.ref.value)} + `}${c.ref.offset}`;
     case 'not':

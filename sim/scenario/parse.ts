@@ -2,6 +2,7 @@
 // Every error is a value naming the file and line (`figure8.scn:12: ...`), never an exception.
 
 import type { KvOp } from '../../src/raft/types.ts';
+import { type CompactionConfig, MAX_COMPACTION_ENTRIES } from '../model/config.ts';
 import type {
   Compare,
   Condition,
@@ -99,13 +100,21 @@ class Parser {
     let nodes = 5;
     let clients = 0;
     let timeMs = DEFAULT_TIME_MS;
+    let compaction: CompactionConfig | null = null;
     const settings: { path: string; value: number | boolean | string; line: number }[] = [];
     const seen = new Set<string>();
     // The header: settings of the run, before the first statement.
     while (this.pos < this.lines.length) {
       const l = this.lines[this.pos]!;
       const [head, a, b, ...extra] = l.words;
-      if (head !== 'seed' && head !== 'nodes' && head !== 'clients' && head !== 'time' && head !== 'set')
+      if (
+        head !== 'seed' &&
+        head !== 'nodes' &&
+        head !== 'clients' &&
+        head !== 'time' &&
+        head !== 'set' &&
+        head !== 'compaction'
+      )
         break;
       this.pos++;
       if (head !== 'set') {
@@ -126,6 +135,9 @@ class Parser {
           break;
         case 'time':
           timeMs = parseDuration(a, l.no);
+          break;
+        case 'compaction':
+          compaction = parseCompaction(a, l.no);
           break;
         case 'set': {
           if (a === undefined || !/^[a-zA-Z]+(\.[a-zA-Z]+)*$/.test(a))
@@ -153,6 +165,7 @@ class Parser {
       nodes,
       clients,
       timeMs,
+      compaction,
       settings,
       body,
       outcomes,
@@ -254,6 +267,13 @@ class Parser {
       }
       case 'network':
         s = { ...base, kind: 'network', changes: this.networkChanges(c) };
+        break;
+      case 'compaction':
+        s = {
+          ...base,
+          kind: 'compaction',
+          settings: parseCompaction(c.next('size:N, applied:N or off'), l.no),
+        };
         break;
       case 'workload': {
         const w = c.next('on or off');
@@ -469,6 +489,19 @@ class Parser {
   }
 }
 
+/** `size:N`, `applied:N` (config.compaction's trigger and entries) or `off`. */
+function parseCompaction(word: string | undefined, line: number): CompactionConfig | null {
+  if (word === 'off') return null;
+  const m = word === undefined ? null : /^(size|applied):(\d+)$/.exec(word);
+  const entries = m === null ? 0 : Number(m[2]);
+  if (m === null || entries < 1 || entries > MAX_COMPACTION_ENTRIES)
+    throw new ScenarioSyntaxError(
+      line,
+      `expected size:N, applied:N (N from 1 to ${MAX_COMPACTION_ENTRIES}) or off, got ${show(word)}`,
+    );
+  return { trigger: m[1] as CompactionConfig['trigger'], entries };
+}
+
 function settingValue(word: string): number | boolean | string {
   if (word === 'true') return true;
   if (word === 'false') return false;
@@ -651,7 +684,8 @@ class Cursor {
         return w === 'one' ? { kind: 'one-leader', among } : { kind: 'no-leader', among };
       }
       case 'leader': {
-        this.expectWord('exists');
+        if (this.peek() !== 'exists') return this.targetCondition();
+        this.next('exists');
         return { kind: 'leader-exists' };
       }
       case 'logs': {
@@ -737,30 +771,63 @@ class Cursor {
         } else ref = { value: null, offset: parseIntWord(this.next('an index'), this.lineNo, 'an index') };
         return { kind: 'index', value, cmp, ref };
       }
+      case 'log': {
+        // `log tail of T <= N`: entries past the snapshot, on every node of T.
+        this.expectWord('tail');
+        return this.perNode('log-tail');
+      }
+      case 'snapshot': {
+        this.expectWord('index');
+        return this.perNode('snapshot-index');
+      }
       case 'chance': {
         const p = this.next('a probability');
         if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(p))
           throw new ScenarioSyntaxError(this.lineNo, `expected a probability from 0 to 1, got '${p}'`);
         return { kind: 'chance', p: Number(p) };
       }
-      default: {
-        // `TARGET leads`
-        this.i--;
-        const target = this.target(['leads', 'holds']);
-        if (this.peek() === 'leads') {
-          this.next('leads');
-          return { kind: 'leads', target };
-        }
-        if (this.peek() === 'holds') {
-          this.next('holds');
-          return { kind: 'holds', target, value: this.value() };
-        }
-        throw new ScenarioSyntaxError(
-          this.lineNo,
-          `unknown condition '${w}' (one leader, no leader, leader exists, terms agree, logs agree, committed V, not committed V, TARGET leads, TARGET holds V, client N idle, index V CMP index W + K, messages since M, size T, chance P, not C)`,
-        );
-      }
+      default:
+        return this.targetCondition();
     }
+  }
+
+  /** `TARGET leads`, `TARGET holds V`, `TARGET installed a snapshot [since M]`: the target's first word was just read. */
+  private targetCondition(): Condition {
+    const w = this.words[this.i - 1];
+    this.i--;
+    const target = this.target(['leads', 'holds', 'installed']);
+    if (this.peek() === 'leads') {
+      this.next('leads');
+      return { kind: 'leads', target };
+    }
+    if (this.peek() === 'holds') {
+      this.next('holds');
+      return { kind: 'holds', target, value: this.value() };
+    }
+    if (this.peek() === 'installed') {
+      this.next('installed');
+      this.expectWord('a');
+      this.expectWord('snapshot');
+      let mark: string | null = null;
+      if (this.peek() === 'since') {
+        this.next('since');
+        mark = this.next('a mark');
+        if (!this.parser.isMark(mark)) throw new ScenarioSyntaxError(this.lineNo, `no mark '${mark}' above`);
+      }
+      return { kind: 'installed', target, mark };
+    }
+    throw new ScenarioSyntaxError(
+      this.lineNo,
+      `unknown condition '${w}' (one leader, no leader, leader exists, terms agree, logs agree, committed V, not committed V, TARGET leads, TARGET holds V, TARGET installed a snapshot, log tail of T, snapshot index of T, client N idle, index V CMP index W + K, messages since M, size T, chance P, not C)`,
+    );
+  }
+
+  /** `of T CMP N`, judged on every node of T. */
+  private perNode(kind: 'log-tail' | 'snapshot-index'): Condition {
+    this.expectWord('of');
+    const target = this.target([...COMPARES]);
+    const cmp = this.compare();
+    return { kind, target, cmp, count: parseIntWord(this.next('a count'), this.lineNo, 'a count') };
   }
 
   private compare(): Compare {

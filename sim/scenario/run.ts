@@ -94,6 +94,7 @@ export function scenarioConfig(s: Scenario, extra: readonly ConfigSetting[] = []
     // Faults come from the scenario only.
     faults: { ...base.faults, partitionsPerMin: 0, crashesPerMin: 0, pausesPerMin: 0 },
     clientsCfg: { ...base.clientsCfg },
+    ...(s.compaction === null ? {} : { compaction: s.compaction }),
   } as unknown as Record<string, unknown>;
   for (const setting of [...s.settings, ...extra]) {
     const where = 'line' in setting ? `${s.file}:${String(setting.line)}` : `${s.file} (--set)`;
@@ -132,8 +133,9 @@ function setField(
     obj = copy;
   }
   const last = parts[parts.length - 1]!;
-  if (!Object.hasOwn(obj, last) && !(parts[0] === 'raft' && last === 'leaseDriftPpm'))
-    return `unknown config field ${path}`;
+  // Optional raft fields, absent from the defaults.
+  const optional = parts[0] === 'raft' && (last === 'leaseDriftPpm' || last === 'snapshotChunkBytes');
+  if (!Object.hasOwn(obj, last) && !optional) return `unknown config field ${path}`;
   const old = obj[last];
   if (old !== undefined && typeof old !== typeof value)
     return `${path} must be a ${typeof old}, got ${String(value)}`;
