@@ -44,7 +44,7 @@ export function applyBugRequirements(
     if (r.membership === true && out.membershipPerMin === 0)
       throw new UsageError(`--bug ${name} never fires with --membership off (it is in membership change)`);
     // The swarm draws PreVote, read modes and membership per seed (its stickiness, read and membership layers).
-    if (mode === 'swarm') continue;
+    if (mode !== 'fixed') continue;
     if (r.membership === true && out.membershipPerMin === undefined) {
       out.membershipPerMin = 6;
       notices.push(`--bug ${name} needs membership changes: using --membership 6`);

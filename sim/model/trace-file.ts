@@ -8,7 +8,13 @@ import { z } from 'zod';
 import { findBug } from '../../bugs/index.ts';
 import { kvOpSchema } from '../../properties/history.ts';
 import { PROPERTY_IDS, type PropertyId } from '../../properties/types.ts';
-import { MAX_SCHEDULE_FAULTS, MAX_SCHEDULE_OPS, PARTITION_SHAPES, type SimConfig } from './config.ts';
+import {
+  CLIENT_ROUTINGS,
+  MAX_SCHEDULE_FAULTS,
+  MAX_SCHEDULE_OPS,
+  PARTITION_SHAPES,
+  type SimConfig,
+} from './config.ts';
 import { UsageError } from './errors.ts';
 import type { FaultOf, FaultType } from './faults.ts';
 import { isEventTrace, TRACE_FORMAT } from './file-kinds.ts';
@@ -148,7 +154,8 @@ const simConfigSchema: z.ZodType<SimConfig> = z.strictObject({
     opDeadlineMs: int(),
     keys: int(),
     retryBackoffMs: int(),
-    routing: z.enum(['leader', 'random']).optional(),
+    routing: z.enum(CLIENT_ROUTINGS).optional(),
+    hotKeyShare: rate().optional(),
   }),
   membership: z
     .strictObject({
