@@ -474,10 +474,40 @@ type Unflagged = Exclude<ConfigKey, (typeof ROWS)[number]['keys'][number]>;
 const everyKeyFlagged: [Unflagged] extends [never] ? true : Unflagged = true;
 void everyKeyFlagged;
 
-/** The commander options of the config flags, in table order. */
+/** The headings --help groups the config flags under; a flag not named here is a cluster flag. */
+const HELP_GROUPS: readonly (readonly [heading: string, flags: readonly string[]])[] = [
+  ['Network:', ['--drop', '--dup', '--delay', '--long-delay']],
+  [
+    'Faults:',
+    ['--partitions', '--crashes', '--pauses', '--shapes', '--down', '--partition-length', '--pause-length'],
+  ],
+  [
+    'Raft options:',
+    [
+      '--read-mode',
+      '--prevote',
+      '--check-quorum',
+      '--election-timeout',
+      '--heartbeat',
+      '--batch',
+      '--lease-drift',
+      '--clock-drift',
+    ],
+  ],
+  ['Membership:', ['--membership', '--spares']],
+  ['Clients:', ['--routing', '--hot-key', '--keys', '--op-interval']],
+];
+
+function helpGroupOf(flag: string): string {
+  return HELP_GROUPS.find(([, flags]) => flags.includes(flag))?.[0] ?? 'Cluster and run:';
+}
+
+/** The commander options of the config flags, in table order, grouped under headings in --help. */
 export function configOptions(): Option[] {
   return CONFIG_FLAGS.map((r) => {
-    const option = new Option(r.arg === undefined ? r.flag : `${r.flag} ${r.arg}`, r.help);
+    const option = new Option(r.arg === undefined ? r.flag : `${r.flag} ${r.arg}`, r.help).helpGroup(
+      helpGroupOf(r.flag),
+    );
     return r.choices === undefined ? option : option.choices(r.choices);
   });
 }

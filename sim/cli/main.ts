@@ -148,7 +148,7 @@ function program(): Command {
     .addOption(
       new Option(
         '--profile <mode>',
-        "'swarm': each seed draws its own fault profile; 'fixed': the flags as given",
+        "'swarm': each seed draws its own fault profile; 'random': the same without the hand-tuned layers; 'fixed': the flags as given",
       )
         .choices(PROFILE_MODES as string[])
         .default(undefined, "'fixed' for --seed, 'swarm' for --seeds"),
