@@ -1053,6 +1053,7 @@ async function main(argv: string[]): Promise<number> {
   if (sub?.name === 'view') return runViewCommand(sub.args);
   if (sub?.name === 'merge') return mergeCommand(sub.args);
   if (sub?.name === 'fuzz') return (await import('./fuzz.ts')).fuzzCommand(sub.args, replayCommand);
+  if (sub?.name === 'explore') return (await import('./explore.ts')).exploreCommand(sub.args);
   const cmd = program();
   try {
     cmd.parse(argv, { from: 'user' });

@@ -141,7 +141,7 @@ function drawMembership(rng: Random, c: SimConfig, allowed: boolean): SimConfig 
  * profiles get the whole quiet period as their bound. No draw depends on it, so every schedule
  * stays as it was.
  */
-function withCatchUpTime(c: SimConfig): SimConfig {
+export function withCatchUpTime(c: SimConfig): SimConfig {
   if (c.raft.maxEntriesPerAppend > SMALL_BATCH || c.livenessBoundMs >= c.quietMs) return c;
   return { ...c, livenessBoundMs: c.quietMs };
 }
