@@ -77,6 +77,7 @@ function program(): Command {
     .option('--progress-every <s>', 'seconds between progress lines, 1 to 3600 (default 10)')
     .option('--json', 'print one JSON object at the end instead of the summary')
     .option('--quiet', 'no progress lines on stderr')
+    .option('--no-color', 'no colours (explore prints none; accepted like every command)')
     .addHelpText(
       'after',
       '\nExit codes: 0 nothing found, 1 a failure was found (and saved), 2 bad usage, 3 a run could\n' +
