@@ -15,6 +15,7 @@ export const GROUP_NAMES = [
   'memory',
   'viewer',
   'membership',
+  'explore',
 ] as const;
 export type GroupName = (typeof GROUP_NAMES)[number];
 

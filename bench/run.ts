@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type ImplSpec, loadImpl, moduleSpec } from '../sim/adapters/impl.ts';
 import { DEFAULT_IMPL_TIMEOUT_MS } from '../sim/adapters/process-node.ts';
 import { benchDetect, DEFAULT_DETECT, type DetectOptions } from './detect.ts';
+import { benchExplore, DEFAULT_EXPLORE_BENCH, type ExploreBenchOptions } from './explore.ts';
 import { benchGrowth, DEFAULT_GROWTH, type GrowthOptions } from './growth.ts';
 import {
   formatGroup,
@@ -36,6 +37,8 @@ groups (default: all, in this order):
   memory      peak RSS of a 1M-event run and of a 10k-seed sweep
   viewer      the HTML viewer on a 100k-event run: file size, first render in chromium
   membership  the standard workload with and without membership churn
+  explore     coverage-guided exploration against random search: states per 1,000 runs, runs to
+              the first failure of the hard bugs with the hand-tuned layers off and on
 
   --quick     smaller workloads (a smoke test of the suite; figures not comparable)
   --cap N     detect: seeds per range before a bug counts as not found (default ${DEFAULT_DETECT.cap})
@@ -52,6 +55,7 @@ interface Settings {
   readonly memory: MemoryOptions;
   readonly viewer: ViewerBenchOptions;
   readonly membership: MembershipBenchOptions;
+  readonly explore: ExploreBenchOptions;
 }
 
 const QUICK: Settings = {
@@ -62,6 +66,13 @@ const QUICK: Settings = {
   memory: { ...DEFAULT_MEMORY, runEvents: 200_000, sweepSeeds: 200 },
   viewer: { ...DEFAULT_VIEWER, timeMs: 10_000, rounds: 1 },
   membership: { ...DEFAULT_MEMBERSHIP, seeds: [1], rounds: 1 },
+  explore: {
+    ...DEFAULT_EXPLORE_BENCH,
+    coverageRuns: 50,
+    trials: 1,
+    cap: 20,
+    bugs: ['figure8', 'joint-skip'],
+  },
 };
 
 const FULL: Settings = {
@@ -72,6 +83,7 @@ const FULL: Settings = {
   memory: DEFAULT_MEMORY,
   viewer: DEFAULT_VIEWER,
   membership: DEFAULT_MEMBERSHIP,
+  explore: DEFAULT_EXPLORE_BENCH,
 };
 
 interface Args {
@@ -168,6 +180,8 @@ async function runGroup(name: GroupName, s: Settings): Promise<GroupResult> {
       return benchViewer(s.viewer);
     case 'membership':
       return benchMembership(s.membership);
+    case 'explore':
+      return benchExplore(s.explore);
   }
 }
 

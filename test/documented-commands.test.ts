@@ -106,6 +106,15 @@ const EXPECTED: Readonly<Record<string, Expect>> = {
     code: 0,
     line: /^missing +seeds 4\.\.12 were asked for but are in no file$/m,
   },
+  'npx raftsim explore --for 10m': {
+    code: 0,
+    line: /^ +no violation found$/m,
+    instead: 'npx raftsim explore --runs 3 --seed 1',
+  },
+  'npm run sim -- explore --runs 40 --seed 3 --bug vote-no-log-check --stop-on-failure': {
+    code: 1,
+    line: /^ +leader-completeness in run \d+: failures\/leader-completeness-explore3-/m,
+  },
   'npx raftsim fuzz --for 8h --results fuzz --canary vote-no-log-check': {
     code: 0,
     line: /^canary +vote-no-log-check found in \d+ of 2 canary runs/m,

@@ -77,21 +77,24 @@ export interface ExploreResult extends ExploreProgress {
 }
 
 /**
- * Picks a corpus entry with a chance in proportion to the new states it reached when it was
- * added (its energy, as in AFL): runs that opened much new ground are mutated most. Linear in
- * the corpus, which grows far slower than the runs.
+ * Picks a corpus entry with a chance in proportion to its energy: the new ground it opened when
+ * it was added, divided by one more than the times it was picked already (as AFL favours
+ * entries it has not fuzzed much). Without the decay the first runs, which find everything new,
+ * would be mutated for ever. Linear in the corpus, which grows far slower than the runs.
  */
-function pickEntry(rng: Random, corpus: readonly CorpusSchedule[], totalEnergy: number): CorpusSchedule {
-  let x = rng() * totalEnergy;
-  for (const entry of corpus) {
-    x -= energyOf(entry);
-    if (x < 0) return entry;
+function pickEntry(rng: Random, corpus: readonly CorpusSchedule[], picks: number[]): number {
+  let total = 0;
+  for (let i = 0; i < corpus.length; i++) total += energyOf(corpus[i]!, picks[i]!);
+  let x = rng() * total;
+  for (let i = 0; i < corpus.length; i++) {
+    x -= energyOf(corpus[i]!, picks[i]!);
+    if (x < 0) return i;
   }
-  return corpus[corpus.length - 1]!;
+  return corpus.length - 1;
 }
 
-function energyOf(e: CorpusSchedule): number {
-  return e.newStates + e.newTransitions / 4;
+function energyOf(e: CorpusSchedule, picks: number): number {
+  return e.newStates / (1 + picks);
 }
 
 function freshSchedule(rng: Random, settings: SweepSettings): { schedule: Schedule; origin: string } {
@@ -114,7 +117,8 @@ export class Explorer {
   readonly curve: number[] = [];
   notJudged = 0;
   runs = 0;
-  private totalEnergy = 0;
+  /** Times each corpus entry was picked as a parent. */
+  private readonly picks: number[] = [];
 
   constructor(seed: number, settings: SweepSettings, strategy: 'explore' | 'random' = 'explore') {
     this.rng = stream(seed, 'explore');
@@ -129,12 +133,14 @@ export class Explorer {
     const corpus = this.corpus;
     if (this.strategy === 'random' || corpus.length === 0 || chance(rng, FRESH_SHARE))
       return freshSchedule(rng, this.settings);
-    const parent = pickEntry(rng, corpus, this.totalEnergy);
+    const parentIndex = pickEntry(rng, corpus, this.picks);
+    this.picks[parentIndex]!++;
+    const parent = corpus[parentIndex]!;
     let schedule = parent.schedule;
     const applied: Mutation[] = [];
     const count = intBetween(rng, 1, MUTATIONS_MAX);
     for (let k = 0; k < count; k++) {
-      const donor = pickEntry(rng, corpus, this.totalEnergy).schedule;
+      const donor = corpus[intBetween(rng, 0, corpus.length - 1)]!.schedule;
       const m = mutateOnce(rng, schedule, donor);
       schedule = m.schedule;
       applied.push(m.mutation);
@@ -153,10 +159,12 @@ export class Explorer {
       observer: tracker,
     });
     const gained = this.coverage.add(tracker.coverage());
-    if (this.strategy === 'explore' && gained.newStates + gained.newTransitions > 0) {
+    // New states only: nearly every run takes some transition no run took before (a state pair
+    // times its cause), which would admit every run and steer nothing.
+    if (this.strategy === 'explore' && gained.newStates > 0) {
       const entry = { run, ...gained, schedule, origin };
       this.corpus.push(entry);
-      this.totalEnergy += energyOf(entry);
+      this.picks.push(0);
     }
     if (run % 100 === 0) this.curve.push(this.coverage.states.size);
     let failure: ExploreFailure | null = null;
