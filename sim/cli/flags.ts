@@ -372,7 +372,7 @@ const ROWS = [
     parse: (f, t) => ({ opIntervalMsMean: parseIntInRange(f, t, 1, MAX_TIME_MS) }),
     show: (v) => [plainNumber(v.opIntervalMsMean)],
     inConfig: (c) => ({ opIntervalMsMean: c.clientsCfg.opIntervalMsMean }),
-    swarm: 'knob draw: 10 to 1000; stickiness and lease-failover layers: 300 to 3000',
+    swarm: 'knob draw: 25 to 1000; stickiness and lease-failover layers: 300 to 3000',
   }),
   row({
     flag: '--quiet-period',
@@ -382,7 +382,7 @@ const ROWS = [
     parse: (f, t) => ({ quietMs: t === '0' ? 0 : parseDurationMs(f, t, MAX_TIME_MS) }),
     show: (v) => [v.quietMs === 0 ? '0' : `${v.quietMs}ms`],
     inConfig: (c) => ({ quietMs: c.quietMs }),
-    swarm: 'knob draw: 3s, 5s or 10s',
+    swarm: 'knob draw: 5s, 7.5s or 10s',
   }),
   row({
     flag: '--long-delay',

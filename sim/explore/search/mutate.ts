@@ -256,7 +256,7 @@ function mutateKnob(rng: Random, c: SimConfig, wide = false): SimConfig {
     case 'check-quorum':
       return { ...c, raft: { ...r, checkQuorum: !r.checkQuorum } };
     case 'op-interval':
-      return { ...c, clientsCfg: { ...c.clientsCfg, opIntervalMsMean: pick(rng, [10, 25, 50, 200]) } };
+      return { ...c, clientsCfg: { ...c.clientsCfg, opIntervalMsMean: pick(rng, [25, 50, 200]) } };
     case 'keys':
       return { ...c, clientsCfg: { ...c.clientsCfg, keys: pick(rng, [1, 2, 5]) } };
     case 'shapes':
