@@ -41,7 +41,7 @@ export const DEFAULT_EXPLORE_BENCH: ExploreBenchOptions = {
   coverageSeeds: [1],
   bugs: HARD_BUGS,
   trials: 3,
-  cap: 200,
+  cap: 150,
 };
 
 interface Strategy {

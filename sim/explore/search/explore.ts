@@ -22,6 +22,11 @@ const MAX_SEED = 2 ** 32 - 1;
 export const FRESH_SHARE = 0.2;
 /** Mutations stacked on one corpus entry per run: 1 to this many. */
 const MUTATIONS_MAX = 4;
+/**
+ * Corpus entries kept: a schedule holds thousands of ops (about a megabyte), and an exploration admits
+ * most of its runs. Past this the entry with the least energy left makes room.
+ */
+export const CORPUS_MAX = 256;
 
 export interface CorpusSchedule {
   /** The run that found it (1-based) and what it added. */
@@ -163,6 +168,7 @@ export class Explorer {
     // times its cause), which would admit every run and steer nothing.
     if (this.strategy === 'explore' && gained.newStates > 0) {
       const entry = { run, ...gained, schedule, origin };
+      if (this.corpus.length >= CORPUS_MAX) this.evictWeakest();
       this.corpus.push(entry);
       this.picks.push(0);
     }
@@ -185,6 +191,17 @@ export class Explorer {
     }
     if (failure !== null) this.failures.push(failure);
     return failure;
+  }
+
+  /** Drops the entry with the least energy (the oldest of equals). */
+  private evictWeakest(): void {
+    let weakest = 0;
+    for (let i = 1; i < this.corpus.length; i++) {
+      if (energyOf(this.corpus[i]!, this.picks[i]!) < energyOf(this.corpus[weakest]!, this.picks[weakest]!))
+        weakest = i;
+    }
+    this.corpus.splice(weakest, 1);
+    this.picks.splice(weakest, 1);
   }
 
   progress(): ExploreProgress {

@@ -17,7 +17,16 @@ import type { Fault, Schedule } from '../../model/schedule.ts';
 import { generateSchedule } from '../generate.ts';
 import { withCatchUpTime } from '../profile.ts';
 
-export const MUTATIONS = ['insert', 'delete', 'shift', 'retarget', 'knob', 'splice', 'reseed'] as const;
+export const MUTATIONS = [
+  'insert',
+  'storm',
+  'delete',
+  'shift',
+  'retarget',
+  'knob',
+  'splice',
+  'reseed',
+] as const;
 export type Mutation = (typeof MUTATIONS)[number];
 
 /** The mutations as drawn: a new draw of a productive config region weighs most. */
@@ -83,10 +92,9 @@ function nodeIds(n: number): NodeId[] {
 }
 
 /** New faults of one kind at a random time: a crash with its restart, a pause, a partition and its heal, cut links, a campaign. */
-function freshFaults(rng: Random, config: SimConfig): Fault[] {
+function freshFaults(rng: Random, config: SimConfig, atMs = someTime(rng, config)): Fault[] {
   const n = serverCount(config);
   const f = config.faults;
-  const atMs = someTime(rng, config);
   const node = intBetween(rng, 1, n);
   switch (pick(rng, ['crash', 'pause', 'partition', 'link', 'campaign'] as const)) {
     case 'crash':
@@ -279,6 +287,17 @@ export function mutateOnce(
   switch (mutation) {
     case 'insert':
       return { schedule: normalize(s, [...faults, ...freshFaults(rng, s.config)]), mutation };
+    case 'storm': {
+      // Several fresh faults inside one short window: the pile-ups (elections during crashes
+      // during partitions) that independent arrivals rarely line up.
+      const windowMs = intBetween(rng, 100, 2000);
+      const startMs = someTime(rng, s.config);
+      const storm: Fault[] = [];
+      const count = intBetween(rng, 3, 10);
+      for (let k = 0; k < count; k++)
+        storm.push(...freshFaults(rng, s.config, startMs + intBetween(rng, 0, windowMs)));
+      return { schedule: normalize(s, [...faults, ...storm]), mutation };
+    }
     case 'delete': {
       if (faults.length === 0)
         return { schedule: normalize(s, freshFaults(rng, s.config)), mutation: 'insert' };
