@@ -40,8 +40,8 @@ export const DEFAULT_EXPLORE_BENCH: ExploreBenchOptions = {
   coverageRuns: 1000,
   coverageSeeds: [1],
   bugs: HARD_BUGS,
-  trials: 3,
-  cap: 150,
+  trials: 2,
+  cap: 100,
 };
 
 interface Strategy {
