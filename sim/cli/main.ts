@@ -205,6 +205,8 @@ function program(): Command {
       'after',
       '\nA saved trace as an HTML page (lanes, messages, partitions, the violation): raftsim view FILE\n' +
         '(see raftsim view --help).\n' +
+        'Coverage-guided exploration, mutating the runs that reached new abstract states:\n' +
+        'raftsim explore --for 10m (see raftsim explore --help).\n' +
         '\nExit codes: 0 every property held (replay: the outcome matched), 1 a property was violated\n' +
         'or a node assertion failed (replay: the outcome differed), 2 bad usage or input, 3 a run could\n' +
         'not be judged (raftsim threw: a harness error; or a simulator resource limit was hit).\n\n' +
