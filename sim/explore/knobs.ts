@@ -68,6 +68,7 @@ export function drawKnobs(rng: Random, c: SimConfig, membershipAllowed: boolean)
   const membershipOn = chance(rng, p / 2);
   const spares = intBetween(rng, 1, 3);
   const changesPerMin = 2 + 10 * rng();
+  // Compaction knobs (#11) go here, after every draw above, so that those keep their values.
 
   const raft = c.raft;
   const electionMin = timeoutsOn ? electionTimeoutMsMin : raft.electionTimeoutMsMin;
