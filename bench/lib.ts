@@ -16,6 +16,7 @@ export const GROUP_NAMES = [
   'viewer',
   'membership',
   'compaction',
+  'explore',
 ] as const;
 export type GroupName = (typeof GROUP_NAMES)[number];
 

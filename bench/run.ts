@@ -14,6 +14,7 @@ import {
   QUICK_COMPACTION,
 } from './compaction.ts';
 import { benchDetect, DEFAULT_DETECT, type DetectOptions } from './detect.ts';
+import { benchExplore, DEFAULT_EXPLORE_BENCH, type ExploreBenchOptions } from './explore.ts';
 import { benchGrowth, DEFAULT_GROWTH, type GrowthOptions } from './growth.ts';
 import {
   formatGroup,
@@ -43,6 +44,8 @@ groups (default: all, in this order):
   viewer      the HTML viewer on a 100k-event run: file size, first render in chromium
   membership  the standard workload with and without membership churn
   compaction  log compaction: throughput on/off, per-step cost toward 1M entries, memory of a long run
+  explore     coverage-guided exploration against random search: states per 1,000 runs, runs to
+              the first failure of the hard bugs with the hand-tuned layers off and on
 
   --quick     smaller workloads (a smoke test of the suite; figures not comparable)
   --cap N     detect: seeds per range before a bug counts as not found (default ${DEFAULT_DETECT.cap})
@@ -60,6 +63,7 @@ interface Settings {
   readonly viewer: ViewerBenchOptions;
   readonly membership: MembershipBenchOptions;
   readonly compaction: CompactionBenchOptions;
+  readonly explore: ExploreBenchOptions;
 }
 
 const QUICK: Settings = {
@@ -71,6 +75,13 @@ const QUICK: Settings = {
   viewer: { ...DEFAULT_VIEWER, timeMs: 10_000, rounds: 1 },
   membership: { ...DEFAULT_MEMBERSHIP, seeds: [1], rounds: 1 },
   compaction: QUICK_COMPACTION,
+  explore: {
+    ...DEFAULT_EXPLORE_BENCH,
+    coverageRuns: 50,
+    trials: 1,
+    cap: 20,
+    bugs: ['figure8', 'joint-skip'],
+  },
 };
 
 const FULL: Settings = {
@@ -82,6 +93,7 @@ const FULL: Settings = {
   viewer: DEFAULT_VIEWER,
   membership: DEFAULT_MEMBERSHIP,
   compaction: DEFAULT_COMPACTION,
+  explore: DEFAULT_EXPLORE_BENCH,
 };
 
 interface Args {
@@ -180,6 +192,8 @@ async function runGroup(name: GroupName, s: Settings): Promise<GroupResult> {
       return benchMembership(s.membership);
     case 'compaction':
       return benchCompaction(s.compaction);
+    case 'explore':
+      return benchExplore(s.explore);
   }
 }
 

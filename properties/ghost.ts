@@ -36,7 +36,6 @@ export class IntColumn {
     }
     this.data[i] = value;
   }
-
 }
 
 /** FNV-1a over a string, continuing from `h`. */

@@ -42,7 +42,6 @@ class CommittedLog {
     if (kept !== undefined) return describeEntry(kept);
     return `t${this.term.get(i)} #${(this.hash.get(i) >>> 0).toString(16)}`;
   }
-
 }
 
 /**

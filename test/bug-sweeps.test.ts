@@ -15,37 +15,37 @@ const RANGES: Readonly<Record<string, readonly [lo: number, hi: number]>> = {
   'vote-no-log-check': [1, 2],
   'forget-vote': [48, 49],
   'forget-term': [1, 2],
-  'truncate-on-stale-append': [1, 3],
-  'commit-not-min': [1, 2],
-  'count-duplicate-votes': [66, 67],
-  'accept-stale-term-append': [1, 3],
+  'truncate-on-stale-append': [1, 2],
+  'commit-not-min': [2, 3],
+  'count-duplicate-votes': [1, 2],
+  'accept-stale-term-append': [3, 4],
   'match-from-log-length': [1, 2],
   'revote-same-term': [1, 2],
   'apply-uncommitted': [1, 2],
-  'fixed-election-timeout': [1, 2],
+  'fixed-election-timeout': [2, 3],
   // Found through the swarm's Figure 8 layer (sim/explore/profile.ts, drawFigure8).
-  figure8: [50, 51],
+  figure8: [297, 298],
   // Found through the swarm's read layers (sim/explore/profile.ts): lease reads around frequent
   // failovers (drawReads), and lease reads without CheckQuorum that fall back to ReadIndex, which is
   // where these two bugs bite (drawLeaseFailover).
-  'read-index-before-noop-commit': [54, 55],
+  'read-index-before-noop-commit': [11, 12],
   'no-noop-on-election': [9, 10],
   // Found through the swarm's stickiness layer (sim/explore/profile.ts, drawStickiness): PreVote, a loss-free
   // network, partial partitions and an idle log, where leader stability is judged.
   'prevote-without-stickiness': [4, 5],
   // Found through the swarm's lease-failover layer (sim/explore/profile.ts, drawLeaseFailover): a single
   // link down both ways, no CheckQuorum, a hot key and clients that start anywhere.
-  'lease-without-check-quorum': [151, 152],
+  'lease-without-check-quorum': [129, 130],
   'overwrite-uncommitted-noop': [1, 2],
   'skip-prev-log-term-check': [2, 3],
   // Found through the swarm's membership layer (sim/explore/profile.ts, drawMembership): spares and
   // membership operations on a quarter of the seeds no hand-tuned layer has taken.
-  'change-before-term-commit': [276, 277],
+  'change-before-term-commit': [13, 14],
   'joint-skip': [13, 14],
-  'config-on-commit': [152, 153],
+  'config-on-commit': [43, 44],
   // A majority of the union differs from a majority of each half only in some joint changes.
-  'joint-union-majority': [226, 227],
-  'learner-counted': [195, 196],
+  'joint-union-majority': [152, 153],
+  'learner-counted': [13, 14],
 };
 
 /** Bugs no swarm seed of a small range finds, with the reason. */

@@ -9,6 +9,7 @@ import {
   configOptions,
   flagsOf,
   givenValues,
+  MAX_BATCH,
   MAX_DELAY_MS,
   overridesFrom,
   plainNumber,
@@ -16,7 +17,14 @@ import {
 } from '../sim/cli/flags.ts';
 import { replayCommand, seedRunOf } from '../sim/cli/main.ts';
 import { type ConfigOverrides, configFor, PROFILE_MODES } from '../sim/explore/profile.ts';
-import { MAX_CLIENTS, MAX_FAULTS_PER_MIN, MAX_NODES, MAX_TIME_MS } from '../sim/model/config.ts';
+import {
+  CLIENT_ROUTINGS,
+  MAX_CLIENTS,
+  MAX_FAULTS_PER_MIN,
+  MAX_NODES,
+  MAX_TIME_MS,
+  PARTITION_SHAPES,
+} from '../sim/model/config.ts';
 
 // The replay command printed after a failure is the user's only way back to it, so the flags
 // flagsOf writes must parse back to exactly the overrides the run had, for every value a flag
@@ -34,6 +42,7 @@ const FC_SEED = 20_251_130;
 const probability = fc.double({ min: 0, max: 1, noNaN: true });
 const ratePerMin = fc.double({ min: 0, max: MAX_FAULTS_PER_MIN, noNaN: true });
 const delayMs = fc.integer({ min: 0, max: MAX_DELAY_MS });
+const positiveMs = fc.integer({ min: 1, max: MAX_TIME_MS });
 
 /**
  * Every value the flags can give, one arbitrary per ConfigOverrides key (a key added without one
@@ -55,6 +64,25 @@ const VALUES: { readonly [K in ConfigKey]-?: fc.Arbitrary<ConfigValues[K]> } = {
   checkQuorum: fc.constant(true),
   membershipPerMin: ratePerMin,
   spares: fc.integer({ min: 0, max: MAX_NODES - 1 }),
+  electionTimeoutMsMin: positiveMs,
+  electionTimeoutMsMax: positiveMs,
+  heartbeatMs: positiveMs,
+  maxEntriesPerAppend: fc.integer({ min: 1, max: MAX_BATCH }),
+  routing: fc.constantFrom(...CLIENT_ROUTINGS),
+  leaseDriftPpm: fc.integer({ min: 0, max: 999_999 }),
+  clockDriftPpmMax: fc.integer({ min: 0, max: 100_000 }),
+  hotKeyShare: probability,
+  keys: fc.integer({ min: 1, max: 1_000_000 }),
+  opIntervalMsMean: positiveMs,
+  quietMs: fc.integer({ min: 0, max: MAX_TIME_MS }),
+  longDelayRate: probability,
+  partitionShapes: fc.uniqueArray(fc.constantFrom(...PARTITION_SHAPES), { minLength: 1 }),
+  downMsMin: positiveMs,
+  downMsMax: positiveMs,
+  partitionMsMin: positiveMs,
+  partitionMsMax: positiveMs,
+  pauseMsMin: positiveMs,
+  pauseMsMax: positiveMs,
   compaction: fc.option(
     fc
       .record({
@@ -66,17 +94,29 @@ const VALUES: { readonly [K in ConfigKey]-?: fc.Arbitrary<ConfigValues[K]> } = {
   snapshotChunkBytes: fc.integer({ min: 1, max: 1 << 30 }),
 };
 
+/** The flags that set two keys, a range each: both ends or neither, in order. */
+const RANGE_PAIRS = [
+  ['delayMsMin', 'delayMsMax'],
+  ['electionTimeoutMsMin', 'electionTimeoutMsMax'],
+  ['downMsMin', 'downMsMax'],
+  ['partitionMsMin', 'partitionMsMax'],
+  ['pauseMsMin', 'pauseMsMax'],
+] as const;
+
 /** Any overrides the table can express: each key present or not, --delay's ends both or neither. */
-const overridesArb: fc.Arbitrary<ConfigOverrides> = fc
-  .record(VALUES, { requiredKeys: [] })
-  .map(({ delayMsMin, delayMsMax, ...rest }) => {
-    if (delayMsMin === undefined || delayMsMax === undefined) return rest;
-    return {
-      ...rest,
-      delayMsMin: Math.min(delayMsMin, delayMsMax),
-      delayMsMax: Math.max(delayMsMin, delayMsMax),
-    };
-  });
+const overridesArb: fc.Arbitrary<ConfigOverrides> = fc.record(VALUES, { requiredKeys: [] }).map((drawn) => {
+  const out: Record<string, unknown> = { ...drawn };
+  for (const [lo, hi] of RANGE_PAIRS) {
+    const a = drawn[lo];
+    const b = drawn[hi];
+    delete out[lo];
+    delete out[hi];
+    if (a === undefined || b === undefined) continue;
+    out[lo] = Math.min(a, b);
+    out[hi] = Math.max(a, b);
+  }
+  return out as ConfigOverrides;
+});
 
 /** The overrides a command line gives, through the same options and loop as `npm run sim`. */
 function parseFlags(argv: readonly string[]): ConfigOverrides {

@@ -41,8 +41,8 @@ const EXPECTED: Readonly<Record<string, Expect>> = {
   },
   'npm run sim -- --seeds 1..300 --bug change-before-term-commit': {
     code: 1,
-    line: /^ {2}membership-safety: seed 276$/m,
-    instead: 'npm run sim -- --seeds 275..276 --bug change-before-term-commit --workers 1 --no-shrink',
+    line: /^ {2}membership-safety: seed 13$/m,
+    instead: 'npm run sim -- --seeds 12..13 --bug change-before-term-commit --workers 1 --no-shrink',
   },
   'npm run sim -- --seed 42 --membership 6': { code: 0, line: /^members +\d+ operations: \d+ done/m },
   'npm run sim -- --replay scenarios/snapshot-catch-up.json': {
@@ -76,7 +76,7 @@ const EXPECTED: Readonly<Record<string, Expect>> = {
     code: 0,
     line: /^sequenceDiagram$/m,
   },
-  'npm run sim -- --seed 50 --profile swarm --bug figure8': {
+  'npm run sim -- --seed 297 --profile swarm --bug figure8': {
     code: 1,
     line: /^✗ VIOLATION leader-completeness at step/m,
   },
@@ -119,6 +119,15 @@ const EXPECTED: Readonly<Record<string, Expect>> = {
   'npx raftsim merge results': {
     code: 0,
     line: /^missing +seeds 4\.\.12 were asked for but are in no file$/m,
+  },
+  'npx raftsim explore --for 10m': {
+    code: 0,
+    line: /^ +no violation found$/m,
+    instead: 'npx raftsim explore --runs 3 --seed 1',
+  },
+  'npm run sim -- explore --runs 40 --seed 3 --bug vote-no-log-check --stop-on-failure': {
+    code: 1,
+    line: /^ +leader-completeness in run \d+: failures\/leader-completeness-explore3-/m,
   },
   'npx raftsim fuzz --for 8h --results fuzz --canary vote-no-log-check': {
     code: 0,

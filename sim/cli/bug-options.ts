@@ -47,7 +47,7 @@ export function applyBugRequirements(
     if (r.compaction === true && out.compaction === null)
       throw new UsageError(`--bug ${name} never fires with --compaction off (it is in log compaction)`);
     // The swarm draws PreVote, read modes, membership and compaction per seed (its layers).
-    if (mode === 'swarm') continue;
+    if (mode !== 'fixed') continue;
     if (r.compaction === true && out.compaction === undefined) {
       out.compaction = { trigger: 'size', entries: 4 };
       notices.push(`--bug ${name} needs log compaction: using --compaction size:4`);

@@ -10,15 +10,23 @@
 // Flags that are not config (--seed, --seeds, --json, --trace, ...) stay in program().
 
 import { Option } from 'commander';
-import { DEFAULT_SNAPSHOT_CHUNK_BYTES, type ReadMode } from '../../src/raft/types.ts';
+import {
+  DEFAULT_LEASE_DRIFT_PPM,
+  DEFAULT_SNAPSHOT_CHUNK_BYTES,
+  type ReadMode,
+} from '../../src/raft/types.ts';
 import type { ConfigOverrides } from '../explore/profile.ts';
 import {
+  CLIENT_ROUTINGS,
   type CompactionConfig,
+  DEFAULT_PARTITION_SHAPES,
   MAX_CLIENTS,
   MAX_COMPACTION_ENTRIES,
   MAX_FAULTS_PER_MIN,
   MAX_NODES,
   MAX_TIME_MS,
+  PARTITION_SHAPES,
+  type PartitionShape,
   type SimConfig,
 } from '../model/config.ts';
 import {
@@ -78,6 +86,9 @@ interface AnyConfigFlag {
 
 /** Type-checks a row against its own keys. */
 const row = <K extends ConfigKey>(r: ConfigFlag<K>): ConfigFlag<K> => r;
+
+/** AppendEntries batches beyond this are one batch for any log a run can build. */
+export const MAX_BATCH = 1_000_000;
 
 /** One-way message delays beyond a minute make every timeout meaningless. */
 export const MAX_DELAY_MS = 60_000;
@@ -265,6 +276,179 @@ const ROWS = [
     inConfig: (c) => ({ spares: c.membership?.spares ?? 0 }),
     swarm: 'the membership layer draws 1 to 3 on its seeds, 0 elsewhere',
   }),
+  // Timing, batching and clients: every knob a swarm layer sets, also drawn on its own
+  // (sim/explore/knobs.ts), so that any combination can be asked for.
+  row({
+    flag: '--election-timeout',
+    arg: '<min-max>',
+    help: `election timeout range in ms, 1 to ${MAX_TIME_MS} (default 150-300); the liveness bound follows (10 × max)`,
+    keys: ['electionTimeoutMsMin', 'electionTimeoutMsMax'],
+    parse: (f, t) => {
+      const { lo, hi } = parsePositiveRange(f, t);
+      return { electionTimeoutMsMin: lo, electionTimeoutMsMax: hi };
+    },
+    show: (v) => [`${v.electionTimeoutMsMin}-${v.electionTimeoutMsMax}`],
+    inConfig: (c) => ({
+      electionTimeoutMsMin: c.raft.electionTimeoutMsMin,
+      electionTimeoutMsMax: c.raft.electionTimeoutMsMax,
+    }),
+    swarm: 'knob draw (30 to 300 ms, spread 1.25x to 3x); figure-8 and lease-failover layers set their own',
+  }),
+  row({
+    flag: '--heartbeat',
+    arg: '<ms>',
+    help: `leader heartbeat interval in ms, 1 to ${MAX_TIME_MS} (default 50)`,
+    keys: ['heartbeatMs'],
+    parse: (f, t) => ({ heartbeatMs: parseIntInRange(f, t, 1, MAX_TIME_MS) }),
+    show: (v) => [String(v.heartbeatMs)],
+    inConfig: (c) => ({ heartbeatMs: c.raft.heartbeatMs }),
+    swarm: 'knob draw (a tenth to a half of the shortest election timeout); lease-failover layer: 200 or 300',
+  }),
+  row({
+    flag: '--batch',
+    arg: '<n>',
+    help: `most entries in one AppendEntries, 1 to ${MAX_BATCH} (default 64)`,
+    keys: ['maxEntriesPerAppend'],
+    parse: (f, t) => ({ maxEntriesPerAppend: parseIntInRange(f, t, 1, MAX_BATCH) }),
+    show: (v) => [String(v.maxEntriesPerAppend)],
+    inConfig: (c) => ({ maxEntriesPerAppend: c.raft.maxEntriesPerAppend }),
+    swarm: 'knob draw (1 to 256); storms, figure-8 and read layers: 1 to 4',
+  }),
+  row({
+    flag: '--routing',
+    arg: '<how>',
+    help: "where a client sends a new op: 'leader' it believes in, a 'random' node, or its 'sticky' node (default leader)",
+    choices: CLIENT_ROUTINGS,
+    keys: ['routing'],
+    parse: (f, t) => {
+      const routing = CLIENT_ROUTINGS.find((r) => r === t);
+      if (routing === undefined)
+        throw new UsageError(`${f}: '${t}' is not one of ${CLIENT_ROUTINGS.join(', ')}`);
+      return { routing };
+    },
+    show: (v) => [v.routing],
+    inConfig: (c) => ({ routing: c.clientsCfg.routing ?? 'leader' }),
+    swarm: 'knob draw; lease-failover layer: random',
+  }),
+  row({
+    flag: '--lease-drift',
+    arg: '<ppm>',
+    help: 'the clock-rate error a lease allows for, in parts per million, 0 to 999999 (default 10000)',
+    keys: ['leaseDriftPpm'],
+    parse: (f, t) => ({ leaseDriftPpm: parseIntInRange(f, t, 0, 999_999) }),
+    show: (v) => [String(v.leaseDriftPpm)],
+    inConfig: (c) => ({ leaseDriftPpm: c.raft.leaseDriftPpm ?? DEFAULT_LEASE_DRIFT_PPM }),
+    swarm: 'knob draw: 10000, 20000 or 50000',
+  }),
+  row({
+    flag: '--clock-drift',
+    arg: '<ppm>',
+    help: 'largest clock-rate error of a node, in parts per million, 0 to 100000 (default 0)',
+    keys: ['clockDriftPpmMax'],
+    parse: (f, t) => ({ clockDriftPpmMax: parseIntInRange(f, t, 0, 100_000) }),
+    show: (v) => [String(v.clockDriftPpmMax)],
+    inConfig: (c) => ({ clockDriftPpmMax: c.clockDriftPpmMax }),
+    swarm: 'knob draw (0 to half the lease drift); read layer: up to 5000',
+  }),
+  row({
+    flag: '--hot-key',
+    arg: '<p>',
+    help: 'share of client ops on the hot key k0, the rest uniform (default 0)',
+    keys: ['hotKeyShare'],
+    parse: (f, t) => ({ hotKeyShare: parseProbability(f, t) }),
+    show: (v) => [plainNumber(v.hotKeyShare)],
+    inConfig: (c) => ({ hotKeyShare: c.clientsCfg.hotKeyShare ?? 0 }),
+    swarm: 'knob draw: 0.5, 0.8 or 0.95',
+  }),
+  row({
+    flag: '--keys',
+    arg: '<n>',
+    help: 'size of the key space, 1 to 1000000 (default 5)',
+    keys: ['keys'],
+    parse: (f, t) => ({ keys: parseIntInRange(f, t, 1, 1_000_000) }),
+    show: (v) => [String(v.keys)],
+    inConfig: (c) => ({ keys: c.clientsCfg.keys }),
+    swarm: 'knob draw: 1 to 20; lease-failover layer: 1',
+  }),
+  row({
+    flag: '--op-interval',
+    arg: '<ms>',
+    help: `mean gap between one client's ops in ms, 1 to ${MAX_TIME_MS} (default 50)`,
+    keys: ['opIntervalMsMean'],
+    parse: (f, t) => ({ opIntervalMsMean: parseIntInRange(f, t, 1, MAX_TIME_MS) }),
+    show: (v) => [plainNumber(v.opIntervalMsMean)],
+    inConfig: (c) => ({ opIntervalMsMean: c.clientsCfg.opIntervalMsMean }),
+    swarm: 'knob draw: 25 to 1000; stickiness and lease-failover layers: 300 to 3000',
+  }),
+  row({
+    flag: '--quiet-period',
+    arg: '<duration>',
+    help: 'the fault-free end of the run, 0 to --time: 5s, 0 (default 5s)',
+    keys: ['quietMs'],
+    parse: (f, t) => ({ quietMs: t === '0' ? 0 : parseDurationMs(f, t, MAX_TIME_MS) }),
+    show: (v) => [v.quietMs === 0 ? '0' : `${v.quietMs}ms`],
+    inConfig: (c) => ({ quietMs: c.quietMs }),
+    swarm: 'knob draw: 5s, 7.5s or 10s',
+  }),
+  row({
+    flag: '--long-delay',
+    arg: '<p>',
+    help: 'probability a message takes a long delay, up to 1 s (default 0.005)',
+    keys: ['longDelayRate'],
+    parse: (f, t) => ({ longDelayRate: parseProbability(f, t) }),
+    show: (v) => [plainNumber(v.longDelayRate)],
+    inConfig: (c) => ({ longDelayRate: c.network.longDelayRate }),
+    swarm: 'drawn per seed: 0, 0.005 or 0.02',
+  }),
+  row({
+    flag: '--shapes',
+    arg: '<list>',
+    help: `partition shapes drawn from, comma-separated: ${PARTITION_SHAPES.join(', ')} (default all but link)`,
+    keys: ['partitionShapes'],
+    parse: (f, t) => ({ partitionShapes: parseShapes(f, t) }),
+    show: (v) => [v.partitionShapes.join(',')],
+    inConfig: (c) => ({ partitionShapes: [...(c.faults.partitionShapes ?? DEFAULT_PARTITION_SHAPES)] }),
+    swarm: 'knob draw: one shape or all six; lease-failover layer: link',
+  }),
+  row({
+    flag: '--down',
+    arg: '<min-max>',
+    help: 'how long a crashed node stays down, in ms (default 100-3000)',
+    keys: ['downMsMin', 'downMsMax'],
+    parse: (f, t) => {
+      const { lo, hi } = parsePositiveRange(f, t);
+      return { downMsMin: lo, downMsMax: hi };
+    },
+    show: (v) => [`${v.downMsMin}-${v.downMsMax}`],
+    inConfig: (c) => ({ downMsMin: c.faults.downMsMin, downMsMax: c.faults.downMsMax }),
+    swarm: 'crash storms and the figure-8 and read layers shorten it',
+  }),
+  row({
+    flag: '--partition-length',
+    arg: '<min-max>',
+    help: 'how long a partition lasts, in ms (default 200-5000)',
+    keys: ['partitionMsMin', 'partitionMsMax'],
+    parse: (f, t) => {
+      const { lo, hi } = parsePositiveRange(f, t);
+      return { partitionMsMin: lo, partitionMsMax: hi };
+    },
+    show: (v) => [`${v.partitionMsMin}-${v.partitionMsMax}`],
+    inConfig: (c) => ({ partitionMsMin: c.faults.partitionMsMin, partitionMsMax: c.faults.partitionMsMax }),
+    swarm: 'partition storms and the figure-8, read, stickiness and lease-failover layers set it',
+  }),
+  row({
+    flag: '--pause-length',
+    arg: '<min-max>',
+    help: 'how long a stop-the-world pause lasts, in ms (default 100-2000)',
+    keys: ['pauseMsMin', 'pauseMsMax'],
+    parse: (f, t) => {
+      const { lo, hi } = parsePositiveRange(f, t);
+      return { pauseMsMin: lo, pauseMsMax: hi };
+    },
+    show: (v) => [`${v.pauseMsMin}-${v.pauseMsMax}`],
+    inConfig: (c) => ({ pauseMsMin: c.faults.pauseMsMin, pauseMsMax: c.faults.pauseMsMax }),
+    swarm: 'pause storms set it (20 ms up to 200 to 800)',
+  }),
   row({
     flag: '--compaction',
     arg: '<size:n|applied:n|off>',
@@ -289,6 +473,26 @@ const ROWS = [
   }),
 ] as const;
 
+/** `min-max` of milliseconds, 1 to MAX_TIME_MS, min at most max. */
+function parsePositiveRange(flag: string, text: string): { lo: number; hi: number } {
+  const range = parseRange(flag, text, MAX_TIME_MS);
+  if (range.lo < 1) throw new UsageError(`${flag}: '${text}' is not a range of positive milliseconds`);
+  return range;
+}
+
+/** A comma-separated list of partition shapes, each once at most. */
+function parseShapes(flag: string, text: string): PartitionShape[] {
+  const shapes: PartitionShape[] = [];
+  for (const name of text.split(',')) {
+    const shape = PARTITION_SHAPES.find((s) => s === name);
+    if (shape === undefined)
+      throw new UsageError(`${flag}: '${name}' is not a partition shape (${PARTITION_SHAPES.join(', ')})`);
+    if (shapes.includes(shape)) throw new UsageError(`${flag}: '${name}' is named twice`);
+    shapes.push(shape);
+  }
+  return shapes;
+}
+
 /** `size:n`, `applied:n` or `off`, as --compaction takes it. */
 function parseCompaction(flag: string, text: string): CompactionConfig | null {
   if (text === 'off') return null;
@@ -309,10 +513,41 @@ type Unflagged = Exclude<ConfigKey, (typeof ROWS)[number]['keys'][number]>;
 const everyKeyFlagged: [Unflagged] extends [never] ? true : Unflagged = true;
 void everyKeyFlagged;
 
-/** The commander options of the config flags, in table order. */
+/** The headings --help groups the config flags under; a flag not named here is a cluster flag. */
+const HELP_GROUPS: readonly (readonly [heading: string, flags: readonly string[]])[] = [
+  ['Network:', ['--drop', '--dup', '--delay', '--long-delay']],
+  [
+    'Faults:',
+    ['--partitions', '--crashes', '--pauses', '--shapes', '--down', '--partition-length', '--pause-length'],
+  ],
+  [
+    'Raft options:',
+    [
+      '--read-mode',
+      '--prevote',
+      '--check-quorum',
+      '--election-timeout',
+      '--heartbeat',
+      '--batch',
+      '--lease-drift',
+      '--clock-drift',
+    ],
+  ],
+  ['Membership:', ['--membership', '--spares']],
+  ['Log compaction:', ['--compaction', '--snapshot-chunk']],
+  ['Clients:', ['--routing', '--hot-key', '--keys', '--op-interval']],
+];
+
+function helpGroupOf(flag: string): string {
+  return HELP_GROUPS.find(([, flags]) => flags.includes(flag))?.[0] ?? 'Cluster and run:';
+}
+
+/** The commander options of the config flags, in table order, grouped under headings in --help. */
 export function configOptions(): Option[] {
   return CONFIG_FLAGS.map((r) => {
-    const option = new Option(r.arg === undefined ? r.flag : `${r.flag} ${r.arg}`, r.help);
+    const option = new Option(r.arg === undefined ? r.flag : `${r.flag} ${r.arg}`, r.help).helpGroup(
+      helpGroupOf(r.flag),
+    );
     return r.choices === undefined ? option : option.choices(r.choices);
   });
 }

@@ -94,7 +94,7 @@ function program(): Command {
     .addOption(
       new Option(
         '--profile <mode>',
-        "'swarm' (default): each seed draws its own fault profile; 'fixed'",
+        "'swarm' (default): each seed draws its own fault profile; 'random': without the hand-tuned layers; 'fixed'",
       ).choices(PROFILE_MODES as string[]),
     )
     .option('--bug <name>', 'switch on a bug from the catalogue (repeatable)', collect, []);

@@ -148,7 +148,7 @@ function program(): Command {
     .addOption(
       new Option(
         '--profile <mode>',
-        "'swarm': each seed draws its own fault profile; 'fixed': the flags as given",
+        "'swarm': each seed draws its own fault profile; 'random': the same without the hand-tuned layers; 'fixed': the flags as given",
       )
         .choices(PROFILE_MODES as string[])
         .default(undefined, "'fixed' for --seed, 'swarm' for --seeds"),
@@ -206,10 +206,12 @@ function program(): Command {
       '\nA saved trace as an HTML page (lanes, messages, partitions, the violation): raftsim view FILE\n' +
         'Scenario files (reactive scripts, README "Writing scenarios"): raftsim scenario FILE|DIR...\n' +
         '(see raftsim view --help).\n' +
+        'Coverage-guided exploration, mutating the runs that reached new abstract states:\n' +
+        'raftsim explore --for 10m (see raftsim explore --help).\n' +
         '\nExit codes: 0 every property held (replay: the outcome matched), 1 a property was violated\n' +
         'or a node assertion failed (replay: the outcome differed), 2 bad usage or input, 3 a run could\n' +
         'not be judged (raftsim threw: a harness error; or a simulator resource limit was hit).\n\n' +
-        'Examples:\n  npm run sim -- --seed 42\n  npm run sim -- --seeds 1..1000\n  npm run sim -- --seed 50 --profile swarm --bug figure8\n' +
+        'Examples:\n  npm run sim -- --seed 42\n  npm run sim -- --seeds 1..1000\n  npm run sim -- --seed 297 --profile swarm --bug figure8\n' +
         '  npm run sim -- --replay scenarios/figure8.json --bug figure8 --format text',
     )
     .allowExcessArguments()
@@ -1055,6 +1057,7 @@ async function main(argv: string[]): Promise<number> {
   if (sub?.name === 'merge') return mergeCommand(sub.args);
   if (sub?.name === 'fuzz') return (await import('./fuzz.ts')).fuzzCommand(sub.args, replayCommand);
   if (sub?.name === 'scenario') return (await import('./scenario-command.ts')).scenarioCommand(sub.args);
+  if (sub?.name === 'explore') return (await import('./explore.ts')).exploreCommand(sub.args);
   const cmd = program();
   try {
     cmd.parse(argv, { from: 'user' });

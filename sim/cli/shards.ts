@@ -197,11 +197,12 @@ const LEADING_SWITCHES = new Set(['--no-color', '--json', '--quiet']);
  */
 export function subcommandOf(
   argv: readonly string[],
-): { name: 'merge' | 'fuzz' | 'view' | 'scenario'; args: string[] } | null {
+): { name: 'merge' | 'fuzz' | 'view' | 'scenario' | 'explore'; args: string[] } | null {
   let i = 0;
   while (i < argv.length && LEADING_SWITCHES.has(argv[i]!)) i++;
   const name = argv[i];
-  if (name !== 'merge' && name !== 'fuzz' && name !== 'view' && name !== 'scenario') return null;
+  if (name !== 'merge' && name !== 'fuzz' && name !== 'view' && name !== 'scenario' && name !== 'explore')
+    return null;
   return { name, args: [...argv.slice(0, i), ...argv.slice(i + 1)] };
 }
 

@@ -21,6 +21,8 @@ class ClientState {
   readonly rng: Random;
   /** Where the next request goes: the node the client believes leads. */
   leader: NodeId;
+  /** With sticky routing: the node every new op starts at (the first guess, moved on a timeout). */
+  home: NodeId;
   /** This client's ops, in the order it issues them. */
   readonly ops: ScheduledOp[] = [];
   nextOp = 0;
@@ -48,6 +50,7 @@ class ClientState {
     this.id = id;
     this.rng = rng;
     this.leader = intBetween(rng, 1, nodes);
+    this.home = this.leader;
   }
 }
 
@@ -88,6 +91,7 @@ export class ClientPool {
   private readonly nodes: number;
   private readonly config: SimConfig;
   private readonly randomRouting: boolean;
+  private readonly stickyRouting: boolean;
 
   constructor(seed: number, config: SimConfig, ops: readonly ScheduledOp[], queue: EventQueue<SimEvent>) {
     this.queue = queue;
@@ -95,6 +99,7 @@ export class ClientPool {
     this.nodes = serverCount(config);
     this.config = config;
     this.randomRouting = config.clientsCfg.routing === 'random';
+    this.stickyRouting = config.clientsCfg.routing === 'sticky';
     for (let c = 0; c <= config.clients; c++) {
       this.clients.push(new ClientState(c, stream(seed, 'client', c), config.nodes));
     }
@@ -177,6 +182,8 @@ export class ClientPool {
     c.attempt++;
     // Behind a load balancer a new op starts anywhere; the probe always asks the leader it knows.
     if (this.randomRouting && id !== PROBE_CLIENT) c.leader = intBetween(c.rng, 1, this.nodes);
+    // A pinned session: back to the same node whoever leads (it redirects, the client follows).
+    if (this.stickyRouting && id !== PROBE_CLIENT) c.leader = c.home;
     // A scripted scenario may say where the first attempt goes.
     if (scheduled.to !== undefined) c.leader = scheduled.to;
     if (id !== PROBE_CLIENT) {
@@ -298,6 +305,8 @@ export class ClientPool {
     this.stats.timeouts++;
     c.uncertain = true;
     c.leader = this.nextNode(c.target);
+    // The pinned node did not answer: the load balancer moves the session on.
+    if (c.target === c.home) c.home = c.leader;
     c.redirects.clear();
     c.attempt++;
     this.send(c, nowMs);

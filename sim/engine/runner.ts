@@ -32,6 +32,7 @@ import { Host, requestKey } from './host.ts';
 import { ResourceLimitError } from './limits.ts';
 import { type LivenessOutcome, LivenessProbe } from './liveness-probe.ts';
 import { Network } from './network.ts';
+import type { StepObserver } from './observer.ts';
 import { EventQueue } from './queue.ts';
 import { intBetween, stream } from './rng.ts';
 import { RunCounters } from './run-counters.ts';
@@ -68,6 +69,8 @@ export interface EngineOptions {
   readonly createNode: NodeFactory;
   /** Safety checkers, called after every node step; the first violation stops the run. */
   readonly checkers?: readonly Checker[];
+  /** Watches the run without judging it (coverage-guided exploration): see StepObserver. */
+  readonly observer?: StepObserver;
   /** When given, every step is emitted as one JSON line and the run's traceHash is computed. */
   readonly onTrace?: (line: string) => void;
   /** Stop after this many steps (a bound on runaway runs). */
@@ -314,6 +317,7 @@ class Simulation {
 
   // Linearizability, checked once at the end over the whole client history.
   private readonly checkHistory: boolean;
+  private readonly observer: StepObserver | null;
   private readonly linBudgetSteps: number | undefined;
   private linearizability: EngineResult['linearizability'] = null;
 
@@ -330,6 +334,7 @@ class Simulation {
     this.check4 = checkers[4] ?? null;
     this.check5 = checkers[5] ?? null;
     this.checkRest = checkers.slice(6);
+    this.observer = opts.observer ?? null;
     this.tracer = opts.onTrace === undefined ? null : new Tracer(opts.onTrace);
     this.maxSteps = opts.maxSteps ?? Math.max(10_000_000, config.timeMs * 500);
     this.queuedEventsMax = opts.queuedEventsMax ?? MAX_QUEUED_EVENTS;
@@ -451,6 +456,7 @@ class Simulation {
       this.stepNode = 0;
       if (this.tracer !== null) this.rec = { step: this.steps, t, ev: ev.kind };
       this.current = ev;
+      if (this.observer !== null && ev.kind === 'fault') this.observer.onFault(ev.fault, t);
       this.dispatch(ev);
       this.endStep(ev);
       this.current = null;
@@ -628,6 +634,7 @@ class Simulation {
     const ready = p.ready();
     this.ns.ready = ready;
     if (!this.runCheckers()) return;
+    if (this.observer !== null) this.observer.onNodeStep(this.ns, this.current);
     if (!this.observeRoles(h, p)) return;
     h.storage.persist(ready);
     if (ready.toApply.length > 0) this.applyAndAnswer(h, ready);

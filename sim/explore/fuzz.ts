@@ -276,7 +276,7 @@ async function runCanary(state: FuzzState, canary: CanaryState, opts: FuzzOption
 
 const nonNegInt = () => z.number().int().nonnegative();
 const settingsSchema = z.looseObject({
-  mode: z.enum(['swarm', 'fixed']),
+  mode: z.enum(['swarm', 'random', 'fixed']),
   overrides: z.record(z.string(), z.unknown()),
   bugs: z.array(z.string()),
 });

@@ -238,17 +238,20 @@ function generateMembership(rng: Random, config: SimConfig, endMs: number, out: 
 }
 
 /**
- * One client's ops: exponential gaps, keys from a small space, values unique (`c3-17` is
- * client 3's 17th op). Mix: about 40% get, 30% put, 25% append, 5% cas; a cas expects the
+ * One client's ops: exponential gaps, keys from a small space (a share of them on the hot key k0
+ * when clientsCfg.hotKeyShare says so), values unique (`c3-17` is client 3's 17th op). Mix: about 40% get, 30% put, 25% append, 5% cas; a cas expects the
  * value this client last put at that key, so that it sometimes succeeds.
  */
 function generateOps(rng: Random, client: number, config: SimConfig, out: ScheduledOp[]): void {
   const k = config.clientsCfg;
   const lastPut = new Map<string, string>();
+  const hotKeyShare = k.hotKeyShare ?? 0;
   let t = expMs(rng, k.opIntervalMsMean);
   for (let j = 1; t < config.timeMs; j++) {
     const u = rng();
-    const key = `k${intBetween(rng, 0, k.keys - 1)}`;
+    // The hot-key draw only when the knob is on, so that uniform workloads draw as they always did.
+    const hot = hotKeyShare > 0 && rng() < hotKeyShare;
+    const key = `k${hot ? 0 : intBetween(rng, 0, k.keys - 1)}`;
     const value = `c${client}-${j}`;
     let op: KvOp;
     if (u < 0.4) {

@@ -1,14 +1,17 @@
 import { DEFAULT_LEASE_DRIFT_PPM, DEFAULT_RAFT_CONFIG, type ReadMode } from '../../src/raft/types.ts';
 import { chance, intBetween, pick, type Random, stream } from '../engine/rng.ts';
 import {
+  type ClientRouting,
   type CompactionConfig,
   DEFAULT_CLIENT_CONFIG,
   DEFAULT_PARTITION_SHAPES,
   defaultConfig,
   defaultLivenessBoundMs,
+  type PartitionShape,
   type SimConfig,
   SMALL_BATCH,
 } from '../model/config.ts';
+import { drawKnobs } from './knobs.ts';
 
 /**
  * What a user can set from the command line. Anything set here wins over the profile, so that
@@ -32,14 +35,39 @@ export interface ConfigOverrides {
   membershipPerMin?: number;
   /** Spare servers beyond the initial voters. */
   spares?: number;
+  // The knobs the swarm draws on its own (sim/explore/knobs.ts), one flag each.
+  electionTimeoutMsMin?: number;
+  electionTimeoutMsMax?: number;
+  heartbeatMs?: number;
+  maxEntriesPerAppend?: number;
+  routing?: ClientRouting;
+  leaseDriftPpm?: number;
+  clockDriftPpmMax?: number;
+  hotKeyShare?: number;
+  keys?: number;
+  opIntervalMsMean?: number;
+  quietMs?: number;
+  longDelayRate?: number;
+  partitionShapes?: PartitionShape[];
+  downMsMin?: number;
+  downMsMax?: number;
+  partitionMsMin?: number;
+  partitionMsMax?: number;
+  pauseMsMin?: number;
+  pauseMsMax?: number;
   /** Log compaction (null: off). */
   compaction?: CompactionConfig | null;
   /** Most snapshot bytes one InstallSnapshot carries. */
   snapshotChunkBytes?: number;
 }
 
-export type ProfileMode = 'swarm' | 'fixed';
-export const PROFILE_MODES: readonly ProfileMode[] = ['swarm', 'fixed'];
+/**
+ * 'swarm': every layer; 'random': the swarm without its hand-tuned layers (figure-8, reads,
+ * stickiness, lease failover, membership) — the base mix, the storms and every knob drawn on its
+ * own, the baseline that coverage-guided exploration is measured against; 'fixed': no draws.
+ */
+export type ProfileMode = 'swarm' | 'random' | 'fixed';
+export const PROFILE_MODES: readonly ProfileMode[] = ['swarm', 'random', 'fixed'];
 
 /**
  * Swarm testing (as in TigerBeetle's VOPR): each seed draws its own fault profile — which fault
@@ -47,7 +75,7 @@ export const PROFILE_MODES: readonly ProfileMode[] = ['swarm', 'fixed'];
  * quiet clusters, lossy ones and crash storms instead of one average mix. The profile has its
  * own stream, so it depends on the seed alone and a single seed replays its profile exactly.
  */
-function drawSwarm(seed: number, base: SimConfig): SimConfig {
+function drawSwarm(seed: number, base: SimConfig, tunedLayers = true): SimConfig {
   const rng = stream(seed, 'profile');
   // Every draw happens whatever the outcome, to keep the stream aligned across versions of a profile.
   const nodes = pick(rng, [3, 3, 4, 5, 5, 5, 7]);
@@ -82,7 +110,9 @@ function drawSwarm(seed: number, base: SimConfig): SimConfig {
       pausesPerMin: pausesOn ? round3(pausesPerMin) : 0,
     },
   };
-  const extreme = drawExtremes(stream(seed, 'profile', 'extremes'), drawn);
+  const knobs = drawKnobs(stream(seed, 'profile', 'knobs'), drawn, !tunedLayers);
+  const extreme = drawExtremes(stream(seed, 'profile', 'extremes'), knobs);
+  if (!tunedLayers) return withCatchUpTime(extreme);
   const figure8 = drawFigure8(stream(seed, 'profile', 'figure8'), extreme);
   const reads = drawReads(stream(seed, 'profile', 'reads'), figure8);
   const sticky = drawStickiness(stream(seed, 'profile', 'stickiness'), reads);
@@ -139,7 +169,7 @@ function drawMembership(rng: Random, c: SimConfig, allowed: boolean): SimConfig 
  * profiles get the whole quiet period as their bound. No draw depends on it, so every schedule
  * stays as it was.
  */
-function withCatchUpTime(c: SimConfig): SimConfig {
+export function withCatchUpTime(c: SimConfig): SimConfig {
   if (c.raft.maxEntriesPerAppend > SMALL_BATCH || c.livenessBoundMs >= c.quietMs) return c;
   return { ...c, livenessBoundMs: c.quietMs };
 }
@@ -413,21 +443,33 @@ function round3(x: number): number {
 }
 
 function applyOverrides(c: SimConfig, o: ConfigOverrides): SimConfig {
+  const raft = {
+    ...c.raft,
+    preVote: o.preVote ?? c.raft.preVote,
+    checkQuorum: o.checkQuorum ?? c.raft.checkQuorum,
+    readMode: o.readMode ?? c.raft.readMode,
+    electionTimeoutMsMin: o.electionTimeoutMsMin ?? c.raft.electionTimeoutMsMin,
+    electionTimeoutMsMax: o.electionTimeoutMsMax ?? c.raft.electionTimeoutMsMax,
+    heartbeatMs: o.heartbeatMs ?? c.raft.heartbeatMs,
+    maxEntriesPerAppend: o.maxEntriesPerAppend ?? c.raft.maxEntriesPerAppend,
+    ...(o.leaseDriftPpm !== undefined ? { leaseDriftPpm: o.leaseDriftPpm } : {}),
+    ...(o.snapshotChunkBytes !== undefined ? { snapshotChunkBytes: o.snapshotChunkBytes } : {}),
+  };
+  const timeMs = o.timeMs ?? c.timeMs;
+  const f = c.faults;
+  const k = c.clientsCfg;
   return {
     ...c,
     ...membershipOverride(c, o),
     ...(o.compaction !== undefined ? { compaction: o.compaction ?? undefined } : {}),
     nodes: o.nodes ?? c.nodes,
     clients: o.clients ?? c.clients,
-    timeMs: o.timeMs ?? c.timeMs,
-    quietMs: o.timeMs !== undefined ? Math.min(c.quietMs, o.timeMs) : c.quietMs,
-    raft: {
-      ...c.raft,
-      preVote: o.preVote ?? c.raft.preVote,
-      checkQuorum: o.checkQuorum ?? c.raft.checkQuorum,
-      readMode: o.readMode ?? c.raft.readMode,
-      ...(o.snapshotChunkBytes !== undefined ? { snapshotChunkBytes: o.snapshotChunkBytes } : {}),
-    },
+    timeMs,
+    quietMs: o.quietMs ?? (o.timeMs !== undefined ? Math.min(c.quietMs, o.timeMs) : c.quietMs),
+    // The liveness bound is ten election timeouts: it follows timeouts given on the command line.
+    livenessBoundMs: o.electionTimeoutMsMax !== undefined ? defaultLivenessBoundMs(raft) : c.livenessBoundMs,
+    clockDriftPpmMax: o.clockDriftPpmMax ?? c.clockDriftPpmMax,
+    raft,
     network: {
       ...c.network,
       dropRate: o.dropRate ?? c.network.dropRate,
@@ -435,12 +477,27 @@ function applyOverrides(c: SimConfig, o: ConfigOverrides): SimConfig {
       delayMsMin: o.delayMsMin ?? c.network.delayMsMin,
       delayMsMax: o.delayMsMax ?? c.network.delayMsMax,
       longDelayMsMax: Math.max(c.network.longDelayMsMax, o.delayMsMax ?? 0),
+      longDelayRate: o.longDelayRate ?? c.network.longDelayRate,
     },
     faults: {
-      ...c.faults,
-      partitionsPerMin: o.partitionsPerMin ?? c.faults.partitionsPerMin,
-      crashesPerMin: o.crashesPerMin ?? c.faults.crashesPerMin,
-      pausesPerMin: o.pausesPerMin ?? c.faults.pausesPerMin,
+      ...f,
+      partitionsPerMin: o.partitionsPerMin ?? f.partitionsPerMin,
+      crashesPerMin: o.crashesPerMin ?? f.crashesPerMin,
+      pausesPerMin: o.pausesPerMin ?? f.pausesPerMin,
+      downMsMin: o.downMsMin ?? f.downMsMin,
+      downMsMax: o.downMsMax ?? f.downMsMax,
+      partitionMsMin: o.partitionMsMin ?? f.partitionMsMin,
+      partitionMsMax: o.partitionMsMax ?? f.partitionMsMax,
+      pauseMsMin: o.pauseMsMin ?? f.pauseMsMin,
+      pauseMsMax: o.pauseMsMax ?? f.pauseMsMax,
+      ...(o.partitionShapes !== undefined ? { partitionShapes: o.partitionShapes } : {}),
+    },
+    clientsCfg: {
+      ...k,
+      keys: o.keys ?? k.keys,
+      opIntervalMsMean: o.opIntervalMsMean ?? k.opIntervalMsMean,
+      ...(o.routing !== undefined ? { routing: o.routing } : {}),
+      ...(o.hotKeyShare !== undefined ? { hotKeyShare: o.hotKeyShare } : {}),
     },
   };
 }
@@ -458,8 +515,8 @@ function membershipOverride(c: SimConfig, o: ConfigOverrides): Pick<SimConfig, '
 /** The config a seed runs with: the same function for a single run and for every seed of a sweep. */
 export function configFor(seed: number, mode: ProfileMode, overrides: ConfigOverrides): SimConfig {
   const base = defaultConfig();
-  const drawn = mode === 'swarm' ? drawSwarm(seed, base) : base;
-  const config = applyOverrides(drawn, overrides);
+  const drawn = mode === 'fixed' ? base : drawSwarm(seed, base, mode === 'swarm');
+  const config = withCatchUpTime(applyOverrides(drawn, overrides));
   // `--membership off` with no spares, `--compaction off`: no field at all, as in every config
   // before they existed.
   const { membership, compaction, ...rest } = config;
@@ -509,7 +566,10 @@ export function describeProfile(c: SimConfig): string {
   if (k.opIntervalMsMean !== DEFAULT_CLIENT_CONFIG.opIntervalMsMean)
     line += ` op-gap=${k.opIntervalMsMean}ms`;
   if (k.keys !== DEFAULT_CLIENT_CONFIG.keys) line += ` keys=${k.keys}`;
-  if (k.routing === 'random') line += ' routing=random';
+  if (k.routing !== undefined && k.routing !== 'leader') line += ` routing=${k.routing}`;
+  if (k.hotKeyShare !== undefined && k.hotKeyShare > 0) line += ` hot-key=${k.hotKeyShare}`;
+  if (r.leaseDriftPpm !== undefined) line += ` lease-drift=${r.leaseDriftPpm}ppm`;
+  if (c.quietMs !== 5000) line += ` quiet=${c.quietMs}ms`;
   if (c.compaction !== undefined) {
     line += ` compaction=${c.compaction.trigger}:${c.compaction.entries}`;
     if (r.snapshotChunkBytes !== undefined) line += ` chunk=${r.snapshotChunkBytes}B`;

@@ -204,7 +204,7 @@ const resultsSchema = z.strictObject({
   version: z.literal(RESULTS_VERSION),
   build: z.strictObject({ version: z.string(), commit: z.string() }),
   settings: z.looseObject({
-    mode: z.enum(['swarm', 'fixed']),
+    mode: z.enum(['swarm', 'random', 'fixed']),
     overrides: z.record(z.string(), z.unknown()),
     bugs: z.array(z.string()),
   }),

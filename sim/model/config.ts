@@ -66,10 +66,19 @@ export interface ClientConfig {
   /**
    * Where a client sends a new op: to the node it believes leads ('leader', the default), or to a
    * node drawn at random, as a client behind a load balancer does ('random'). Retries follow the
-   * NotLeader hints either way.
+   * NotLeader hints either way. 'sticky': each client keeps one node (a session pinned by a load
+   * balancer) for every new op, and moves to the next node only when a request to it times out.
    */
-  readonly routing?: 'leader' | 'random';
+  readonly routing?: ClientRouting;
+  /**
+   * Share of ops on the hot key `k0`, 0 to 1; the rest spread uniformly over every key. Absent
+   * (or 0): uniform, drawn exactly as before the knob existed.
+   */
+  readonly hotKeyShare?: number;
 }
+
+export const CLIENT_ROUTINGS = ['leader', 'random', 'sticky'] as const;
+export type ClientRouting = (typeof CLIENT_ROUTINGS)[number];
 
 /** Membership churn (paper §6): spare servers, and how often the admin asks for a change. */
 export interface MembershipConfig {
@@ -393,8 +402,10 @@ export function validateConfig(c: SimConfig): string | null {
     if (!Array.isArray(shapes) || shapes.length === 0 || !shapes.every(known))
       return `config.faults.partitionShapes must be a non-empty list of ${PARTITION_SHAPES.join(', ')}, got ${show(shapes)}`;
   }
-  if (k.routing !== undefined && k.routing !== 'leader' && k.routing !== 'random')
-    return `config.clientsCfg.routing must be 'leader' or 'random', got ${show(k.routing)}`;
+  if (k.routing !== undefined && !(CLIENT_ROUTINGS as readonly unknown[]).includes(k.routing))
+    return `config.clientsCfg.routing must be one of ${CLIENT_ROUTINGS.join(', ')}, got ${show(k.routing)}`;
+  if (k.hotKeyShare !== undefined && !isRate(k.hotKeyShare))
+    return `config.clientsCfg.hotKeyShare must be a probability from 0 to 1 (or absent), got ${show(k.hotKeyShare)}`;
   const ops = expectedOps(c);
   if (ops > MAX_EXPECTED_OPS)
     return (

@@ -9,6 +9,7 @@ import { findBug } from '../../bugs/index.ts';
 import { kvOpSchema } from '../../properties/history.ts';
 import { PROPERTY_IDS, type PropertyId } from '../../properties/types.ts';
 import {
+  CLIENT_ROUTINGS,
   COMPACTION_TRIGGERS,
   MAX_SCHEDULE_FAULTS,
   MAX_SCHEDULE_OPS,
@@ -157,7 +158,8 @@ const simConfigSchema: z.ZodType<SimConfig> = z.strictObject({
     opDeadlineMs: int(),
     keys: int(),
     retryBackoffMs: int(),
-    routing: z.enum(['leader', 'random']).optional(),
+    routing: z.enum(CLIENT_ROUTINGS).optional(),
+    hotKeyShare: rate().optional(),
   }),
   membership: z
     .strictObject({

@@ -1,0 +1,228 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSafetyCheckers } from '../properties/index.ts';
+import { stream } from '../sim/engine/rng.ts';
+import { generateSchedule, runSeed } from '../sim/explore/generate.ts';
+import { configFor } from '../sim/explore/profile.ts';
+import { AbstractStateTracker, CoverageMap } from '../sim/explore/search/coverage.ts';
+import { explore } from '../sim/explore/search/explore.ts';
+import { mutateOnce } from '../sim/explore/search/mutate.ts';
+import { faultsEndMs, serverCount } from '../sim/model/config.ts';
+import { validateSchedule } from '../sim/model/schedule.ts';
+import { simInProcess } from './support/cli-in-process.ts';
+import { FakeProcess, stepOf } from './support/fake-process.ts';
+
+const box = mkdtempSync(join(tmpdir(), 'raftsim-explore-'));
+afterAll(() => rmSync(box, { recursive: true, force: true }));
+
+/** Three fake nodes seen by one tracker; returns a function that steps node `id` and the tracker. */
+function cluster(n = 3) {
+  const nodes = Array.from({ length: n }, (_, i) => new FakeProcess(i + 1));
+  const tracker = new AbstractStateTracker(n);
+  const step = (id: number, change: Parameters<typeof stepOf>[1]): number => {
+    tracker.onNodeStep(stepOf(nodes[id - 1]!, change), null);
+    const states = tracker.coverage().states;
+    return states.length;
+  };
+  return { nodes, tracker, step };
+}
+
+describe('the abstract state of a run', () => {
+  it('a leader of an old term that still leads (a stale leader) is a state of its own', () => {
+    const { tracker, step } = cluster();
+    step(1, { role: 'leader', currentTerm: 1 });
+    step(2, { currentTerm: 1 });
+    step(3, { currentTerm: 1 });
+    const before = tracker.coverage().states.length;
+    // S2 and S3 move to term 2 while S1 still leads term 1.
+    step(2, { role: 'candidate', currentTerm: 2 });
+    step(3, { currentTerm: 2 });
+    const withStale = new Set(tracker.coverage().states.slice(before));
+    // The same shape without the stale leader: S1 a follower.
+    const other = cluster();
+    other.step(1, { currentTerm: 1 });
+    other.step(2, { currentTerm: 1 });
+    other.step(3, { currentTerm: 1 });
+    other.step(2, { role: 'candidate', currentTerm: 2 });
+    other.step(3, { currentTerm: 2 });
+    const without = other.tracker.coverage().states.slice(-1)[0]!;
+    expect(withStale.has(without)).toBe(false);
+  });
+
+  it('nodes are interchangeable: S1 leading and S3 leading reach the same states', () => {
+    const a = cluster();
+    a.step(1, { role: 'leader', currentTerm: 1 });
+    a.step(2, { currentTerm: 1 });
+    const b = cluster();
+    b.step(3, { role: 'leader', currentTerm: 1 });
+    b.step(2, { currentTerm: 1 });
+    expect(a.tracker.coverage().states).toStrictEqual(b.tracker.coverage().states);
+  });
+
+  it('a crash, a joint configuration and a commit lag each change the state', () => {
+    const base = cluster();
+    base.step(1, { role: 'leader', currentTerm: 1 });
+    const s0 = base.tracker.coverage().states.at(-1);
+    base.tracker.onFault({ atMs: 5, type: 'crash', node: 2 }, 5);
+    base.step(1, {});
+    const s1 = base.tracker.coverage().states.at(-1);
+    expect(s1).not.toBe(s0);
+    base.step(1, {
+      appendFrom: 1,
+      entries: [
+        {
+          term: 1,
+          command: { kind: 'config', membership: { voters: [1, 3], outgoing: [1, 2, 3], learners: [] } },
+        },
+      ],
+    });
+    const s2 = base.tracker.coverage().states.at(-1);
+    expect(s2).not.toBe(s1);
+    base.step(1, { commitIndex: 1 });
+    base.step(3, { appendFrom: 1, entries: [{ term: 1, command: { kind: 'noop' } }] });
+    const s3 = base.tracker.coverage().states.at(-1);
+    expect(new Set([s0, s1, s2, s3]).size).toBe(4);
+  });
+
+  it('counts distinct states and transitions, and what a later run adds to them', () => {
+    const map = new CoverageMap();
+    expect(map.add({ states: [1, 2, 3], transitions: [10, 11] })).toStrictEqual({
+      newStates: 3,
+      newTransitions: 2,
+    });
+    expect(map.add({ states: [2, 3, 4], transitions: [11, 12, 13] })).toStrictEqual({
+      newStates: 1,
+      newTransitions: 2,
+    });
+    expect(map.states.size).toBe(4);
+  });
+
+  it('watching a run does not change it: the same trace with and without the observer', () => {
+    const config = { ...configFor(11, 'swarm', {}), timeMs: 8000, quietMs: 3000 };
+    const hash = (observe: boolean): string | null => {
+      const tracker = new AbstractStateTracker(serverCount(config));
+      return runSeed(11, config, {
+        checkers: createSafetyCheckers(),
+        onTrace: () => {},
+        ...(observe ? { observer: tracker } : {}),
+      }).traceHash;
+    };
+    expect(hash(true)).toBe(hash(false));
+    const tracker = new AbstractStateTracker(serverCount(config));
+    runSeed(11, config, { checkers: createSafetyCheckers(), observer: tracker });
+    expect(tracker.coverage().states.length).toBeGreaterThan(10);
+    expect(tracker.coverage().transitions.length).toBeGreaterThan(tracker.coverage().states.length);
+  });
+});
+
+describe('mutations', () => {
+  it('keep a schedule valid, its faults before the quiet period, and every node up at its start', () => {
+    const rng = stream(1, 'test-mutate');
+    for (let seed = 1; seed <= 40; seed++) {
+      const s = generateSchedule(seed, configFor(seed, 'random', {}));
+      const donor = generateSchedule(seed + 1000, configFor(seed + 1000, 'random', {}));
+      let m = s;
+      for (let k = 0; k < 5; k++) m = mutateOnce(rng, m, donor).schedule;
+      expect(validateSchedule(m), `seed ${seed}`).toBeNull();
+      const endMs = faultsEndMs(m.config);
+      const down = new Set<number>();
+      for (const f of m.faults) {
+        if (f.atMs > endMs) throw new Error(`seed ${seed}: a fault after the faults end`);
+        if (f.type === 'crash') down.add(f.node);
+        if (f.type === 'restart') down.delete(f.node);
+        if (f.type === 'pause') expect(f.atMs + f.durationMs).toBeLessThanOrEqual(endMs);
+      }
+      expect([...down], `seed ${seed}`).toStrictEqual([]);
+      expect(m.faults.some((f) => f.atMs === endMs && f.type === 'heal')).toBe(true);
+    }
+  });
+});
+
+describe('explore', () => {
+  it('is deterministic: the same seed and run budget give the same corpus, coverage and failures', () => {
+    const run = () =>
+      explore({
+        seed: 7,
+        settings: { mode: 'random', overrides: { timeMs: 10_000 }, bugs: [] },
+        maxRuns: 12,
+      });
+    const a = run();
+    const b = run();
+    expect(a.states).toBeGreaterThan(0);
+    expect(b.states).toBe(a.states);
+    expect(b.transitions).toBe(a.transitions);
+    expect(b.corpusEntries.map((e) => e.origin)).toStrictEqual(a.corpusEntries.map((e) => e.origin));
+    expect(b.failureList.map((f) => f.run)).toStrictEqual(a.failureList.map((f) => f.run));
+    // Another seed explores differently.
+    const c = explore({
+      seed: 8,
+      settings: { mode: 'random', overrides: { timeMs: 10_000 }, bugs: [] },
+      maxRuns: 12,
+    });
+    expect(c.corpusEntries.map((e) => e.origin)).not.toStrictEqual(a.corpusEntries.map((e) => e.origin));
+  });
+
+  it('mutates its corpus: after the first runs most schedules come from earlier ones', () => {
+    const r = explore({
+      seed: 3,
+      settings: { mode: 'random', overrides: { timeMs: 10_000 }, bugs: [] },
+      maxRuns: 20,
+    });
+    const mutated = r.corpusEntries.filter((e) => e.origin.startsWith('run '));
+    expect(mutated.length).toBeGreaterThan(0);
+  });
+
+  it('finds a catalogue bug within a bounded number of runs, shrinks it and saves a trace that replays', async () => {
+    const dir = join(box, 'found');
+    const r = await simInProcess(
+      [
+        'explore',
+        '--runs',
+        '40',
+        '--seed',
+        '3',
+        '--bug',
+        'vote-no-log-check',
+        '--stop-on-failure',
+        '--results',
+        'found',
+        '--quiet',
+      ],
+      box,
+    );
+    expect(r.thrown).toBeNull();
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toContain('leader-completeness');
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    const replay = await simInProcess(
+      ['--replay', join('found', files[0]!), '--bug', 'vote-no-log-check', '--quiet'],
+      box,
+    );
+    expect(replay.code, replay.stdout + replay.stderr).toBe(0);
+    // Without the bug the same budget finds nothing.
+    const clean = await simInProcess(
+      ['explore', '--runs', '5', '--seed', '3', '--results', 'clean', '--quiet'],
+      box,
+    );
+    expect(clean.code, clean.stdout).toBe(0);
+    expect(clean.stdout).toContain('no violation found');
+  });
+
+  it('refuses a missing budget and bad flags with one line and exit 2', async () => {
+    for (const [args, says] of [
+      [['explore'], 'budget'],
+      [['explore', '--runs', '0'], '--runs'],
+      [['explore', '--for', '10'], '--for'],
+      [['explore', '--runs', '5', '--batch', '0'], '--batch'],
+      [['explore', '--runs', '5', '--bug', 'nope'], 'nope'],
+    ] as const) {
+      const r = await simInProcess(args, box);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain(says);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+  });
+});
