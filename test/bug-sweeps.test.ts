@@ -13,23 +13,23 @@ import type { FailureKind } from '../sim/model/trace-file.ts';
  */
 const RANGES: Readonly<Record<string, readonly [lo: number, hi: number]>> = {
   'vote-no-log-check': [1, 2],
-  'forget-vote': [48, 49],
+  'forget-vote': [41, 42],
   'forget-term': [1, 2],
   'truncate-on-stale-append': [1, 2],
   'commit-not-min': [2, 3],
   'count-duplicate-votes': [1, 2],
-  'accept-stale-term-append': [3, 4],
+  'accept-stale-term-append': [5, 6],
   'match-from-log-length': [1, 2],
   'revote-same-term': [1, 2],
   'apply-uncommitted': [1, 2],
   'fixed-election-timeout': [2, 3],
   // Found through the swarm's Figure 8 layer (sim/explore/profile.ts, drawFigure8).
-  figure8: [297, 298],
+  figure8: [366, 367],
   // Found through the swarm's read layers (sim/explore/profile.ts): lease reads around frequent
   // failovers (drawReads), and lease reads without CheckQuorum that fall back to ReadIndex, which is
   // where these two bugs bite (drawLeaseFailover).
-  'read-index-before-noop-commit': [11, 12],
-  'no-noop-on-election': [9, 10],
+  'read-index-before-noop-commit': [7, 8],
+  'no-noop-on-election': [1, 2],
   // Found through the swarm's stickiness layer (sim/explore/profile.ts, drawStickiness): PreVote, a loss-free
   // network, partial partitions and an idle log, where leader stability is judged.
   'prevote-without-stickiness': [4, 5],
@@ -42,10 +42,16 @@ const RANGES: Readonly<Record<string, readonly [lo: number, hi: number]>> = {
   // membership operations on a quarter of the seeds no hand-tuned layer has taken.
   'change-before-term-commit': [13, 14],
   'joint-skip': [13, 14],
-  'config-on-commit': [43, 44],
+  'config-on-commit': [24, 25],
   // A majority of the union differs from a majority of each half only in some joint changes.
-  'joint-union-majority': [152, 153],
+  'joint-union-majority': [75, 76],
   'learner-counted': [13, 14],
+  // Found through the swarm's compaction layer (sim/explore/profile.ts, drawCompaction) and the
+  // independent compaction knob (sim/explore/knobs.ts).
+  'snapshot-discards-tail': [5, 6],
+  'install-older-snapshot': [3, 4],
+  'snapshot-forgets-term': [3, 4],
+  'snapshot-beyond-commit': [3, 4],
 };
 
 /** Bugs no swarm seed of a small range finds, with the reason. */
