@@ -111,7 +111,7 @@ describe('the student Raft (examples/student-raft)', () => {
 
   it.each([
     [voteBug, 1, 'leader-completeness'],
-    [truncateBug, 1, 'state-machine-safety'],
+    [truncateBug, 1, 'durability'],
   ] as const)(
     '%o: the seeded bug is caught, shrunk, and the shrunk run replays',
     async (bug, seed, property) => {
@@ -134,14 +134,14 @@ describe('the student Raft (examples/student-raft)', () => {
 
 describe('the saved traces of the student bugs (examples/student-raft/*.json)', () => {
   it.each([
-    ['vote-without-log-check', voteBug],
-    ['truncate-on-stale-append', truncateBug],
-  ] as const)('%s replays its violation with the bug, and holds without it', async (name, bug) => {
+    ['vote-without-log-check', voteBug, 'leader-completeness'],
+    ['truncate-on-stale-append', truncateBug, 'durability'],
+  ] as const)('%s replays its violation with the bug, and holds without it', async (name, bug, property) => {
     await loadImpl(bug);
     await loadImpl(student);
     const trace = readTraceFile(`examples/student-raft/${name}.json`);
     const expected = trace.expectations[0]!.outcome;
-    expect(expected).toMatchObject({ status: 'violation', property: 'leader-completeness' });
+    expect(expected).toMatchObject({ status: 'violation', property });
     expect(runForOutcome(trace.schedule, { bugs: [], impl: bug }).outcome).toEqual(expected);
     expect(runForOutcome(trace.schedule, { bugs: [], impl: student }).outcome).toEqual({ status: 'ok' });
   });
