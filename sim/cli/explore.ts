@@ -12,12 +12,7 @@ import { PROFILE_MODES } from '../explore/profile.ts';
 import { shrunkFailure } from '../explore/results.ts';
 import { type ExploreFailure, type ExploreProgress, Explorer } from '../explore/search/explore.ts';
 import type { SweepSettings } from '../explore/seed-job.ts';
-import {
-  DEFAULT_SHRINK_BUDGET,
-  parseShrinkBudget,
-  type ShrinkBudget,
-  shrinkSchedule,
-} from '../explore/shrink.ts';
+import { type ShrinkBudget, shrinkSchedule } from '../explore/shrink.ts';
 import { catchInterrupts, exitCodeOfSignal } from '../explore/signals.ts';
 import { checkOutputPath, writeOutputFile } from '../model/output-file.ts';
 import { type FailureKind, makeTraceFile, serializeTraceFile } from '../model/trace-file.ts';
@@ -28,7 +23,7 @@ import { configOptions, flagsOf, overridesFrom } from './flags.ts';
 import { parseWallDuration } from './fuzz.ts';
 import { stderrSink } from './progress.ts';
 import { parseSubcommand } from './shards.ts';
-import { EXIT_OK, parseIntInRange, parseUint, UsageError } from './usage.ts';
+import { EXIT_OK, parseIntInRange, parseRunsShrinkBudget, parseUint, UsageError } from './usage.ts';
 import { raftsimVersion } from './version.ts';
 
 interface ExploreFlags {
@@ -107,14 +102,8 @@ function planExplore(o: ExploreFlags, overrides: ConfigOverrides): ExplorePlan {
   for (const name of o.bug)
     if (findBug(name) === undefined)
       throw new UsageError(`--bug: unknown bug '${name}' (--list-bugs shows the catalogue)`);
-  let shrinkBudget = DEFAULT_SHRINK_BUDGET;
-  if (o.shrinkBudget !== undefined) {
-    const parsed = parseShrinkBudget(o.shrinkBudget);
-    // Runs only: a time budget would make what is saved depend on the machine's speed.
-    if (parsed === null || parsed.kind !== 'runs' || parsed.runs > 100_000)
-      throw new UsageError(`--shrink-budget: '${o.shrinkBudget}' is not a number of runs from 1 to 100000`);
-    shrinkBudget = parsed;
-  }
+  // Runs only: a time budget would make what is saved depend on the machine's speed.
+  const shrinkBudget = parseRunsShrinkBudget(o.shrinkBudget);
   const progressMs =
     o.progressEvery === undefined
       ? DEFAULT_PROGRESS_MS

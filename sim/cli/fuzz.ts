@@ -26,7 +26,7 @@ import { generateSchedule } from '../explore/generate.ts';
 import { type ConfigOverrides, configFor, PROFILE_MODES, type ProfileMode } from '../explore/profile.ts';
 import { canonical, describeSettings, settingsKey, shrunkFailure } from '../explore/results.ts';
 import type { SeedOutcome, SweepSettings } from '../explore/seed-job.ts';
-import { DEFAULT_SHRINK_BUDGET, parseShrinkBudget, type ShrinkBudget } from '../explore/shrink.ts';
+import type { ShrinkBudget } from '../explore/shrink.ts';
 import { shrinkInWorker } from '../explore/shrink-thread.ts';
 import { catchInterrupts, exitCodeOfSignal, type StopSignal } from '../explore/signals.ts';
 import { readInputFile } from '../model/input-file.ts';
@@ -38,7 +38,7 @@ import { EXIT_FINDING, EXIT_NOT_JUDGED } from './exit-codes.ts';
 import { configOptions, flagsOf, overridesFrom } from './flags.ts';
 import { stderrSink } from './progress.ts';
 import { currentBuild, parseSubcommand, SIGNATURE_SHOWN_CHARS } from './shards.ts';
-import { EXIT_OK, parseIntInRange, parseUint, UsageError } from './usage.ts';
+import { EXIT_OK, parseIntInRange, parseRunsShrinkBudget, parseUint, UsageError } from './usage.ts';
 import { raftsimVersion } from './version.ts';
 
 interface FuzzFlags {
@@ -157,14 +157,8 @@ function planFuzz(o: FuzzFlags, overrides: ConfigOverrides): FuzzPlan {
   const maxSeeds = o.maxSeeds === undefined ? null : parseIntInRange('--max-seeds', o.maxSeeds, 1, MAX_SEED);
   const workers =
     o.workers === undefined ? availableParallelism() : parseIntInRange('--workers', o.workers, 1, 256);
-  let shrinkBudget = DEFAULT_SHRINK_BUDGET;
-  if (o.shrinkBudget !== undefined) {
-    const parsed = parseShrinkBudget(o.shrinkBudget);
-    // Runs only: a time budget would make the corpus depend on the machine's speed.
-    if (parsed === null || parsed.kind !== 'runs' || parsed.runs > 100_000)
-      throw new UsageError(`--shrink-budget: '${o.shrinkBudget}' is not a number of runs from 1 to 100000`);
-    shrinkBudget = parsed;
-  }
+  // Runs only: a time budget would make the corpus depend on the machine's speed.
+  const shrinkBudget = parseRunsShrinkBudget(o.shrinkBudget);
   for (const name of [...o.bug, ...(o.canary === undefined ? [] : [o.canary])]) {
     if (findBug(name) === undefined)
       throw new UsageError(

@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
+import { DEFAULT_SHRINK_BUDGET, parseShrinkBudget, type ShrinkBudget } from '../explore/shrink.ts';
 import { UsageError } from '../model/errors.ts';
 
 export { UsageError };
@@ -84,4 +85,16 @@ export function isMainModule(moduleUrl: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * --shrink-budget for commands whose output must not depend on the machine (fuzz, explore): a
+ * number of runs only, never wall time. Absent: the default budget.
+ */
+export function parseRunsShrinkBudget(text: string | undefined): ShrinkBudget {
+  if (text === undefined) return DEFAULT_SHRINK_BUDGET;
+  const parsed = parseShrinkBudget(text);
+  if (parsed === null || parsed.kind !== 'runs' || parsed.runs > 100_000)
+    throw new UsageError(`--shrink-budget: '${text}' is not a number of runs from 1 to 100000`);
+  return parsed;
 }

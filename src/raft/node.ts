@@ -1129,18 +1129,7 @@ export class RaftNode implements RaftProcess {
       matchIndex[peer] = match;
       probeFrom[peer] = 0;
       if (nextIndex[peer]! <= match) nextIndex[peer] = match + 1;
-      if (match > this.commit) this.maybeCommit();
-      // maybeCommit may have stepped us down (our committed configuration no longer has us).
-      if (this.roleNow !== 'leader') return;
-      if (peer === this.transferee && match === this.lastIdx()) {
-        this.sendTimeoutNow(peer);
-        return;
-      }
-      // Entries beyond one message's worth were not sent yet: keep the stream going — on a reply
-      // that moved the match forward only. A duplicated or late reply sending more as well would
-      // make the stream branch at every duplication, and catching up a lagging follower over a
-      // network that duplicates would flood it.
-      if (match > matchBefore && nextIndex[peer]! <= this.lastIdx()) this.sendAppend(peer);
+      this.afterMatch(peer, match, matchBefore);
       return;
     }
     let next = m.conflictIndex;
@@ -1158,6 +1147,25 @@ export class RaftNode implements RaftProcess {
     if (probeFrom[peer] === next) return;
     probeFrom[peer] = next;
     this.sendAppend(peer);
+  }
+
+  /**
+   * What a peer's new match (from an AppendEntries or an InstallSnapshot reply) sets off: a commit,
+   * the transfer's TimeoutNow, or the next entries of the stream.
+   */
+  private afterMatch(peer: NodeId, match: number, matchBefore: number): void {
+    if (match > this.commit) this.maybeCommit();
+    // maybeCommit may have stepped us down (our committed configuration no longer has us).
+    if (this.roleNow !== 'leader') return;
+    if (peer === this.transferee && match === this.lastIdx()) {
+      this.sendTimeoutNow(peer);
+      return;
+    }
+    // Entries beyond one message's worth were not sent yet: keep the stream going — on a reply
+    // that moved the match forward only. A duplicated or late reply sending more as well would
+    // make the stream branch at every duplication, and catching up a lagging follower over a
+    // network that duplicates would flood it.
+    if (match > matchBefore && this.tracker.nextIndex[peer]! <= this.lastIdx()) this.sendAppend(peer);
   }
 
   /** Advance commitIndex to what a majority stores, if the policy lets that entry commit by counting (§5.4.2). */
@@ -1406,13 +1414,7 @@ export class RaftNode implements RaftProcess {
       probeFrom[peer] = 0;
       if (snapshotSent[peer] !== 0 && snapshotSent[peer]! <= match) snapshotSent[peer] = 0;
       if (this.policy.advanceNextAfterSnapshot && nextIndex[peer]! <= match) nextIndex[peer] = match + 1;
-      if (match > this.commit) this.maybeCommit();
-      if (this.roleNow !== 'leader') return;
-      if (peer === this.transferee && match === this.lastIdx()) {
-        this.sendTimeoutNow(peer);
-        return;
-      }
-      if (match > matchBefore && nextIndex[peer]! <= this.lastIdx()) this.sendAppend(peer);
+      this.afterMatch(peer, match, matchBefore);
       return;
     }
     if (m.lastIncludedIndex !== snapshotSent[peer] || m.lastIncludedIndex !== this.snapIndex) return;
