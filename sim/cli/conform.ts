@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Chalk, type ChalkInstance } from 'chalk';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { PROPERTY_IDS } from '../../properties/types.ts';
 import {
   CAPABILITY_NAMES,
@@ -45,6 +45,7 @@ import { EXIT_NOT_JUDGED } from './exit-codes.ts';
 import { applyImplLimits, implArgs, implSpecOf, shellWord } from './impl-options.ts';
 import { RESTORE_TERMINAL, stderrSink, sweepProgress } from './progress.ts';
 import { checkFailuresDirectory, defaultFailureTarget, writeRunTrace } from './run-files.ts';
+import { parseSubcommand } from './shards.ts';
 import { EXIT_OK, EXIT_VIOLATION, parseIntInRange, UsageError } from './usage.ts';
 import { raftsimVersion } from './version.ts';
 
@@ -394,15 +395,7 @@ function verdictText(o: ExpectedOutcome): string {
 
 async function conform(argv: string[]): Promise<number> {
   const cmd = program();
-  try {
-    cmd.parse(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed') return EXIT_OK;
-      throw new UsageError(`conform: ${error.message.replace(/^error: /, '')}`);
-    }
-    throw error;
-  }
+  if (!parseSubcommand(cmd, argv, 'conform')) return EXIT_OK;
   if (cmd.args.length > 0) throw new UsageError(`conform: unexpected argument '${cmd.args[0]}'`);
   const o = cmd.opts<ConformOptions>();
   const spec = implSpecOf({ ...o, bug: [] });

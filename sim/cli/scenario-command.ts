@@ -4,7 +4,7 @@
 
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { findBug } from '../../bugs/index.ts';
 import { loadImpl } from '../adapters/impl.ts';
 import { runForOutcome } from '../explore/replay.ts';
@@ -15,6 +15,7 @@ import type { Scenario } from '../scenario/ast.ts';
 import type { ConfigSetting, ScenarioResult } from '../scenario/run.ts';
 import { loadScenario, runScenario, scenarioConfig } from '../scenario/run.ts';
 import { implSpecOf } from './impl-options.ts';
+import { parseSubcommand } from './shards.ts';
 import { EXIT_OK, EXIT_VIOLATION, parseUint, UsageError } from './usage.ts';
 import { raftsimVersion } from './version.ts';
 
@@ -118,15 +119,7 @@ function describe(r: ScenarioResult): string[] {
 /** Runs `raftsim scenario ARGS`. */
 export async function scenarioCommand(argv: string[]): Promise<number> {
   const cmd = program();
-  try {
-    cmd.parse(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed') return EXIT_OK;
-      throw new UsageError(`scenario: ${error.message.replace(/^error: /, '')}`);
-    }
-    throw error;
-  }
+  if (!parseSubcommand(cmd, argv, 'scenario')) return EXIT_OK;
   const o = cmd.opts<ScenarioFlags>();
   for (const name of o.bug) {
     if (findBug(name) === undefined)

@@ -4,7 +4,7 @@
 // and writing an HTML view to a file.
 
 import { basename } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { ImplSpec } from '../adapters/impl.ts';
 import { compareOutcome, runForOutcome, selectExpectation } from '../explore/replay.ts';
 import { DEFAULT_MAX_INPUT_MB, parseMaxInputMb } from '../model/input-file.ts';
@@ -16,6 +16,7 @@ import { num } from '../view/report.ts';
 import type { ViewInput } from '../view/views.ts';
 import { parseNodeList, type ViewWindow, WHOLE_RUN } from '../view/window.ts';
 import { isSameFile } from './run-files.ts';
+import { parseSubcommand } from './shards.ts';
 import { EXIT_OK, parseDurationMs, UsageError } from './usage.ts';
 
 /** The window flags as typed; checked against the run's node count once it is known. */
@@ -129,15 +130,7 @@ function viewProgram(): Command {
 /** Runs `raftsim view ARGS`; a usage or input error is thrown as one UsageError line. */
 export function runViewCommand(argv: string[]): number {
   const cmd = viewProgram();
-  try {
-    cmd.parse(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed') return EXIT_OK;
-      throw new UsageError(`view: ${error.message.replace(/^error: /, '')}`);
-    }
-    throw error;
-  }
+  if (!parseSubcommand(cmd, argv, 'view')) return EXIT_OK;
   const file = cmd.args[0]!;
   const o = cmd.opts<ViewOptions>();
   const maxMb = o.maxInputMb === undefined ? undefined : parseMaxInputMb('--max-input-mb', o.maxInputMb);
