@@ -849,11 +849,40 @@ describe('PreVote (Raft thesis §9.6)', () => {
     expect(node.currentTerm).toBe(2);
     const r = node.ready();
     expect(r.hardState).toBeNull();
-    expect(r.messages).toEqual([rv(1, 2, 3, 2, 2, true), rv(1, 3, 3, 2, 2, true)]);
+    // Pre-vote requests carry the round, which a reply echoes.
+    expect(r.messages).toEqual([
+      { ...rv(1, 2, 3, 2, 2, true), round: 1 },
+      { ...rv(1, 3, 3, 2, 2, true), round: 1 },
+    ]);
     // A granted pre-vote is in the future term: it makes us a candidate, not a follower of term 3.
-    node.step(151, rvr(2, 1, 3, true, true));
+    node.step(151, { ...rvr(2, 1, 3, true, true), round: 1 });
     expect(node.role).toBe('candidate');
     expect(node.currentTerm).toBe(3);
+  });
+
+  it('a precandidate does not count a grant of an earlier pre-vote round (it may predate a leader)', () => {
+    const node = mk(1, { disk: disk(2, logOf(1, 2)), config: { preVote: true } });
+    node.tick(150);
+    node.ready();
+    // The round times out (say the node was paused) and a second round begins, about term 3 again.
+    node.tick(450);
+    expect(node.role).toBe('precandidate');
+    expect((node.ready().messages[0] as RequestVote).round).toBe(2);
+    // A grant of round 1 arrives late: it is not a grant of this round.
+    node.step(451, { ...rvr(2, 1, 3, true, true), round: 1 });
+    expect(node.role).toBe('precandidate');
+    node.step(452, { ...rvr(2, 1, 3, true, true), round: 2 });
+    expect(node.role).toBe('candidate');
+  });
+
+  it('a voter echoes the pre-vote round', () => {
+    const node = mk(1, { disk: disk(2, logOf(1, 2)), config: { preVote: true } });
+    expect(
+      only(answer(node, 10, { ...rv(2, 1, 3, 2, 2, true), round: 7 }), 'RequestVoteReply'),
+    ).toMatchObject({
+      voteGranted: true,
+      round: 7,
+    });
   });
 
   it('a voter answers a pre-vote without changing its term or vote, and refuses while it hears a leader', () => {

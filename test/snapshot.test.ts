@@ -291,6 +291,48 @@ describe('the leader', () => {
   });
 });
 
+describe('compaction at the leader', () => {
+  it('waits for a follower it hears from that still needs the entries, not for one that is silent', () => {
+    const leader = new RaftNode({
+      id: 1,
+      peers: [1, 2, 3],
+      config: DEFAULT_RAFT_CONFIG,
+      rng: () => 0,
+      durable: { hardState: { currentTerm: 0, votedFor: NONE }, log: [], lastApplied: 0 },
+      nowMs: 0,
+    });
+    leader.campaign(0);
+    leader.step(1, { type: 'RequestVoteReply', from: 3, to: 1, term: 1, voteGranted: true, preVote: false });
+    for (let k = 1; k < 6; k++) leader.propose(2, put(`v${k}`));
+    const ack = (from: number, matchIndex: number, at: number) =>
+      leader.step(at, {
+        type: 'AppendEntriesReply',
+        from,
+        to: 1,
+        term: 1,
+        success: true,
+        matchIndex,
+        conflictTerm: 0,
+        conflictIndex: 0,
+        round: 1,
+        requestTerm: 1,
+      });
+    ack(3, 6, 3);
+    // S2 answers, but holds only index 1.
+    ack(2, 1, 4);
+    leader.ready();
+    expect(leader.commitIndex).toBe(6);
+    expect(leader.compact(5, 3, 'state')).toBe(false);
+    // Caught up: compaction goes ahead.
+    ack(2, 4, 6);
+    leader.ready();
+    expect(leader.compact(7, 3, 'state')).toBe(true);
+    expect(leader.compact(8, 5, 'state')).toBe(false);
+    // A follower silent for a minimum election timeout holds nothing back.
+    expect(leader.compact(6 + DEFAULT_RAFT_CONFIG.electionTimeoutMsMin, 5, 'state')).toBe(true);
+  });
+});
+
 describe('snapshot bugs at the node', () => {
   it('snapshot-forgets-term records term 0 at the snapshot', () => {
     const n = follower({ log: logOf(1, 1, 2), lastApplied: 3, policy: policyFor(['snapshot-forgets-term']) });

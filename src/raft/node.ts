@@ -189,6 +189,8 @@ export class RaftNode implements RaftProcess {
   // Candidate and precandidate: who answered what lives in the tracker.
   /** Granted replies received in this election, our own vote included: what a buggy tally counts. */
   private grantReplies = 0;
+  /** Pre-vote rounds so far: a new round has the same term as the last, so replies echo its number. */
+  private preVoteRound = 0;
 
   // Leader. Per-peer progress lives in the tracker.
   private readonly quorumScratch: number[] = [];
@@ -669,6 +671,7 @@ export class RaftNode implements RaftProcess {
     if (!this.tracker.isMember(m.from)) return;
     // Any message of our term shows the sender is alive and following this term.
     this.tracker.recentActive[m.from] = 1;
+    this.tracker.heardMs[m.from] = nowMs;
     switch (m.type) {
       case 'AppendEntriesReply':
         assert(
@@ -798,6 +801,7 @@ export class RaftNode implements RaftProcess {
     this.heartbeatDueMs = NEVER;
     this.drawElectionTimeout();
     this.electionDeadlineMs = nowMs + this.electionTimeoutMs;
+    this.preVoteRound++;
     this.startCount();
     if (this.tallyVotes() === 'won') {
       this.becomeCandidate(nowMs);
@@ -890,7 +894,16 @@ export class RaftNode implements RaftProcess {
           transfer,
         });
       } else {
-        this.send({ type: 'RequestVote', from: this.id, to, term, lastLogIndex, lastLogTerm, preVote });
+        const m: RequestVote = {
+          type: 'RequestVote',
+          from: this.id,
+          to,
+          term,
+          lastLogIndex,
+          lastLogTerm,
+          preVote,
+        };
+        this.send(preVote ? { ...m, round: this.preVoteRound } : m);
       }
     }
   }
@@ -904,7 +917,8 @@ export class RaftNode implements RaftProcess {
         m.term > this.term &&
         (!this.policy.preVoteHonoursLeader || !this.inLeaderLease(nowMs)) &&
         this.policy.logUpToDate(m.lastLogTerm, m.lastLogIndex, this.lastTerm(), this.lastIdx());
-      this.send(this.voteReply(m.from, grant ? m.term : this.term, grant, true));
+      const reply = this.voteReply(m.from, grant ? m.term : this.term, grant, true);
+      this.send(m.round === undefined ? reply : { ...reply, round: m.round });
       return;
     }
     assert(m.term === this.term, 'vote request not brought to our term');
@@ -960,6 +974,9 @@ export class RaftNode implements RaftProcess {
       // Granted pre-votes carry the term we asked about; rejections carry the voter's term, and a
       // higher one already made us step down in step().
       if (m.term !== (m.voteGranted ? this.term + 1 : this.term)) return;
+      // A grant is a voter's word that it heard no leader when it answered: one for an earlier
+      // round (delayed, or held while we were paused) may predate a leader elected since.
+      if (m.round !== undefined && m.round !== this.preVoteRound) return;
     } else {
       assert(m.term === this.term, 'vote reply not brought to our term');
     }
@@ -1296,6 +1313,7 @@ export class RaftNode implements RaftProcess {
   compact(nowMs: number, index: number, data: string): boolean {
     this.advanceClock(nowMs);
     if (index <= this.snapIndex || index > this.applied) return false;
+    if (this.roleNow === 'leader' && this.followerNeeds(nowMs, index)) return false;
     const through = this.policy.compactThrough(index, this.lastIdx());
     assert(
       through > this.snapIndex && through <= this.lastIdx(),
@@ -1421,6 +1439,22 @@ export class RaftNode implements RaftProcess {
     if (m.offset === snapshotOffset[peer] || m.offset > this.snapData.length) return;
     snapshotOffset[peer] = m.offset;
     this.sendSnapshotChunk(peer);
+  }
+
+  /**
+   * Leader: does a follower heard from within the minimum election timeout still need an entry at or
+   * below `index`? Compacting it away would send that follower a snapshot — and if compaction keeps
+   * pace with the transfer, another and another, so a follower that is behind but reachable never
+   * catches up. Such a follower is caught up first (by AppendEntries, or by the snapshot being sent,
+   * which stays the same meanwhile); one that does not answer does not hold compaction back.
+   */
+  private followerNeeds(nowMs: number, index: number): boolean {
+    const { matchIndex, heardMs } = this.tracker;
+    for (let k = 0; k < this.others.length; k++) {
+      const peer = this.others[k]!;
+      if (matchIndex[peer]! < index && nowMs - heardMs[peer]! < this.config.electionTimeoutMsMin) return true;
+    }
+    return false;
   }
 
   /** The configuration in force at `index` (the latest configuration entry at or before it). */

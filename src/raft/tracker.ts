@@ -31,6 +31,8 @@ export class ProgressTracker {
   /** Leader: the index of the snapshot being sent to each peer (0: none), and the offset of the chunk last sent. */
   readonly snapshotSent: number[];
   readonly snapshotOffset: number[];
+  /** Leader: local time of the last message of our term from each peer (-∞: none this term). */
+  readonly heardMs: number[];
   /** Candidate: each voter's answer, VOTE_NONE / VOTE_YES / VOTE_NO. */
   readonly votes: Uint8Array;
   private readonly member: Uint8Array;
@@ -54,6 +56,7 @@ export class ProgressTracker {
     this.ackedRound = new Array<number>(size).fill(0);
     this.snapshotSent = new Array<number>(size).fill(0);
     this.snapshotOffset = new Array<number>(size).fill(0);
+    this.heardMs = new Array<number>(size).fill(Number.NEGATIVE_INFINITY);
     this.votes = new Uint8Array(size);
     this.setMembership(membership, { incoming: membership.voters, outgoing: membership.outgoing }, 1);
   }
@@ -79,6 +82,7 @@ export class ProgressTracker {
       this.recentActive[id] = 0;
       this.ackedRound[id] = 0;
       this.snapshotSent[id] = 0;
+      this.heardMs[id] = Number.NEGATIVE_INFINITY;
       this.votes[id] = VOTE_NONE;
     }
     this.member.fill(0);
@@ -107,6 +111,7 @@ export class ProgressTracker {
       this.recentActive[peer] = 0;
       this.ackedRound[peer] = 0;
       this.snapshotSent[peer] = 0;
+      this.heardMs[peer] = Number.NEGATIVE_INFINITY;
     }
     this.matchIndex[this.self] = lastIndex;
   }

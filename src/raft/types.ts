@@ -110,12 +110,19 @@ export interface RequestVote extends MessageBase {
    * that leader must not ignore it. Absent otherwise.
    */
   readonly transfer?: true;
+  /**
+   * PreVote: the candidate's round number, echoed in the reply. A new round asks about the same term
+   * as the last, so only the round tells a fresh grant from a stale one. Absent otherwise.
+   */
+  readonly round?: number;
 }
 
 export interface RequestVoteReply extends MessageBase {
   readonly type: 'RequestVoteReply';
   readonly voteGranted: boolean;
   readonly preVote: boolean;
+  /** The request's pre-vote round, echoed (absent when the request had none). */
+  readonly round?: number;
 }
 
 export interface AppendEntries extends MessageBase {
