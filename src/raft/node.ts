@@ -1442,17 +1442,18 @@ export class RaftNode implements RaftProcess {
   }
 
   /**
-   * Leader: does a follower heard from within the minimum election timeout still need an entry at or
-   * below `index`? Compacting it away would send that follower a snapshot — and if compaction keeps
-   * pace with the transfer, another and another, so a follower that is behind but reachable never
-   * catches up. Such a follower is caught up first (by AppendEntries, or by the snapshot being sent,
-   * which stays the same meanwhile); one that does not answer does not hold compaction back.
+   * Leader: is a snapshot on its way to a follower heard from within the minimum election timeout?
+   * A new snapshot would restart that transfer from its first chunk — and if compaction keeps pace
+   * with the transfer, the follower never gets a whole snapshot (swarm seed 12895: a learner that
+   * never caught up, so its promotion never happened). The transfer finishes first, and the entries
+   * after it stay for the AppendEntries that follow; a follower that does not answer holds nothing back.
    */
   private followerNeeds(nowMs: number, index: number): boolean {
-    const { matchIndex, heardMs } = this.tracker;
+    const { matchIndex, heardMs, snapshotSent } = this.tracker;
     for (let k = 0; k < this.others.length; k++) {
       const peer = this.others[k]!;
-      if (matchIndex[peer]! < index && nowMs - heardMs[peer]! < this.config.electionTimeoutMsMin) return true;
+      if (snapshotSent[peer] === 0 || matchIndex[peer]! >= index) continue;
+      if (nowMs - heardMs[peer]! < this.config.electionTimeoutMsMin) return true;
     }
     return false;
   }
