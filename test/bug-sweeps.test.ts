@@ -13,18 +13,18 @@ import type { FailureKind } from '../sim/model/trace-file.ts';
  */
 const RANGES: Readonly<Record<string, readonly [lo: number, hi: number]>> = {
   'vote-no-log-check': [1, 2],
-  'forget-vote': [41, 42],
+  'forget-vote': [50, 51],
   'forget-term': [1, 2],
   'truncate-on-stale-append': [1, 2],
   'commit-not-min': [2, 3],
   'count-duplicate-votes': [1, 2],
-  'accept-stale-term-append': [5, 6],
+  'accept-stale-term-append': [3, 4],
   'match-from-log-length': [1, 2],
   'revote-same-term': [1, 2],
   'apply-uncommitted': [1, 2],
   'fixed-election-timeout': [2, 3],
   // Found through the swarm's Figure 8 layer (sim/explore/profile.ts, drawFigure8).
-  figure8: [366, 367],
+  figure8: [230, 231],
   // Found through the swarm's read layers (sim/explore/profile.ts): lease reads around frequent
   // failovers (drawReads), and lease reads without CheckQuorum that fall back to ReadIndex, which is
   // where these two bugs bite (drawLeaseFailover).
@@ -49,7 +49,7 @@ const RANGES: Readonly<Record<string, readonly [lo: number, hi: number]>> = {
   // Found through the swarm's compaction layer (sim/explore/profile.ts, drawCompaction) and the
   // independent compaction knob (sim/explore/knobs.ts).
   'snapshot-discards-tail': [5, 6],
-  'install-older-snapshot': [3, 4],
+  'install-older-snapshot': [6, 7],
   'snapshot-forgets-term': [3, 4],
   'snapshot-beyond-commit': [3, 4],
 };
@@ -66,9 +66,9 @@ const THREE_RANGES: Readonly<Record<string, readonly (readonly [lo: number, hi: 
     [21, 21],
   ],
   'install-older-snapshot': [
-    [3, 3],
-    [5, 5],
     [6, 6],
+    [8, 8],
+    [22, 22],
   ],
   'snapshot-forgets-term': [
     [3, 3],

@@ -75,11 +75,8 @@ describe('bug traces', () => {
       expect(e.bugs).toEqual([basename(file, '.json')]);
       // The property the trace shows is the one the catalogue says the bug breaks first.
       expect(e.outcome, file).toMatchObject({ status: 'violation', property: findBug(e.bugs[0]!)!.property });
-      // The shrinker's target for safety bugs: at most 15 faults and operations; 20 for the snapshot
-      // bugs (issue #11), where what goes wrong needs a log long enough to compact and a snapshot
-      // old enough to matter (install-older-snapshot keeps 15 writes at its fixpoint).
-      const limit = findBug(e.bugs[0]!)!.requires?.compaction === true ? 20 : 15;
-      expect(trace.schedule.faults.length + trace.schedule.ops.length, file).toBeLessThanOrEqual(limit);
+      // The shrinker's target for safety bugs: at most 15 faults and operations.
+      expect(trace.schedule.faults.length + trace.schedule.ops.length, file).toBeLessThanOrEqual(15);
       // The correct node holds on the same schedule: the trace shows the bug, not the harness.
       expect(runForOutcome(trace.schedule, { bugs: [], recentEvents: 0 }).outcome, file).toEqual({
         status: 'ok',

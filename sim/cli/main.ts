@@ -211,7 +211,7 @@ function program(): Command {
         '\nExit codes: 0 every property held (replay: the outcome matched), 1 a property was violated\n' +
         'or a node assertion failed (replay: the outcome differed), 2 bad usage or input, 3 a run could\n' +
         'not be judged (raftsim threw: a harness error; or a simulator resource limit was hit).\n\n' +
-        'Examples:\n  npm run sim -- --seed 42\n  npm run sim -- --seeds 1..1000\n  npm run sim -- --seed 366 --profile swarm --bug figure8\n' +
+        'Examples:\n  npm run sim -- --seed 42\n  npm run sim -- --seeds 1..1000\n  npm run sim -- --seed 230 --profile swarm --bug figure8\n' +
         '  npm run sim -- --replay scenarios/figure8.json --bug figure8 --format text',
     )
     .allowExcessArguments()
