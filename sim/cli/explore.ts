@@ -9,13 +9,13 @@ import { Command, Option } from 'commander';
 import { findBug } from '../../bugs/index.ts';
 import type { ConfigOverrides, ProfileMode } from '../explore/profile.ts';
 import { PROFILE_MODES } from '../explore/profile.ts';
-import { shrunkFailure } from '../explore/results.ts';
+import { shrunkFailure, shrunkTrace } from '../explore/results.ts';
 import { type ExploreFailure, type ExploreProgress, Explorer } from '../explore/search/explore.ts';
 import type { SweepSettings } from '../explore/seed-job.ts';
 import { type ShrinkBudget, shrinkSchedule } from '../explore/shrink.ts';
 import { catchInterrupts, exitCodeOfSignal } from '../explore/signals.ts';
 import { checkOutputPath, writeOutputFile } from '../model/output-file.ts';
-import { type FailureKind, makeTraceFile, serializeTraceFile } from '../model/trace-file.ts';
+import { type FailureKind, serializeTraceFile } from '../model/trace-file.ts';
 import { num, seconds } from '../view/report.ts';
 import { applyBugRequirements } from './bug-options.ts';
 import { EXIT_FINDING, EXIT_NOT_JUDGED } from './exit-codes.ts';
@@ -265,15 +265,7 @@ function saveFailure(
     if (!(error instanceof RangeError)) throw error;
     return null;
   }
-  const trace = makeTraceFile({
-    schedule: result.schedule,
-    expectations: [{ bugs: [...bugs], outcome: result.outcome }],
-    meta: {
-      raftsimVersion: raftsimVersion(),
-      command,
-      shrink: { before: result.before, after: result.after, runs: result.runs, complete: result.complete },
-    },
-  });
+  const trace = shrunkTrace(result, bugs, command, raftsimVersion());
   const property = result.outcome.property as FailureKind;
   const found = shrunkFailure(trace, property, '');
   const key = `${property} ${found.id}`;

@@ -24,14 +24,14 @@ import {
 } from '../explore/fuzz.ts';
 import { generateSchedule } from '../explore/generate.ts';
 import { type ConfigOverrides, configFor, PROFILE_MODES, type ProfileMode } from '../explore/profile.ts';
-import { canonical, describeSettings, settingsKey, shrunkFailure } from '../explore/results.ts';
+import { canonical, describeSettings, settingsKey, shrunkFailure, shrunkTrace } from '../explore/results.ts';
 import type { SeedOutcome, SweepSettings } from '../explore/seed-job.ts';
 import type { ShrinkBudget } from '../explore/shrink.ts';
 import { shrinkInWorker } from '../explore/shrink-thread.ts';
 import { catchInterrupts, exitCodeOfSignal, type StopSignal } from '../explore/signals.ts';
 import { readInputFile } from '../model/input-file.ts';
 import { checkOutputPath, type OutputTarget, userPath, writeOutputFile } from '../model/output-file.ts';
-import { type FailureKind, makeTraceFile, serializeTraceFile } from '../model/trace-file.ts';
+import { type FailureKind, serializeTraceFile } from '../model/trace-file.ts';
 import { num, seconds, truncateText } from '../view/report.ts';
 import { applyBugRequirements } from './bug-options.ts';
 import { EXIT_FINDING, EXIT_NOT_JUDGED } from './exit-codes.ts';
@@ -361,15 +361,7 @@ async function shrinkFailure(
   const schedule = generateSchedule(outcome.seed, configFor(outcome.seed, mode, overrides));
   const result = await shrinkInWorker(schedule, { bugs, budget: plan.shrinkBudget, signal });
   if (signal.aborted) return null;
-  const trace = makeTraceFile({
-    schedule: result.schedule,
-    expectations: [{ bugs: [...bugs], outcome: result.outcome }],
-    meta: {
-      raftsimVersion: raftsimVersion(),
-      command,
-      shrink: { before: result.before, after: result.after, runs: result.runs, complete: result.complete },
-    },
-  });
+  const trace = shrunkTrace(result, bugs, command, raftsimVersion());
   const property = result.outcome.property;
   const found = shrunkFailure(trace, property, '');
   return { ...found, file: `corpus/${property}-${found.id}.json` };

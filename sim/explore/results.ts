@@ -11,10 +11,17 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { UsageError } from '../model/errors.ts';
 import type { Schedule } from '../model/schedule.ts';
-import { type FailureKind, formatPath, parseTraceFile, type TraceFile } from '../model/trace-file.ts';
+import {
+  type FailureKind,
+  formatPath,
+  makeTraceFile,
+  parseTraceFile,
+  type TraceFile,
+} from '../model/trace-file.ts';
 import { kindOfFailure, type RunKind } from './outcome.ts';
 import type { SeedOutcome, SweepSettings } from './seed-job.ts';
 import { countSeeds, missingRanges, rangesOf, type SeedRange, type Shard } from './shard.ts';
+import type { ShrinkResult } from './shrink.ts';
 
 export const RESULTS_FORMAT = 'raftsim-results';
 export const RESULTS_VERSION = 1;
@@ -111,6 +118,24 @@ export function signatureId(signature: string): string {
 }
 
 /** The shrunk failure of a trace that violates `property`. */
+/** A shrink's result as a trace file: the shrunk schedule, what it shows with `bugs`, and how it was made. */
+export function shrunkTrace(
+  result: ShrinkResult,
+  bugs: readonly string[],
+  command: string,
+  raftsimVersion: string,
+): TraceFile {
+  return makeTraceFile({
+    schedule: result.schedule,
+    expectations: [{ bugs: [...bugs], outcome: result.outcome }],
+    meta: {
+      raftsimVersion,
+      command,
+      shrink: { before: result.before, after: result.after, runs: result.runs, complete: result.complete },
+    },
+  });
+}
+
 export function shrunkFailure(trace: TraceFile, property: FailureKind, file: string): ShrunkFailure {
   const outcome = trace.expectations[0]?.outcome;
   const message = outcome?.status === 'violation' ? (outcome.message ?? null) : null;

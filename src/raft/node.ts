@@ -882,29 +882,18 @@ export class RaftNode implements RaftProcess {
       const to = this.others[k]!;
       // Learners have no vote to give.
       if (!voters.incoming.includes(to) && !voters.outgoing.includes(to)) continue;
-      if (transfer) {
-        this.send({
-          type: 'RequestVote',
-          from: this.id,
-          to,
-          term,
-          lastLogIndex,
-          lastLogTerm,
-          preVote,
-          transfer,
-        });
-      } else {
-        const m: RequestVote = {
-          type: 'RequestVote',
-          from: this.id,
-          to,
-          term,
-          lastLogIndex,
-          lastLogTerm,
-          preVote,
-        };
-        this.send(preVote ? { ...m, round: this.preVoteRound } : m);
-      }
+      const m: RequestVote = {
+        type: 'RequestVote',
+        from: this.id,
+        to,
+        term,
+        lastLogIndex,
+        lastLogTerm,
+        preVote,
+      };
+      // The optional fields only where they say something, so other messages keep their shape.
+      if (transfer) this.send({ ...m, transfer });
+      else this.send(preVote ? { ...m, round: this.preVoteRound } : m);
     }
   }
 
