@@ -81,6 +81,7 @@ const QUICK: Settings = {
     trials: 1,
     cap: 20,
     bugs: ['figure8', 'joint-skip'],
+    workers: 1,
   },
 };
 

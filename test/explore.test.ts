@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSafetyCheckers } from '../properties/index.ts';
+import type { SimEvent } from '../sim/engine/events.ts';
 import { stream } from '../sim/engine/rng.ts';
 import { generateSchedule, runSeed } from '../sim/explore/generate.ts';
 import { configFor } from '../sim/explore/profile.ts';
@@ -12,7 +13,7 @@ import { mutateOnce } from '../sim/explore/search/mutate.ts';
 import { faultsEndMs, serverCount } from '../sim/model/config.ts';
 import { validateSchedule } from '../sim/model/schedule.ts';
 import { simInProcess } from './support/cli-in-process.ts';
-import { FakeProcess, stepOf } from './support/fake-process.ts';
+import { FakeProcess, noop, stepOf } from './support/fake-process.ts';
 
 const box = mkdtempSync(join(tmpdir(), 'raftsim-explore-'));
 afterAll(() => rmSync(box, { recursive: true, force: true }));
@@ -86,13 +87,94 @@ describe('the abstract state of a run', () => {
     expect(new Set([s0, s1, s2, s3]).size).toBe(4);
   });
 
+  it("a new leader's phase: earlier terms' entries waiting, committed by counting (Figure 8), only its no-op waiting, committed", () => {
+    const states = (commitAtElection: number, commitIndex: number): number => {
+      const { nodes, tracker, step } = cluster();
+      // Every node holds entries 1..3 of term 1; S1 wins term 2 and appends its no-op at 4.
+      for (const node of nodes) {
+        const entries = [1, 2, 3].map(() => ({ term: 1, command: noop }));
+        step(node.id, {
+          currentTerm: 1,
+          appendFrom: 1,
+          entries,
+          commitIndex: node.id === 1 ? commitAtElection : 0,
+        });
+      }
+      step(1, { role: 'leader', currentTerm: 2, appendFrom: 4, entries: [{ term: 2, command: noop }] });
+      step(1, { commitIndex });
+      return tracker.coverage().states.at(-1)!;
+    };
+    const waiting = states(0, 0);
+    // Entries 1..3 committed by counting, before the no-op: the phase in which Figure 8 bites.
+    const countedOld = states(0, 3);
+    // Elected with 1..3 committed: only the no-op waits (every node's commit index as in countedOld).
+    const onlyNoop = states(3, 3);
+    const committed = states(3, 4);
+    expect(new Set([waiting, countedOld, onlyNoop, committed]).size).toBe(4);
+  });
+
+  it('a read cleared, and a client read or write arriving, are states apart', () => {
+    const at = (cleared: boolean, event: SimEvent | null = null): number => {
+      const { nodes, tracker, step } = cluster();
+      const entries = [1, 2, 3].map(() => ({ term: 1, command: noop }));
+      step(2, { role: 'leader', currentTerm: 1, appendFrom: 1, entries, commitIndex: 3 });
+      step(1, {
+        role: 'leader',
+        currentTerm: 2,
+        appendFrom: 1,
+        entries: [...entries, { term: 2, command: noop }],
+      });
+      // S1 (term 2) at commit 2: behind the 3 that S2 committed in term 1, its no-op (4) uncommitted.
+      const s = stepOf(nodes[0]!, { commitIndex: 2 });
+      const readsReady = cleared ? [{ requestId: 1, index: 2 }] : [];
+      tracker.onNodeStep({ ...s, ready: { ...s.ready, readsReady } }, event);
+      return tracker.coverage().states.at(-1)!;
+    };
+    expect(at(true)).not.toBe(at(false));
+    const get: SimEvent = {
+      kind: 'request',
+      client: 1,
+      seq: 1,
+      attempt: 1,
+      node: 1,
+      op: { type: 'get', key: 'k' },
+    };
+    const put: SimEvent = { ...get, op: { type: 'put', key: 'k', value: 'v' } };
+    expect(new Set([at(false), at(false, get), at(false, put)]).size).toBe(3);
+  });
+
+  it('features: each part of a state and each pair of parts, counted once per run; rarer runs score higher', () => {
+    const a = cluster();
+    a.step(1, { role: 'leader', currentTerm: 1 });
+    const first = a.tracker.coverage().features.length;
+    expect(first).toBeGreaterThan(0);
+    // The same state again adds no features; a new one adds some.
+    a.step(1, {});
+    expect(a.tracker.coverage().features.length).toBe(first);
+    a.tracker.onFault({ atMs: 5, type: 'crash', node: 2 }, 5);
+    a.step(1, {});
+    expect(a.tracker.coverage().features.length).toBeGreaterThan(first);
+
+    const map = new CoverageMap();
+    const common = { states: [1, 2], transitions: [], features: [10, 11] };
+    const rare = { states: [1, 3], transitions: [], features: [10, 12] };
+    map.add(common);
+    map.add(common);
+    map.add(rare);
+    // Feature 12 and state 3 only one run reached; 10 three runs, 11 two.
+    expect(map.rarity(rare).features).toBeCloseTo(1 / 3 + 1);
+    expect(map.rarity(common).features).toBeCloseTo(1 / 3 + 1 / 2);
+    expect(map.rarity(rare).states).toBeGreaterThan(map.rarity(common).states);
+    expect(map.newFeatures({ states: [], transitions: [], features: [12, 13, 14] })).toBe(2);
+  });
+
   it('counts distinct states and transitions, and what a later run adds to them', () => {
     const map = new CoverageMap();
-    expect(map.add({ states: [1, 2, 3], transitions: [10, 11] })).toStrictEqual({
+    expect(map.add({ states: [1, 2, 3], transitions: [10, 11], features: [] })).toStrictEqual({
       newStates: 3,
       newTransitions: 2,
     });
-    expect(map.add({ states: [2, 3, 4], transitions: [11, 12, 13] })).toStrictEqual({
+    expect(map.add({ states: [2, 3, 4], transitions: [11, 12, 13], features: [] })).toStrictEqual({
       newStates: 1,
       newTransitions: 2,
     });

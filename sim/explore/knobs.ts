@@ -24,7 +24,7 @@ function round3(x: number): number {
 }
 
 /** The read modes drawn: never 'unsafe-local', which is stale by design. */
-const DRAWN_READ_MODES: readonly ReadMode[] = ['log', 'read-index', 'lease'];
+export const DRAWN_READ_MODES: readonly ReadMode[] = ['log', 'read-index', 'lease'];
 
 /**
  * Draws each knob independently. Bounds keep a correct Raft correct and judgeable: heartbeats at

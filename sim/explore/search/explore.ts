@@ -20,6 +20,8 @@ import { type Mutation, mutateOnce } from './mutate.ts';
 const MAX_SEED = 2 ** 32 - 1;
 /** Share of runs that start from a fresh seed instead of a corpus entry. */
 export const FRESH_SHARE = 0.2;
+/** Share of corpus picks by the rarity of states (the rest by that of features). */
+const BY_STATES = 0.5;
 /** Mutations stacked on one corpus entry per run: 1 to this many. */
 const MUTATIONS_MAX = 4;
 /**
@@ -27,6 +29,8 @@ const MUTATIONS_MAX = 4;
  * most of its runs. Past this the entry with the least energy left makes room.
  */
 export const CORPUS_MAX = 256;
+/** Runs between two rescorings of the corpus by rarity (the hit counts change with every run). */
+const RESCORE_EVERY = 25;
 
 export interface CorpusSchedule {
   /** The run that found it (1-based) and what it added. */
@@ -36,6 +40,9 @@ export interface CorpusSchedule {
   readonly schedule: Schedule;
   /** How it was made: `seed N`, or the mutations applied to an earlier entry. */
   readonly origin: string;
+  /** The distinct states and features its run reached (coverage.ts). */
+  readonly states: readonly number[];
+  readonly features: readonly number[];
 }
 
 /** A run that failed: the schedule that failed and how. */
@@ -82,24 +89,23 @@ export interface ExploreResult extends ExploreProgress {
 }
 
 /**
- * Picks a corpus entry with a chance in proportion to its energy: the new ground it opened when
- * it was added, divided by one more than the times it was picked already (as AFL favours
- * entries it has not fuzzed much). Without the decay the first runs, which find everything new,
- * would be mutated for ever. Linear in the corpus, which grows far slower than the runs.
+ * Picks a corpus entry with a chance in proportion to its energy: how rare the states (or the
+ * features) its run reached are now (CoverageMap.rarity), divided by one more than the times it
+ * was picked already (as AFL favours entries it has not fuzzed much). Without the decay the runs
+ * that opened the rarest ground would be mutated for ever; without rarity every entry that once
+ * found something new would weigh the same long after every run reaches what it found (the first
+ * version weighed entries by the new states they brought, and explored no more than 1.6 times
+ * the states of random search). Linear in the corpus, which grows far slower than the runs.
  */
-function pickEntry(rng: Random, corpus: readonly CorpusSchedule[], picks: number[]): number {
+function pickEntry(rng: Random, energies: readonly number[]): number {
   let total = 0;
-  for (let i = 0; i < corpus.length; i++) total += energyOf(corpus[i]!, picks[i]!);
+  for (const e of energies) total += e;
   let x = rng() * total;
-  for (let i = 0; i < corpus.length; i++) {
-    x -= energyOf(corpus[i]!, picks[i]!);
+  for (let i = 0; i < energies.length; i++) {
+    x -= energies[i]!;
     if (x < 0) return i;
   }
-  return corpus.length - 1;
-}
-
-function energyOf(e: CorpusSchedule, picks: number): number {
-  return e.newStates / (1 + picks);
+  return energies.length - 1;
 }
 
 function freshSchedule(rng: Random, settings: SweepSettings): { schedule: Schedule; origin: string } {
@@ -124,6 +130,8 @@ export class Explorer {
   runs = 0;
   /** Times each corpus entry was picked as a parent. */
   private readonly picks: number[] = [];
+  /** Each corpus entry's rarity, as last scored. */
+  private readonly rarities: { states: number; features: number }[] = [];
 
   constructor(seed: number, settings: SweepSettings, strategy: 'explore' | 'random' = 'explore') {
     this.rng = stream(seed, 'explore');
@@ -138,7 +146,8 @@ export class Explorer {
     const corpus = this.corpus;
     if (this.strategy === 'random' || corpus.length === 0 || chance(rng, FRESH_SHARE))
       return freshSchedule(rng, this.settings);
-    const parentIndex = pickEntry(rng, corpus, this.picks);
+    // Two power schedules: picks by the rarity of states, and by that of features.
+    const parentIndex = pickEntry(rng, this.energies(chance(rng, BY_STATES) ? 'states' : 'features'));
     this.picks[parentIndex]!++;
     const parent = corpus[parentIndex]!;
     let schedule = parent.schedule;
@@ -163,14 +172,20 @@ export class Explorer {
       checkers: createSafetyCheckers(),
       observer: tracker,
     });
-    const gained = this.coverage.add(tracker.coverage());
-    // New states only: nearly every run takes some transition no run took before (a state pair
-    // times its cause), which would admit every run and steer nothing.
-    if (this.strategy === 'explore' && gained.newStates > 0) {
-      const entry = { run, ...gained, schedule, origin };
+    const reached = tracker.coverage();
+    const newFeatures = this.coverage.newFeatures(reached);
+    const gained = this.coverage.add(reached);
+    // New states or features only: nearly every run takes some transition no run took before (a
+    // state pair times its cause), which would admit every run and steer nothing.
+    if (this.strategy === 'explore' && (gained.newStates > 0 || newFeatures > 0)) {
+      const entry = { run, ...gained, schedule, origin, states: reached.states, features: reached.features };
       if (this.corpus.length >= CORPUS_MAX) this.evictWeakest();
       this.corpus.push(entry);
       this.picks.push(0);
+      this.rarities.push(this.coverage.rarity(entry));
+    }
+    if (this.strategy === 'explore' && run % RESCORE_EVERY === 0) {
+      for (let i = 0; i < this.corpus.length; i++) this.rarities[i] = this.coverage.rarity(this.corpus[i]!);
     }
     if (run % 100 === 0) this.curve.push(this.coverage.states.size);
     let failure: ExploreFailure | null = null;
@@ -193,15 +208,24 @@ export class Explorer {
     return failure;
   }
 
-  /** Drops the entry with the least energy (the oldest of equals). */
+  /** Each corpus entry's energy by one kind of rarity: that rarity over one more than its picks. */
+  private energies(by: 'states' | 'features'): number[] {
+    return this.corpus.map((_, i) => this.rarities[i]![by] / (1 + this.picks[i]!));
+  }
+
+  /** Drops the entry with the least energy, both kinds as shares of their totals (the oldest of equals). */
   private evictWeakest(): void {
+    const byStates = this.energies('states');
+    const byFeatures = this.energies('features');
+    const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) || 1;
+    const totalStates = sum(byStates);
+    const totalFeatures = sum(byFeatures);
+    const share = (i: number): number => byStates[i]! / totalStates + byFeatures[i]! / totalFeatures;
     let weakest = 0;
-    for (let i = 1; i < this.corpus.length; i++) {
-      if (energyOf(this.corpus[i]!, this.picks[i]!) < energyOf(this.corpus[weakest]!, this.picks[weakest]!))
-        weakest = i;
-    }
+    for (let i = 1; i < this.corpus.length; i++) if (share(i) < share(weakest)) weakest = i;
     this.corpus.splice(weakest, 1);
     this.picks.splice(weakest, 1);
+    this.rarities.splice(weakest, 1);
   }
 
   progress(): ExploreProgress {

@@ -15,6 +15,7 @@ import {
 } from '../../model/config.ts';
 import type { Fault, Schedule } from '../../model/schedule.ts';
 import { generateSchedule } from '../generate.ts';
+import { DRAWN_READ_MODES } from '../knobs.ts';
 import { withCatchUpTime } from '../profile.ts';
 
 export const MUTATIONS = [
@@ -200,7 +201,7 @@ function mutateKnob(rng: Random, c: SimConfig, wide = false): SimConfig {
           },
         };
       case 'reads':
-        return { ...c, raft: { ...r, readMode: pick(rng, ['log', 'read-index', 'lease'] as const) } };
+        return { ...c, raft: { ...r, readMode: pick(rng, DRAWN_READ_MODES) } };
       case 'membership':
         return c.membership === undefined
           ? { ...c, membership: { spares: intBetween(rng, 1, 3), changesPerMin: pick(rng, [2, 6, 12]) } }
@@ -222,8 +223,13 @@ function mutateKnob(rng: Random, c: SimConfig, wide = false): SimConfig {
       'keys',
       'shapes',
       'compaction',
+      'reads',
     ] as const)
   ) {
+    case 'reads':
+      // The generator draws the same ops in every read mode: only the path a read takes changes,
+      // so the schedule stays as it was.
+      return { ...c, raft: { ...r, readMode: pick(rng, DRAWN_READ_MODES) } };
     case 'compaction':
       return {
         ...c,
