@@ -262,13 +262,10 @@ export class AbstractStateTracker implements StepObserver {
     const reads = step.ready.readsReady;
     parts[PART_READ] = 0;
     if (reads !== undefined && reads.length > 0) {
-      let maxTerm = 0;
-      for (let i = 1; i <= this.servers; i++)
-        if (this.role[i] !== DOWN && this.term[i]! > maxTerm) maxTerm = this.term[i]!;
-      const stale = p.currentTerm < maxTerm ? 1 : 0;
       const lagging = p.commitIndex < this.maxCommitEver ? 1 : 0;
       const early = p.commitIndex < this.termStart[id]! ? 1 : 0;
-      parts[PART_READ] = 1 + stale + 2 * lagging + 4 * early;
+      // hashState adds 1 if the node is stale: it knows the highest term.
+      parts[PART_READ] = 1 + 2 * lagging + 4 * early;
     }
     const snap = step.ready.snapshot;
     parts[PART_SNAPSHOT] = snap === undefined || snap === null ? 0 : snap.installed ? 2 : 1;
@@ -331,6 +328,7 @@ export class AbstractStateTracker implements StepObserver {
     const steppedLag = steppedRole === DOWN ? 0 : lagBucket(maxTerm - this.term[stepped]!, 1);
     const cut = this.partitioned || this.linksDown > 0 ? 1 : 0;
     const parts = this.parts;
+    if (parts[PART_READ]! > 0 && this.term[stepped]! < maxTerm) parts[PART_READ]!++;
     parts[PART_LEADERS] = Math.min(leaders, 2) + 3 * Math.min(staleLeaders, 1) + 6 * Math.min(candidates, 2);
     parts[PART_DOWN] = down === 0 ? 0 : 2 * down < n ? 1 : 2;
     parts[PART_TERM_SPREAD] = lagBucket(up === 0 ? 0 : maxTerm - minTerm, 1);
