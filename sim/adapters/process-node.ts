@@ -108,13 +108,14 @@ function launch(command, cwd) {
     if (c.waiting !== null) {
       const seq = c.waiting;
       c.waiting = null;
-      // This bridge runs in its own thread, outside any simulated run: the pause only lets a dying
-      // process's last stderr lines arrive, so that the error names what it said. No run sees it.
-      setTimeout(() => answer(seq, { error: what, stderr: c.stderr.slice(-3) }), 20);
+      answer(seq, { error: what, stderr: c.stderr.slice(-3) });
     }
   };
   child.on('error', (e) => gone('could not be started: ' + e.message));
-  child.on('exit', (code, signal) => gone(signal !== null ? 'was killed by ' + signal : 'exited with code ' + code));
+  // 'close', not 'exit': Node emits it once the child's stdout and stderr have closed, so a dying
+  // process's last stderr lines are all in before the error names them (no timer: a child that
+  // leaves a descendant holding its pipes ends as a timeout on the caller's bound instead).
+  child.on('close', (code, signal) => gone(signal !== null ? 'was killed by ' + signal : 'exited with code ' + code));
   return c;
 }
 port.on('message', (m) => {
