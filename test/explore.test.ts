@@ -7,10 +7,11 @@ import type { SimEvent } from '../sim/engine/events.ts';
 import { stream } from '../sim/engine/rng.ts';
 import { generateSchedule, runSeed } from '../sim/explore/generate.ts';
 import { configFor } from '../sim/explore/profile.ts';
+import { ConfigCoverage } from '../sim/explore/search/config-coverage.ts';
 import { AbstractStateTracker, CoverageMap } from '../sim/explore/search/coverage.ts';
 import { explore } from '../sim/explore/search/explore.ts';
 import { mutateOnce } from '../sim/explore/search/mutate.ts';
-import { faultsEndMs, serverCount } from '../sim/model/config.ts';
+import { faultsEndMs, type SimConfig, serverCount } from '../sim/model/config.ts';
 import { validateSchedule } from '../sim/model/schedule.ts';
 import { simInProcess } from './support/cli-in-process.ts';
 import { FakeProcess, noop, stepOf } from './support/fake-process.ts';
@@ -222,13 +223,54 @@ describe('mutations', () => {
   });
 });
 
+describe('config coverage (fresh seeds of exploration)', () => {
+  const base = configFor(1, 'random', {});
+  const { membership: _m, compaction: _c, ...plain } = base;
+  const churn: SimConfig = { ...plain, membership: { spares: 1, changesPerMin: 6 } };
+
+  it("a config's rarity falls as it is run; one with a knob value never run is the least run", () => {
+    const cov = new ConfigCoverage();
+    const fresh = cov.rarity(plain);
+    cov.add(plain);
+    cov.add(plain);
+    expect(cov.rarity(plain)).toBeLessThan(fresh);
+    // Membership churn is one knob value never run, and its pairs with every other value.
+    expect(cov.rarity(churn)).toBeGreaterThan(cov.rarity(plain));
+    expect(cov.leastRun([plain, plain, churn, plain])).toBe(2);
+    // Once churn has been run more than the plain config, the plain one is least run.
+    for (let i = 0; i < 3; i++) cov.add(churn);
+    expect(cov.leastRun([churn, plain])).toBe(1);
+    // Equals: the first.
+    expect(cov.leastRun([plain, plain])).toBe(0);
+  });
+
+  it('the least run of eight draws reaches the regions the profile draws rarely more often than it does', () => {
+    const cov = new ConfigCoverage();
+    let picked = 0;
+    let drawn = 0;
+    const picks = 100;
+    for (let p = 0; p < picks; p++) {
+      const configs = Array.from({ length: 8 }, (_, k) => configFor(1 + 8 * p + k, 'random', {}));
+      drawn += configs.filter((c) => c.membership !== undefined).length;
+      const c = configs[cov.leastRun(configs)]!;
+      cov.add(c);
+      if (c.membership !== undefined) picked++;
+    }
+    // The profile draws membership churn on a minority of seeds; the least-run picks take it far more often.
+    const drawnShare = drawn / (8 * picks);
+    expect(drawnShare).toBeLessThan(0.3);
+    expect(picked / picks).toBeGreaterThan(2 * drawnShare);
+  });
+});
+
 describe('explore', () => {
   it('is deterministic: the same seed and run budget give the same corpus, coverage and failures', () => {
     const run = () =>
       explore({
         seed: 7,
         settings: { mode: 'random', overrides: { timeMs: 10_000 }, bugs: [] },
-        maxRuns: 12,
+        // Past the warm-up of fresh seeds, so that mutants are compared too.
+        maxRuns: 36,
       });
     const a = run();
     const b = run();
@@ -241,19 +283,22 @@ describe('explore', () => {
     const c = explore({
       seed: 8,
       settings: { mode: 'random', overrides: { timeMs: 10_000 }, bugs: [] },
-      maxRuns: 12,
+      maxRuns: 36,
     });
     expect(c.corpusEntries.map((e) => e.origin)).not.toStrictEqual(a.corpusEntries.map((e) => e.origin));
   });
 
-  it('mutates its corpus: after the first runs most schedules come from earlier ones', () => {
+  it('runs fresh seeds first, then mutates its corpus', () => {
     const r = explore({
       seed: 3,
       settings: { mode: 'random', overrides: { timeMs: 10_000 }, bugs: [] },
-      maxRuns: 20,
+      maxRuns: 40,
     });
-    const mutated = r.corpusEntries.filter((e) => e.origin.startsWith('run '));
-    expect(mutated.length).toBeGreaterThan(0);
+    // The warm-up (25 runs) is fresh seeds only; every run after it may be a mutant.
+    const firstMutant = r.corpusEntries.find((e) => e.origin.startsWith('run '));
+    expect(firstMutant).toBeDefined();
+    expect(firstMutant!.run).toBeGreaterThan(25);
+    expect(r.corpusEntries.filter((e) => e.run <= 25).every((e) => e.origin.startsWith('seed '))).toBe(true);
   });
 
   it('finds a catalogue bug within a bounded number of runs, shrinks it and saves a trace that replays', async () => {

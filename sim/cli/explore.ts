@@ -51,7 +51,8 @@ function program(): Command {
     .description(
       'Coverage-guided exploration: keep the schedules that reached new abstract states (roles and ' +
         'terms against the newest, commit lag, stale leaders, cut links, reads, joint configurations) ' +
-        'and mutate them (insert, delete, shift, retarget faults; change knobs; splice; redraw). ' +
+        'and mutate them (insert, delete, shift, retarget faults; change knobs; splice; redraw); half ' +
+        'the runs are fresh seeds from the least-run knob values and pairs of them. ' +
         'Every distinct failure is shrunk and saved. Deterministic for a --seed and --runs.',
     )
     .option('--for <duration>', 'wall-time budget: 90s, 10m, 8h')
