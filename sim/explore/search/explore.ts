@@ -124,11 +124,6 @@ function pickEntry(rng: Random, energies: readonly number[]): number {
   return energies.length - 1;
 }
 
-function freshSchedule(rng: Random, settings: SweepSettings): { schedule: Schedule; origin: string } {
-  const seed = intBetween(rng, 0, MAX_SEED);
-  return { schedule: generateSchedule(seed, configOf(seed, settings)), origin: `seed ${seed}` };
-}
-
 /**
  * The exploration, one run at a time (`step`), so that a caller can yield to its event loop
  * between runs (Ctrl-C) and read the totals whenever it likes.
@@ -161,9 +156,10 @@ export class Explorer {
   private next(): { schedule: Schedule; origin: string } {
     const rng = this.rng;
     const corpus = this.corpus;
-    if (this.strategy === 'random') return freshSchedule(rng, this.settings);
+    // Random search: every run a fresh seed, as drawn (the least run of one).
+    if (this.strategy === 'random') return this.fresh(1);
     if (this.runs < WARM_UP_RUNS || corpus.length === 0 || chance(rng, FRESH_SHARE))
-      return this.leastRunFresh();
+      return this.fresh(FRESH_CANDIDATES);
     const parentIndex = pickEntry(rng, this.energies('states'));
     this.picks[parentIndex]!++;
     const parent = corpus[parentIndex]!;
@@ -180,13 +176,13 @@ export class Explorer {
   }
 
   /**
-   * A fresh seed from the least-run corner of the config space: of FRESH_CANDIDATES seeds, the
-   * one whose config's knob values and pairs of them were run least (config-coverage.ts). Only
-   * the others' configs are drawn, never their schedules.
+   * A fresh seed from the least-run corner of the config space: of `candidates` seeds, the one
+   * whose config's knob values and pairs of them were run least (config-coverage.ts). Only the
+   * others' configs are drawn, never their schedules.
    */
-  private leastRunFresh(): { schedule: Schedule; origin: string } {
+  private fresh(candidates: number): { schedule: Schedule; origin: string } {
     const seeds: number[] = [];
-    for (let k = 0; k < FRESH_CANDIDATES; k++) seeds.push(intBetween(this.rng, 0, MAX_SEED));
+    for (let k = 0; k < candidates; k++) seeds.push(intBetween(this.rng, 0, MAX_SEED));
     const configs = seeds.map((seed) => configOf(seed, this.settings));
     const i = this.configs.leastRun(configs);
     return { schedule: generateSchedule(seeds[i]!, configs[i]!), origin: `seed ${seeds[i]!}` };
